@@ -1,0 +1,129 @@
+// main(argv): serve (stdio), call, tools, schema, --help, --version (SPEC §10). stdout carries only
+// the protocol (serve) or the command's answer; everything for humans goes to stderr.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { allTools, selectTools } from '../tools/index.js';
+import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
+import { realDeps } from './deps.js';
+import { callTool, jsonSchemaOf } from './dispatch.js';
+import { PACKAGE } from './package-info.js';
+import { createServer } from './server.js';
+import { openStore } from './store/index.js';
+import { defaultStorePath } from './store/paths.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+function helpText(env: NodeJS.ProcessEnv): string {
+  const flags = Object.entries(OPTIONS)
+    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(24)}${o.help}`)
+    .join('\n');
+  return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
+
+Usage:
+  missions-mcp [serve] [options]            serve MCP over stdio (the default)
+  missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
+                                            call one tool; prints its result JSON (exit 0, 1 on a tool error)
+  missions-mcp tools [--read-only]          list the tools, one line each
+  missions-mcp schema <tool>                print the tool's input and output JSON Schemas
+  missions-mcp --help | --version
+
+Options (flag, environment variable; a flag wins):
+${flags}
+
+Default store here: ${defaultStorePath(env)}
+Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
+`;
+}
+
+function findTool(name: string | undefined) {
+  const tool = allTools.find((t) => t.name === name);
+  if (!tool) throw new UsageError(`unknown tool "${name ?? ''}"; run "missions-mcp tools" to see them`);
+  return tool;
+}
+
+async function serve(config: Config, io: Io): Promise<number> {
+  if (config.transport !== 'stdio') {
+    throw new UsageError('the http transport is not available in this version; use --transport stdio');
+  }
+  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  const store = openStore(config.store);
+  const server = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  try {
+    const view = await store.read();
+    log(`store ${store.location} (${view.all().length} missions)`);
+  } catch (error) {
+    log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
+  }
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = resolve;
+    process.stdin.once('end', resolve);
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await server.connect(transport);
+  log(`serving over stdio${config.readOnly ? ' (read-only)' : ''}, output mode ${config.outputMode}`);
+  await closed;
+  await server.close().catch(() => undefined);
+  return 0;
+}
+
+async function call(config: Config, positionals: string[], values: Record<string, unknown>, io: Io): Promise<number> {
+  const tool = findTool(positionals[0]);
+  if (config.readOnly && !tool.annotations.readOnlyHint) throw new UsageError(`${tool.name} changes missions; it is not offered with --read-only`);
+  let input: Record<string, unknown> = {};
+  if (values['input-json'] !== undefined) {
+    try {
+      input = JSON.parse(String(values['input-json'])) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`--input-json is not valid JSON: ${(error as Error).message}`);
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new UsageError('--input-json must be a JSON object');
+  }
+  if (values.mode !== undefined) input = { ...input, mode: values.mode };
+  const result = await callTool(tool, input, realDeps(openStore(config.store), config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  const first = result.content[0];
+  io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);
+  return result.isError ? 1 : 0;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    const { command, positionals, values } = parseCommandLine(argv);
+    if (values.help) return io.out(helpText(io.env)), 0;
+    if (values.version) return io.out(`${PACKAGE.version}\n`), 0;
+    const config = resolveConfig(values, io.env);
+    switch (command) {
+      case undefined:
+      case 'serve':
+        return await serve(config, io);
+      case 'call':
+        return await call(config, positionals, values, io);
+      case 'tools':
+        for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]}.\n`);
+        return 0;
+      case 'schema': {
+        const tool = findTool(positionals[0]);
+        io.out(`${JSON.stringify({ name: tool.name, inputSchema: jsonSchemaOf(tool.inputSchema, 'input'), outputSchema: jsonSchemaOf(tool.outputSchema, 'output') }, null, 2)}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"; run "missions-mcp --help"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`missions-mcp: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

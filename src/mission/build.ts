@@ -1,0 +1,230 @@
+// Building and changing missions: pure functions from (mission, input, context) to a new mission.
+// Cross-field rules that a schema cannot express live here and report every problem at once.
+import { invalidRequest, type Issue } from '../errors.js';
+import { LIMITS } from './fields.js';
+import type { CreateMissionInput, MissionPatch } from './input.js';
+import { changeStatus } from './lifecycle.js';
+import {
+  DEFAULT_ICON,
+  STANDARD_COUNTERS,
+  emptyBrief,
+  emptyConstraints,
+  emptyPlan,
+  emptyStats,
+  type Brief,
+  type ImportEntry,
+  type Mission,
+  type Owner,
+  type Plan,
+  type Schedule,
+  type Stats,
+} from './model.js';
+import { DEFAULT_SCHEDULE, computeNextRun, normaliseValue, scheduleIssues } from './schedule.js';
+
+export interface BuildContext {
+  now: Date;
+  /** A fresh id for an import entry that came without one. */
+  newImportId: () => string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** undefined keeps, null clears, a value replaces. */
+function pick<T>(patch: T | null | undefined, current: T | null): T | null {
+  return patch === undefined ? current : patch;
+}
+
+function omitUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function mergeSchedule(current: Schedule, patch: MissionPatch['schedule'], issues: Issue[]): Schedule {
+  if (patch === undefined) return current;
+  const base = patch === null ? DEFAULT_SCHEDULE : current;
+  const typeChanged = patch !== null && patch.type !== undefined && patch.type !== current.type;
+  const settings = {
+    type: patch?.type ?? base.type,
+    // A new type does not inherit the old type's value ("cron" → "continuous" drops the expression).
+    value: patch?.value !== undefined ? patch.value : typeChanged ? null : base.value,
+    timezone: patch?.timezone ?? base.timezone,
+    maxRuns: patch?.maxRuns !== undefined ? patch.maxRuns : base.maxRuns,
+  };
+  const problems = scheduleIssues(settings);
+  issues.push(...problems);
+  if (problems.length > 0) return current;
+  return { ...current, ...settings, value: normaliseValue(settings) };
+}
+
+function mergeBrief(current: Brief, patch: MissionPatch['brief'], issues: Issue[]): Brief {
+  if (patch === undefined) return current;
+  if (patch === null) return emptyBrief();
+  const { offer: offerPatch, ...rest } = patch;
+  const next: Brief = { ...current, ...omitUndefined(rest) };
+  if (offerPatch === null) next.offer = null;
+  else if (offerPatch !== undefined) {
+    const base = current.offer ?? { id: null, name: '', summary: null, landingPageUrl: null };
+    const offer = { ...base, ...omitUndefined(offerPatch) };
+    if (!offer.name) issues.push({ path: 'brief.offer.name', message: 'Required: a new offer needs a name' });
+    next.offer = offer;
+  }
+  return next;
+}
+
+function mergePlan(current: Plan, patch: MissionPatch['plan']): Plan {
+  if (patch === undefined) return current;
+  if (patch === null) return emptyPlan();
+  const next: Plan = { ...current };
+  if (patch.objectives !== undefined) next.objectives = patch.objectives;
+  if (patch.platforms !== undefined) next.platforms = patch.platforms;
+  if (patch.constraints === null) next.constraints = emptyConstraints();
+  else if (patch.constraints !== undefined) next.constraints = { ...current.constraints, ...omitUndefined(patch.constraints) };
+  if (patch.kpis !== undefined) {
+    next.kpis = patch.kpis.map((k) => ({ metric: k.metric, target: k.target ?? null, platform: k.platform ?? null, current: k.current ?? null }));
+  }
+  return next;
+}
+
+function mergeStats(current: Stats, patch: MissionPatch['stats'], issues: Issue[]): Stats {
+  if (patch === undefined) return current;
+  const next: Stats = { ...current };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value !== null) next[name] = value;
+    else if ((STANDARD_COUNTERS as readonly string[]).includes(name)) next[name] = 0;
+    else delete next[name];
+  }
+  if (Object.keys(next).length > LIMITS.counters) {
+    issues.push({ path: 'stats', message: `at most ${LIMITS.counters} counters; remove some with null` });
+  }
+  return next;
+}
+
+function applyWindow(m: Mission, patch: MissionPatch, now: Date, issues: Issue[]): Pick<Mission, 'startsAt' | 'endsAt'> {
+  const toIso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
+  let startsAt = patch.startsAt !== undefined ? toIso(patch.startsAt) : m.startsAt;
+  let endsAt = patch.endsAt !== undefined ? toIso(patch.endsAt) : m.endsAt;
+  if (patch.durationDays !== undefined) {
+    if (patch.endsAt !== undefined) {
+      issues.push({ path: 'durationDays', message: 'give either endsAt or durationDays, not both' });
+    } else {
+      startsAt ??= now.toISOString();
+      endsAt = new Date(Date.parse(startsAt) + patch.durationDays * DAY_MS).toISOString();
+    }
+  }
+  if (startsAt && endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
+    issues.push({ path: patch.endsAt !== undefined ? 'endsAt' : 'startsAt', message: `endsAt (${endsAt}) must be after startsAt (${startsAt})` });
+  }
+  return { startsAt, endsAt };
+}
+
+function toImportEntries(inputs: NonNullable<MissionPatch['addImports']>, ctx: BuildContext): ImportEntry[] {
+  return inputs.map((i) => ({
+    importId: i.importId ?? ctx.newImportId(),
+    type: i.type,
+    name: i.name ?? null,
+    date: i.date ? new Date(i.date).toISOString() : ctx.now.toISOString(),
+    count: i.count ?? 0,
+    createdCount: i.createdCount ?? 0,
+    skippedCount: i.skippedCount ?? 0,
+    invalidCount: i.invalidCount ?? 0,
+    sourceUrl: i.sourceUrl ?? null,
+    context: i.context ?? null,
+  }));
+}
+
+/** Applies the non-status fields of a patch; collects problems in `issues`. */
+function applyFields(m: Mission, patch: MissionPatch, ctx: BuildContext, issues: Issue[]): Mission {
+  const next: Mission = {
+    ...m,
+    title: patch.title ?? m.title,
+    goal: patch.goal ?? m.goal,
+    icon: patch.icon ?? m.icon,
+    spaceId: pick(patch.spaceId, m.spaceId),
+    characterId: pick(patch.characterId, m.characterId),
+    agentType: patch.agentType ?? m.agentType,
+    visibility: patch.visibility ?? m.visibility,
+    schedule: mergeSchedule(m.schedule, patch.schedule, issues),
+    brief: mergeBrief(m.brief, patch.brief, issues),
+    plan: mergePlan(m.plan, patch.plan),
+    ...applyWindow(m, patch, ctx.now, issues),
+    stats: mergeStats(m.stats, patch.stats, issues),
+    imports: patch.addImports ? [...m.imports, ...toImportEntries(patch.addImports, ctx)] : m.imports,
+  };
+  const seen = new Set(m.imports.map((i) => i.importId));
+  next.imports.slice(m.imports.length).forEach((entry, index) => {
+    if (seen.has(entry.importId)) {
+      issues.push({ path: `addImports.${index}.importId`, message: `import "${entry.importId}" is already in the log; imports are append-only` });
+    }
+    seen.add(entry.importId);
+  });
+  return next;
+}
+
+function timingChanged(a: Mission, b: Mission): boolean {
+  return (
+    a.schedule.type !== b.schedule.type ||
+    a.schedule.value !== b.schedule.value ||
+    a.schedule.timezone !== b.schedule.timezone ||
+    a.schedule.maxRuns !== b.schedule.maxRuns ||
+    a.startsAt !== b.startsAt ||
+    a.endsAt !== b.endsAt
+  );
+}
+
+/** A new mission from createMission's input. Throws invalid_request listing every problem. */
+export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: string; owner: Owner }): Mission {
+  const nowIso = ctx.now.toISOString();
+  const blank: Mission = {
+    id: ctx.id,
+    title: input.title,
+    goal: input.goal,
+    icon: DEFAULT_ICON,
+    status: 'pending',
+    schedule: { ...DEFAULT_SCHEDULE },
+    spaceId: null,
+    characterId: null,
+    agentType: 'claude',
+    visibility: 'private',
+    owner: { ...ctx.owner },
+    brief: emptyBrief(),
+    plan: emptyPlan(),
+    startsAt: null,
+    endsAt: null,
+    pausedAt: null,
+    stats: emptyStats(),
+    imports: [],
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+  const issues: Issue[] = [];
+  const { status, mode: _mode, ...patch } = input;
+  let m = applyFields(blank, patch, ctx, issues);
+  if (issues.length > 0) throw invalidRequest(issues, 'arguments for createMission');
+  m = { ...m, schedule: { ...m.schedule, nextRun: computeNextRun(m, ctx.now) } };
+  return status === 'paused' ? changeStatus(m, 'paused', ctx.now) : m;
+}
+
+/**
+ * updateMission's change: fields first, then the status change (so "resume with a new schedule"
+ * computes nextRun from the new schedule). Returns the mission unchanged if nothing changed.
+ */
+export function updateMission(m: Mission, patch: MissionPatch, ctx: BuildContext): Mission {
+  const issues: Issue[] = [];
+  const { status, ...fields } = patch;
+  let next = applyFields(m, fields, ctx, issues);
+  if (issues.length > 0) throw invalidRequest(issues, 'arguments for updateMission');
+  if (status !== undefined && status !== m.status) {
+    next = changeStatus(next, status, ctx.now);
+  } else if (timingChanged(m, next)) {
+    next = { ...next, schedule: { ...next.schedule, nextRun: computeNextRun(next, ctx.now) } };
+    const s = next.schedule;
+    if (next.status === 'pending' && s.maxRuns !== null && s.runCount >= s.maxRuns) next = changeStatus(next, 'completed', ctx.now);
+  }
+  return next;
+}
+
+/** The top-level fields whose values differ (updatedAt aside). */
+export function changedFields(before: Mission, after: Mission): string[] {
+  return (Object.keys(after) as (keyof Mission)[]).filter(
+    (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+}

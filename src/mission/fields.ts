@@ -1,0 +1,79 @@
+// Field schemas shared by the stored model and the tool inputs. Limits live here so that the
+// advertised JSON Schemas carry them (maxLength, maxItems) and an agent can see them.
+import { z } from 'zod';
+
+export const LIMITS = {
+  title: 200,
+  goal: 20_000,
+  name: 200,
+  text: 2_000,
+  url: 2_048,
+  id: 128,
+  listItems: 50,
+  counters: 50,
+} as const;
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isIsoTime(value: string): boolean {
+  return ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** An ISO 8601 time with a zone (`Z` or `+02:00`). Stored and returned in UTC. */
+export const IsoTime = z
+  .string()
+  .max(40)
+  .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z' })
+  .meta({ format: 'date-time' });
+
+export function isIanaTimeZone(value: string): boolean {
+  // Intl accepts offsets such as "+01:00" too; the spec wants IANA names ("UTC", "Europe/Paris").
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isIanaTimeZone, { message: 'Expected an IANA time zone name such as "UTC" or "America/New_York"' });
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const HttpUrl = z
+  .string()
+  .max(LIMITS.url)
+  .refine(isHttpUrl, { message: 'Expected an http(s) URL such as https://example.com/offer' })
+  .meta({ format: 'uri' });
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+
+export function isSingleEmoji(value: string): boolean {
+  const graphemes = [...segmenter.segment(value)];
+  return graphemes.length === 1 && PICTOGRAPH.test(value);
+}
+
+export const Emoji = z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' });
+
+/** Trimmed text; empty after trimming is rejected where `min` is 1. */
+export const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
+
+export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected a 24-hour time HH:MM, such as "09:30"' });
+
+export const CounterName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { message: 'Counter names are letters, digits and _ (start with a letter, at most 64)' });
+
+export const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

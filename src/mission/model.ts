@@ -1,0 +1,156 @@
+// The stored mission (SPEC §2). This schema is also the `full` output schema: every field present,
+// unset values null / [] / {}.
+import { z } from 'zod';
+import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, text } from './fields.js';
+
+export const STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'archived'] as const;
+export const AGENT_TYPES = ['claude', 'gemini', 'codex'] as const;
+export const VISIBILITIES = ['private', 'organization', 'public'] as const;
+export const SCHEDULE_TYPES = ['none', 'once', 'cron', 'continuous'] as const;
+
+export const Status = z.enum(STATUSES);
+export const AgentType = z.enum(AGENT_TYPES);
+export const Visibility = z.enum(VISIBILITIES);
+export const ScheduleType = z.enum(SCHEDULE_TYPES);
+
+export type Status = z.infer<typeof Status>;
+export type AgentType = z.infer<typeof AgentType>;
+export type Visibility = z.infer<typeof Visibility>;
+export type ScheduleType = z.infer<typeof ScheduleType>;
+
+export const DEFAULT_ICON = '🎯';
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+
+export const Schedule = z.object({
+  type: ScheduleType.describe('none, once, cron or continuous'),
+  value: nullable(z.string()).describe('cron expression, ISO time for once, else null'),
+  timezone: TimeZone.describe('IANA time zone of the schedule'),
+  maxRuns: nullable(z.number().int().min(1)).describe('complete after this many runs; null = no limit'),
+  lastRun: nullable(IsoTime).describe('when the last run started'),
+  nextRun: nullable(IsoTime).describe('when the next run is due; null when none'),
+  runCount: Count.describe('runs started so far'),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
+export const Offer = z.object({
+  id: nullable(text(LIMITS.id)).describe('offer id in your system'),
+  name: text(LIMITS.name, 1).describe('offer name'),
+  summary: nullable(text(LIMITS.text)).describe('one-paragraph summary'),
+  landingPageUrl: nullable(HttpUrl).describe('http(s) landing page'),
+});
+export type Offer = z.infer<typeof Offer>;
+
+export const Brief = z.object({
+  targetAudience: nullable(text(LIMITS.text)).describe('who to reach'),
+  desiredAction: nullable(text(LIMITS.text)).describe('what they should do'),
+  ctaUrl: nullable(HttpUrl).describe('http(s) call-to-action URL'),
+  toneInstructions: nullable(text(LIMITS.text)).describe('voice and tone'),
+  exampleMessages: z.array(text(LIMITS.text)).max(LIMITS.listItems).describe('sample messages'),
+  offer: nullable(Offer).describe('linked offer'),
+});
+export type Brief = z.infer<typeof Brief>;
+
+export const Constraints = z.object({
+  tone: nullable(text(LIMITS.name)).describe('tone of voice'),
+  cadence: nullable(text(LIMITS.name)).describe('e.g. "daily", "3 per week"'),
+  postsPerDay: nullable(z.number().int().min(0).max(1000)).describe('posts per day'),
+  postingTimes: z.array(HHMM).max(48).describe('HH:MM times'),
+  timezone: nullable(TimeZone).describe('IANA zone for postingTimes'),
+  requireApproval: nullable(z.boolean()).describe('human approval before posting'),
+  budgetCents: nullable(Count).describe('budget in cents'),
+  excludedTopics: z.array(text(LIMITS.name)).max(LIMITS.listItems).describe('topics to avoid'),
+});
+export type Constraints = z.infer<typeof Constraints>;
+
+export const Kpi = z.object({
+  metric: text(LIMITS.name, 1).describe('what is measured, e.g. "followers"'),
+  target: nullable(z.number()).describe('target value'),
+  platform: nullable(text(LIMITS.name)).describe('platform it applies to'),
+  current: nullable(z.number()).describe('latest measured value'),
+});
+export type Kpi = z.infer<typeof Kpi>;
+
+export const Plan = z.object({
+  objectives: z.array(text(LIMITS.text, 1)).max(LIMITS.listItems).describe('what the mission should achieve'),
+  platforms: z.array(text(LIMITS.name, 1)).max(LIMITS.listItems).describe('e.g. "linkedin", "x"'),
+  constraints: Constraints.describe('content constraints'),
+  kpis: z.array(Kpi).max(LIMITS.listItems).describe('key results to track'),
+});
+export type Plan = z.infer<typeof Plan>;
+
+export const ImportEntry = z.object({
+  importId: text(LIMITS.id, 1).describe('import id'),
+  type: text(LIMITS.name, 1).describe('e.g. "csv", "crm", "manual"'),
+  name: nullable(text(LIMITS.name)).describe('label'),
+  date: IsoTime.describe('when it was imported'),
+  count: Count.describe('records in the source'),
+  createdCount: Count.describe('leads created'),
+  skippedCount: Count.describe('records skipped'),
+  invalidCount: Count.describe('records rejected'),
+  sourceUrl: nullable(HttpUrl).describe('where the data came from'),
+  context: nullable(text(LIMITS.text)).describe('free-form notes'),
+});
+export type ImportEntry = z.infer<typeof ImportEntry>;
+
+export const Stats = z
+  .record(CounterName, Count)
+  .describe('counters: leads, contacted, replied, and any others');
+export type Stats = z.infer<typeof Stats>;
+
+export const Owner = z.object({
+  user: z.string().describe('owner user'),
+  org: nullable(z.string()).describe('owner organization'),
+});
+export type Owner = z.infer<typeof Owner>;
+
+export const MISSION_ID = /^msn_[A-Za-z0-9]{16,64}$/;
+
+export const Mission = z.object({
+  id: z.string().regex(MISSION_ID).describe('mission id'),
+  title: text(LIMITS.title, 1).describe('title'),
+  goal: text(LIMITS.goal, 1).describe('instructions the agent follows'),
+  icon: z.string().describe('one emoji'),
+  status: Status.describe('lifecycle status'),
+  schedule: Schedule.describe('when it runs'),
+  spaceId: nullable(z.string()).describe('where it runs'),
+  characterId: nullable(z.string()).describe('which agent runs it'),
+  agentType: AgentType.describe('agent runtime'),
+  visibility: Visibility.describe('who can see it'),
+  owner: Owner.describe('set from the caller identity'),
+  brief: Brief.describe('outreach brief'),
+  plan: Plan.describe('content plan'),
+  startsAt: nullable(IsoTime).describe('window start'),
+  endsAt: nullable(IsoTime).describe('window end'),
+  pausedAt: nullable(IsoTime).describe('set while paused'),
+  stats: Stats,
+  imports: z.array(ImportEntry).describe('append-only import log'),
+  createdAt: IsoTime.describe('created'),
+  updatedAt: IsoTime.describe('last changed'),
+});
+export type Mission = z.infer<typeof Mission>;
+
+export const emptyBrief = (): Brief => ({
+  targetAudience: null,
+  desiredAction: null,
+  ctaUrl: null,
+  toneInstructions: null,
+  exampleMessages: [],
+  offer: null,
+});
+
+export const emptyConstraints = (): Constraints => ({
+  tone: null,
+  cadence: null,
+  postsPerDay: null,
+  postingTimes: [],
+  timezone: null,
+  requireApproval: null,
+  budgetCents: null,
+  excludedTopics: [],
+});
+
+export const emptyPlan = (): Plan => ({ objectives: [], platforms: [], constraints: emptyConstraints(), kpis: [] });
+
+export const STANDARD_COUNTERS = ['leads', 'contacted', 'replied'] as const;
+export const emptyStats = (): Stats => ({ leads: 0, contacted: 0, replied: 0 });

@@ -1,0 +1,107 @@
+// Schedules (SPEC §3): validating a merged schedule and computing nextRun. Pure: the clock comes in.
+import { Cron } from 'croner';
+import type { Issue } from '../errors.js';
+import { isIanaTimeZone, isIsoTime } from './fields.js';
+import type { Mission, Schedule, ScheduleType } from './model.js';
+
+export const DEFAULT_SCHEDULE: Schedule = {
+  type: 'none',
+  value: null,
+  timezone: 'UTC',
+  maxRuns: null,
+  lastRun: null,
+  nextRun: null,
+  runCount: 0,
+};
+
+/** What a caller may set; the rest is the server's. */
+export interface ScheduleSettings {
+  type: ScheduleType;
+  value: string | null;
+  timezone: string;
+  maxRuns: number | null;
+}
+
+/** Checks a 5-field cron expression; returns a reason when it is not one. */
+export function cronProblem(expression: string, timezone: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `expected 5 fields "minute hour day-of-month month day-of-week" (e.g. "0 9 * * 1-5"), got ${fields.length}`;
+  }
+  try {
+    new Cron(expression, { paused: true, mode: '5-part', timezone });
+    return undefined;
+  } catch (error) {
+    return `not a valid cron expression: ${(error as Error).message}`;
+  }
+}
+
+/** Validates merged schedule settings; each problem names its path under `schedule`. */
+export function scheduleIssues(s: ScheduleSettings): Issue[] {
+  const issues: Issue[] = [];
+  if (!isIanaTimeZone(s.timezone)) {
+    issues.push({ path: 'schedule.timezone', message: `"${s.timezone}" is not an IANA time zone name; use e.g. "UTC" or "America/New_York"` });
+    return issues;
+  }
+  switch (s.type) {
+    case 'cron':
+      if (s.value === null) issues.push({ path: 'schedule.value', message: 'a cron schedule needs a cron expression, e.g. "0 9 * * 1-5"' });
+      else {
+        const problem = cronProblem(s.value, s.timezone);
+        if (problem) issues.push({ path: 'schedule.value', message: `"${s.value}": ${problem}` });
+      }
+      break;
+    case 'once':
+      if (s.value !== null && !isIsoTime(s.value)) {
+        issues.push({ path: 'schedule.value', message: `"${s.value}" is not an ISO 8601 time with a zone; use e.g. "2026-12-01T09:00:00Z", or omit it for as soon as possible` });
+      }
+      break;
+    case 'none':
+    case 'continuous':
+      if (s.value !== null) issues.push({ path: 'schedule.value', message: `a ${s.type} schedule takes no value; set it to null or change schedule.type` });
+      break;
+  }
+  return issues;
+}
+
+/** Normalises what is stored: once-times in UTC, cron expressions with single spaces. */
+export function normaliseValue(s: ScheduleSettings): string | null {
+  if (s.value === null) return null;
+  if (s.type === 'once') return new Date(s.value).toISOString();
+  if (s.type === 'cron') return s.value.trim().split(/\s+/).join(' ');
+  return s.value;
+}
+
+/** The next cron match strictly after `after`, in the schedule's zone. */
+export function nextCronMatch(expression: string, timezone: string, after: Date): Date | null {
+  return new Cron(expression, { paused: true, mode: '5-part', timezone }).nextRun(after);
+}
+
+/**
+ * nextRun for a mission as it now stands (SPEC §3): null unless pending or running, never after
+ * endsAt, never before startsAt for cron and continuous schedules.
+ */
+export function computeNextRun(m: Pick<Mission, 'status' | 'schedule' | 'startsAt' | 'endsAt'>, now: Date): string | null {
+  if (m.status !== 'pending' && m.status !== 'running') return null;
+  const s = m.schedule;
+  if (s.maxRuns !== null && s.runCount >= s.maxRuns) return null;
+  const startsAt = m.startsAt ? new Date(m.startsAt) : null;
+  const from = startsAt && startsAt > now ? startsAt : now;
+  let next: Date | null = null;
+  switch (s.type) {
+    case 'none':
+      return null;
+    case 'once':
+      next = s.runCount > 0 ? null : s.value ? new Date(s.value) : from;
+      break;
+    case 'continuous':
+      next = m.status === 'pending' ? from : null;
+      break;
+    case 'cron':
+      // croner returns the first match strictly after its argument: step back 1 ms to include startsAt.
+      next = s.value ? nextCronMatch(s.value, s.timezone, from === now ? now : new Date(from.getTime() - 1)) : null;
+      break;
+  }
+  if (next && m.endsAt && next > new Date(m.endsAt)) return null;
+  return next ? next.toISOString() : null;
+}

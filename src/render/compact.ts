@@ -1,0 +1,99 @@
+// Compact output (SPEC §6): only what is set and not default, the goal cut short, brief/plan/imports
+// as a note of what exists. Lists use an even smaller record per mission.
+import { z } from 'zod';
+import { DEFAULT_ICON, STANDARD_COUNTERS, type Mission } from '../mission/model.js';
+
+export const GOAL_EXCERPT = 120;
+
+export const CompactMission = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: z.string(),
+    goal: z.string().optional().describe('excerpt; "…" marks a cut'),
+    icon: z.string().optional(),
+    schedule: z
+      .object({
+        type: z.string(),
+        value: z.string().optional(),
+        timezone: z.string().optional(),
+        maxRuns: z.number().optional(),
+        runCount: z.number().optional(),
+        lastRun: z.string().optional(),
+      })
+      .optional()
+      .describe('set fields only'),
+    nextRun: z.string().optional(),
+    spaceId: z.string().optional(),
+    characterId: z.string().optional(),
+    agentType: z.string().optional(),
+    visibility: z.string().optional(),
+    startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
+    pausedAt: z.string().optional(),
+    stats: z.record(z.string(), z.number()).optional().describe('non-zero counters'),
+    brief: z.array(z.string()).optional().describe('names of the brief fields that are set'),
+    plan: z.array(z.string()).optional().describe('names of the plan parts that are set'),
+    imports: z.number().optional().describe('number of imports'),
+  })
+  .describe('compact mission: call getMission with mode "full" for everything');
+export type CompactMission = z.infer<typeof CompactMission>;
+
+export const CompactListItem = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  nextRun: z.string().optional(),
+});
+export type CompactListItem = z.infer<typeof CompactListItem>;
+
+function excerpt(text: string): string {
+  if (text.length <= GOAL_EXCERPT) return text;
+  const cut = text.slice(0, GOAL_EXCERPT);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > GOAL_EXCERPT / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+const isSet = (v: unknown) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
+
+function setKeys(o: object): string[] {
+  return Object.entries(o)
+    .filter(([, v]) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? setKeys(v).length > 0 : isSet(v)))
+    .map(([k]) => k);
+}
+
+export function compactMission(m: Mission): CompactMission {
+  const out: CompactMission = { id: m.id, title: m.title, status: m.status, goal: excerpt(m.goal) };
+  if (m.icon !== DEFAULT_ICON) out.icon = m.icon;
+  const s = m.schedule;
+  if (s.type !== 'none') {
+    out.schedule = { type: s.type };
+    if (s.value !== null) out.schedule.value = s.value;
+    if (s.timezone !== 'UTC') out.schedule.timezone = s.timezone;
+    if (s.maxRuns !== null) out.schedule.maxRuns = s.maxRuns;
+    if (s.runCount > 0) out.schedule.runCount = s.runCount;
+    if (s.lastRun !== null) out.schedule.lastRun = s.lastRun;
+  }
+  if (s.nextRun !== null) out.nextRun = s.nextRun;
+  if (m.spaceId !== null) out.spaceId = m.spaceId;
+  if (m.characterId !== null) out.characterId = m.characterId;
+  if (m.agentType !== 'claude') out.agentType = m.agentType;
+  if (m.visibility !== 'private') out.visibility = m.visibility;
+  if (m.startsAt !== null) out.startsAt = m.startsAt;
+  if (m.endsAt !== null) out.endsAt = m.endsAt;
+  if (m.pausedAt !== null) out.pausedAt = m.pausedAt;
+  const counters = Object.entries(m.stats).filter(([k, v]) => v !== 0 || !(STANDARD_COUNTERS as readonly string[]).includes(k));
+  if (counters.length > 0) out.stats = Object.fromEntries(counters);
+  const brief = setKeys(m.brief);
+  if (brief.length > 0) out.brief = brief;
+  const plan = setKeys(m.plan);
+  if (plan.length > 0) out.plan = plan;
+  if (m.imports.length > 0) out.imports = m.imports.length;
+  return out;
+}
+
+export function compactListItem(m: Mission): CompactListItem {
+  const item: CompactListItem = { id: m.id, title: m.title, status: m.status };
+  if (m.schedule.nextRun !== null) item.nextRun = m.schedule.nextRun;
+  return item;
+}

@@ -1,0 +1,97 @@
+// The store file's format: `{ "version": 1, "missions": [ … ] }`. Parsing reports where a fault is;
+// a newer version is refused; an older one is migrated (the caller writes a backup first).
+import { z } from 'zod';
+import { dottedPath } from '../errors.js';
+import { Mission } from '../mission/model.js';
+
+export const FORMAT_VERSION = 1;
+
+export interface StoreDocument {
+  version: number;
+  missions: Mission[];
+}
+
+export const emptyDocument = (): StoreDocument => ({ version: FORMAT_VERSION, missions: [] });
+
+/** Why a file cannot be used; `where` says where in the file the fault is. */
+export class DocumentFault extends Error {
+  constructor(
+    message: string,
+    readonly where: string,
+    readonly advice: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Line and column (1-based) of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+const FIX = 'Fix the file by hand, restore it from a backup, or move it away to start a new empty store';
+
+function parseJson(text: string): unknown {
+  if (text.trim().length === 0) throw new DocumentFault('the file is empty', `byte 0 of ${Buffer.byteLength(text)}`, FIX);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const match = /position (\d+)/.exec(message);
+    const offset = match ? Number(match[1]) : text.length;
+    const { line, column } = lineColumn(text, offset);
+    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+    throw new DocumentFault(`it is not valid JSON (${reason})`, `line ${line}, column ${column} (character ${offset})`, FIX);
+  }
+}
+
+/** Versions before 1 had no `version` field; missions had the same shape minus later defaults. */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (doc) => ({ ...doc, version: 1 }),
+};
+
+export interface ParsedDocument {
+  document: StoreDocument;
+  /** The version found in the file, when it was older and has been migrated in memory. */
+  migratedFrom?: number;
+}
+
+export function parseDocument(text: string): ParsedDocument {
+  const raw = parseJson(text);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new DocumentFault('its top level is not an object with "version" and "missions"', 'the top level', FIX);
+  }
+  let doc = raw as Record<string, unknown>;
+  const found = doc.version === undefined ? 0 : doc.version;
+  if (typeof found !== 'number' || !Number.isInteger(found) || found < 0) {
+    throw new DocumentFault(`"version" is ${JSON.stringify(doc.version)}, not a format version number`, 'the "version" field', FIX);
+  }
+  if (found > FORMAT_VERSION) {
+    throw new DocumentFault(
+      `it was written by a newer missions-mcp (format version ${found}; this one reads up to ${FORMAT_VERSION})`,
+      'the "version" field',
+      'Upgrade missions-mcp, or point --store at another file. The file was left as it is',
+    );
+  }
+  for (let v = found; v < FORMAT_VERSION; v++) doc = MIGRATIONS[v]!(doc);
+  if (!Array.isArray(doc.missions)) throw new DocumentFault('"missions" is not an array', 'the "missions" field', FIX);
+  const parsed = z.array(Mission).safeParse(doc.missions);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DocumentFault(`a mission does not match the format (${issue.message})`, `missions.${dottedPath(issue.path)}`, FIX);
+  }
+  const ids = new Set<string>();
+  parsed.data.forEach((m, i) => {
+    if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
+    ids.add(m.id);
+  });
+  const result: ParsedDocument = { document: { version: FORMAT_VERSION, missions: parsed.data } };
+  if (found < FORMAT_VERSION) result.migratedFrom = found;
+  return result;
+}
+
+export function serializeDocument(doc: StoreDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

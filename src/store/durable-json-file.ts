@@ -1,0 +1,155 @@
+// A lowdb adapter for one JSON file that several processes share (SPEC §8). It replaces lowdb's
+// JSONFile, whose writer (steno) uses one fixed temp name and never fsyncs:
+// - read(): stat first; an unchanged file is neither re-read nor re-parsed;
+// - write(): a unique temp file (mode 0600), fsync, rename over the store, fsync the folder;
+// - a corrupt, unreadable or newer-version file is never overwritten: every read and write throws
+//   store_error naming the file, where the fault is and what to do;
+// - an older format is migrated in memory and written at the next write, after a backup copy.
+// Callers hold the store's write lock around read-then-write.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { MissionError } from '../errors.js';
+import { DocumentFault, emptyDocument, parseDocument, serializeDocument, type StoreDocument } from './document.js';
+
+type Stamp = string;
+
+function stampOf(s: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Stamp {
+  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+const MISSING = 'missing';
+
+export class DurableJsonFile implements Adapter<StoreDocument> {
+  /** How many times the file was read and parsed; reads of an unchanged file do not add to it. */
+  loads = 0;
+  private stamp: Stamp | undefined;
+  private cached: StoreDocument | undefined;
+  private fault: MissionError | undefined;
+  private migratedFrom: number | undefined;
+
+  constructor(readonly path: string) {}
+
+  private storeError(what: string, advice: string, cause?: unknown): MissionError {
+    return new MissionError('store_error', `Cannot use the mission store ${this.path}: ${what}. ${advice}.`, { cause });
+  }
+
+  async read(): Promise<StoreDocument> {
+    let current: Stamp;
+    try {
+      current = stampOf(await stat(this.path, { bigint: true }));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw this.ioError('cannot read it', error);
+      current = MISSING;
+    }
+    if (current === this.stamp) {
+      if (this.fault) throw this.fault;
+      return this.cached!;
+    }
+    if (current === MISSING) return this.remember(MISSING, emptyDocument());
+    return this.load();
+  }
+
+  private remember(stamp: Stamp, doc: StoreDocument, migratedFrom?: number): StoreDocument {
+    this.stamp = stamp;
+    this.cached = doc;
+    this.fault = undefined;
+    this.migratedFrom = migratedFrom;
+    return doc;
+  }
+
+  private async load(): Promise<StoreDocument> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.read();
+      throw this.ioError('cannot open it', error);
+    }
+    try {
+      // Stamp and bytes from the same open file, so a concurrent rename cannot pair them wrongly.
+      const stamp = stampOf(await handle.stat({ bigint: true }));
+      const text = await handle.readFile('utf8');
+      this.loads++;
+      try {
+        const { document, migratedFrom } = parseDocument(text);
+        return this.remember(stamp, document, migratedFrom);
+      } catch (error) {
+        if (!(error instanceof DocumentFault)) throw error;
+        this.stamp = stamp;
+        this.cached = undefined;
+        this.fault = this.storeError(`${error.message}, at ${error.where}`, `${error.advice}. Nothing was written`);
+        throw this.fault;
+      }
+    } catch (error) {
+      if (error instanceof MissionError) throw error;
+      throw this.ioError('cannot read it', error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private ioError(what: string, error: unknown): MissionError {
+    const e = error as NodeJS.ErrnoException;
+    const advice =
+      e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'Check the permissions of the file and its folder'
+        : e.code === 'EISDIR'
+          ? 'The path is a folder; point --store at a file'
+          : e.code === 'ENOSPC'
+            ? 'The disk is full; free some space and try again'
+            : 'Check the path given by --store or MISSIONS_STORE';
+    return this.storeError(`${what} (${e.code ?? e.message})`, `${advice}. Nothing was written`, error);
+  }
+
+  async write(doc: StoreDocument): Promise<void> {
+    // Never write over a file we could not read: read() throws its fault again.
+    await this.read();
+    const dir = dirname(this.path);
+    const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      if (this.migratedFrom !== undefined) await this.backup(this.migratedFrom);
+      const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        await handle.writeFile(serializeDocument(doc), 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.path);
+      await this.syncFolder(dir);
+      this.remember(stampOf(await stat(this.path, { bigint: true })), doc);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      if (error instanceof MissionError) throw error;
+      throw this.ioError('cannot write it', error);
+    }
+  }
+
+  /** Copies the old-format file beside itself before it is replaced: missions.json.v0.bak. */
+  private async backup(version: number): Promise<void> {
+    const target = `${this.path}.v${version}.bak`;
+    try {
+      await copyFile(this.path, target, constants.COPYFILE_EXCL);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await copyFile(this.path, `${target}.${Date.now()}`, constants.COPYFILE_EXCL);
+    }
+    process.stderr.write(`missions-mcp: migrated ${this.path} from format version ${version}; the old file is kept as ${target}\n`);
+  }
+
+  /** fsync the folder so the rename itself survives a power cut (not possible on Windows). */
+  private async syncFolder(dir: string): Promise<void> {
+    if (process.platform === 'win32') return;
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

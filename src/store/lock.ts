@@ -1,0 +1,80 @@
+// Write locks. Within a process, a promise chain queues writers; across processes, proper-lockfile
+// holds a lock directory beside the store file (mkdir is atomic on every platform we serve).
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { MissionError } from '../errors.js';
+
+export interface WriteLock {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Serialises writers in one process: each waits for the previous to finish, success or failure. */
+export class ProcessMutex implements WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export interface FileLockOptions {
+  /** A lock older than this is taken over: its holder died (kill -9). */
+  staleMs?: number;
+  /** How long to wait for another process before giving up. */
+  waitMs?: number;
+  onCompromised?: (error: Error) => void;
+}
+
+/** One writer at a time across every process that shares `file`. */
+export class FileLock implements WriteLock {
+  private readonly mutex = new ProcessMutex();
+
+  constructor(
+    private readonly file: string,
+    private readonly options: FileLockOptions = {},
+  ) {}
+
+  get lockPath(): string {
+    return `${this.file}.lock`;
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const release = await this.acquire();
+      try {
+        return await fn();
+      } finally {
+        await release().catch(() => undefined);
+      }
+    });
+  }
+
+  private async acquire(): Promise<() => Promise<void>> {
+    const stale = this.options.staleMs ?? 10_000;
+    const waitMs = this.options.waitMs ?? 30_000;
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    const maxTimeout = 25;
+    try {
+      return await lockfile.lock(this.file, {
+        realpath: false,
+        lockfilePath: this.lockPath,
+        stale,
+        update: Math.max(1000, Math.floor(stale / 2)),
+        retries: { retries: Math.ceil(waitMs / maxTimeout), minTimeout: 1, maxTimeout, factor: 1.5, randomize: true },
+        onCompromised: this.options.onCompromised ?? ((error) => process.stderr.write(`missions-mcp: store lock compromised: ${error.message}\n`)),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ELOCKED'
+          ? `another missions-mcp process has held the lock ${this.lockPath} for over ${waitMs / 1000} s`
+          : `cannot take the lock ${this.lockPath} (${(error as Error).message})`;
+      throw new MissionError('store_error', `Cannot write the mission store ${this.file}: ${why}. Nothing was written; try again.`, {
+        cause: error,
+      });
+    }
+  }
+}

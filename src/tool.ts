@@ -1,0 +1,41 @@
+// What a tool is: one plain value with its name, description for a model, zod schemas, annotations
+// and a handler that gets its dependencies passed in.
+import type { z } from 'zod';
+import type { Identity } from './mission/access.js';
+import type { Mode } from './mission/input.js';
+import type { MissionStore } from './store/types.js';
+
+export interface ToolDeps {
+  store: MissionStore;
+  identity: Identity;
+  now: () => Date;
+  newMissionId: () => string;
+  newImportId: () => string;
+  /** The server-wide output mode, used when a call gives none. */
+  defaultMode: Mode;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolDefinition<In extends z.ZodType = z.ZodType, Out extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  /** For a model: what it does, when to use it, what to call before or after, its limits. */
+  description: string;
+  inputSchema: In;
+  outputSchema: Out;
+  annotations: ToolAnnotations;
+  handler: (args: z.output<In>, deps: ToolDeps) => Promise<z.input<Out>>;
+}
+
+export function defineTool<In extends z.ZodType, Out extends z.ZodType>(tool: ToolDefinition<In, Out>): ToolDefinition<In, Out> {
+  return tool;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;

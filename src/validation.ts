@@ -1,0 +1,123 @@
+// Turns zod issues into SPEC §7 issues: one `{ path, message }` per problem, an unknown field reported
+// at its own path with a hint ("did you mean title?"), a missing field said plainly.
+import { z } from 'zod';
+import { dottedPath, invalidRequest, type Issue } from './errors.js';
+
+/** Fields the server owns: always the same answer, wherever they are sent. */
+const SERVER_FIELDS: Record<string, string> = {
+  id: 'ids are assigned by the server; to change a mission call updateMission with its id',
+  nextRun: 'nextRun is computed by the server and cannot be set',
+  lastRun: 'lastRun is computed by the server and cannot be set',
+  runCount: 'runCount is computed by the server and cannot be set',
+  owner: 'owner is set by the server from your identity and cannot be set',
+  createdAt: 'createdAt is set by the server',
+  updatedAt: 'updatedAt is set by the server',
+  pausedAt: 'pausedAt is set by the server; call pauseMission to pause',
+  imports: 'imports is an append-only log: add entries with updateMission { "addImports": [...] }',
+};
+
+/** Words an agent may plausibly use for one of our fields; suggested only where that field exists. */
+const SYNONYMS: Record<string, string[]> = {
+  name: ['title'],
+  description: ['goal'],
+  instructions: ['goal'],
+  prompt: ['goal'],
+  emoji: ['icon'],
+  space: ['spaceId'],
+  agent: ['characterId', 'agentType'],
+  agentId: ['characterId'],
+  cron: ['schedule'],
+  timezone: ['schedule'],
+  search: ['query'],
+  text: ['query'],
+  pageSize: ['limit'],
+  page: ['cursor'],
+  missionId: ['id'],
+  start: ['startsAt'],
+  end: ['endsAt'],
+  duration: ['durationDays'],
+};
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The keys an object schema allows at `path`, unwrapping optional, nullable, arrays and records. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType | undefined = schema;
+  const unwrap = (n: z.ZodType): z.ZodType => {
+    let cur = n;
+    for (;;) {
+      const def = cur._zod.def as { type: string; innerType?: z.ZodType };
+      if ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default') && def.innerType) cur = def.innerType;
+      else return cur;
+    }
+  };
+  for (const key of path) {
+    if (!node) return [];
+    node = unwrap(node);
+    const def = node._zod.def as { type: string; element?: z.ZodType; shape?: Record<string, z.ZodType>; valueType?: z.ZodType };
+    if (def.type === 'array') node = def.element;
+    else if (def.type === 'object') node = def.shape?.[String(key)];
+    else if (def.type === 'record') node = def.valueType;
+    else return [];
+  }
+  if (!node) return [];
+  const def = unwrap(node)._zod.def as { type: string; shape?: Record<string, z.ZodType> };
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+export function unknownFieldMessage(key: string, allowed: string[]): string {
+  const base = `Unknown field "${key}"`;
+  const server = SERVER_FIELDS[key];
+  if (server) return `${base}: ${server}`;
+  const synonyms = (SYNONYMS[key] ?? []).filter((k) => allowed.includes(k));
+  if (synonyms.length > 0) return `${base}: did you mean ${synonyms.map((k) => `"${k}"`).join(' or ')}?`;
+  const close = allowed
+    .map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) }))
+    .filter(({ k, d }) => d <= Math.max(1, Math.floor(k.length / 3)))
+    .sort((a, b) => a.d - b.d)[0];
+  if (close) return `${base}: did you mean "${close.k}"?`;
+  return `${base}. Allowed here: ${allowed.join(', ')}`;
+}
+
+/** An error map for safeParse: plain words for the common cases, zod's own message otherwise. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `Required: expected ${issue.expected}`;
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `Expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return undefined;
+};
+
+export function toIssues(error: z.ZodError, schema: z.ZodType): Issue[] {
+  const issues: Issue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = keysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        issues.push({ path: dottedPath([...issue.path, key]), message: unknownFieldMessage(key, allowed) });
+      }
+    } else {
+      issues.push({ path: dottedPath(issue.path), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/** Parses tool arguments; throws `invalid_request` listing every problem. */
+export function parseArguments<T extends z.ZodType>(schema: T, args: unknown, toolName: string): z.output<T> {
+  const result = schema.safeParse(args ?? {}, { error: errorMap });
+  if (result.success) return result.data;
+  throw invalidRequest(toIssues(result.error, schema), `arguments for ${toolName}`);
+}

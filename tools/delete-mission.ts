@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { MissionError } from '../src/errors.js';
+import { MissionId } from '../src/mission/input.js';
+import { defineTool } from '../src/tool.js';
+import { findChangeable } from './common.js';
+
+export const deleteMission = defineTool({
+  name: 'deleteMission',
+  title: 'Delete mission',
+  description:
+    'Delete a mission for good; its id is never reused. A running mission needs force: true. ' +
+    'To keep the history instead, set status "archived" with updateMission.',
+  inputSchema: z.strictObject({
+    id: MissionId,
+    force: z.boolean().optional().describe('true to delete a running mission'),
+  }),
+  outputSchema: z.object({ id: z.string().describe('the deleted id'), deleted: z.literal(true).describe('always true') }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  handler: async (args, deps) =>
+    deps.store.write((view) => {
+      const m = findChangeable(view, args.id, deps);
+      if (m.status === 'running' && args.force !== true) {
+        throw new MissionError('conflict', `Mission ${m.id} is running. Pass force: true to delete it anyway, or wait until its run ends.`, {
+          param: 'force',
+        });
+      }
+      return { remove: [m.id], result: { id: m.id, deleted: true as const } };
+    }),
+});

@@ -1,0 +1,24 @@
+// The one list of every tool. The server, the CLI and the contract tests all read it.
+import type { AnyTool } from '../src/tool.js';
+import { createMission } from './create-mission.js';
+import { deleteMission } from './delete-mission.js';
+import { getMission } from './get-mission.js';
+import { listMissions } from './list-missions.js';
+import { pauseMission } from './pause-mission.js';
+import { resumeMission } from './resume-mission.js';
+import { updateMission } from './update-mission.js';
+
+export const allTools: readonly AnyTool[] = [
+  createMission,
+  getMission,
+  listMissions,
+  updateMission,
+  deleteMission,
+  pauseMission,
+  resumeMission,
+];
+
+/** The tools a server offers: with readOnly, only those whose annotations say they change nothing. */
+export function selectTools(options: { readOnly?: boolean } = {}): AnyTool[] {
+  return allTools.filter((t) => !options.readOnly || t.annotations.readOnlyHint);
+}

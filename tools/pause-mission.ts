@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { MissionId, ModeInput } from '../src/mission/input.js';
+import { renderMission } from '../src/render/index.js';
+import { defineTool } from '../src/tool.js';
+import { MissionResult, changeMission, modeOf } from './common.js';
+
+export const pauseMission = defineTool({
+  name: 'pauseMission',
+  title: 'Pause mission',
+  description:
+    'Pause a pending or running mission: no runs are due (nextRun null) and its window clock stops, so resuming ' +
+    'moves endsAt later by the time paused. Pausing a paused mission changes nothing. Undo with resumeMission.',
+  inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
+  outputSchema: MissionResult,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: async (args, deps) => {
+    const { mission } = await changeMission(deps, args.id, { status: 'paused' });
+    return { mission: renderMission(mission, modeOf(args, deps)) };
+  },
+});
