@@ -1,0 +1,106 @@
+// Test wiring: a real MCP client talking to a real server, in memory or over a spawned stdio process
+// of the built bin. Nothing mocked.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LOCAL_USER, type Identity } from '../src/mission/access.js';
+import type { Mode } from '../src/mission/input.js';
+import { createServer } from '../src/server.js';
+import { openMemoryStore } from '../src/store/index.js';
+import type { MissionStore } from '../src/store/types.js';
+import type { ToolDeps } from '../src/tool.js';
+import { newImportId, newMissionId } from '../src/ids.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const BIN = join(ROOT, 'dist', 'src', 'bin.js');
+
+export interface Harness {
+  client: Client;
+  close: () => Promise<void>;
+}
+
+export interface InMemoryOptions {
+  store?: MissionStore;
+  identity?: Identity;
+  now?: () => Date;
+  defaultMode?: Mode;
+  readOnly?: boolean;
+}
+
+export function testDeps(options: InMemoryOptions = {}): ToolDeps {
+  return {
+    store: options.store ?? openMemoryStore(),
+    identity: options.identity ?? LOCAL_USER,
+    now: options.now ?? (() => new Date()),
+    newMissionId,
+    newImportId,
+    defaultMode: options.defaultMode ?? 'full',
+  };
+}
+
+export async function connectInMemory(options: InMemoryOptions = {}): Promise<Harness & { deps: ToolDeps }> {
+  const deps = testDeps(options);
+  const server = createServer(deps, { readOnly: options.readOnly, log: () => undefined });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'missions-test', version: '1.0.0' });
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  return { client, deps, close: async () => { await client.close(); await server.close(); } };
+}
+
+export async function connectStdio(args: string[] = [], env: Record<string, string> = {}): Promise<Harness & { stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, ...args],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'missions-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
+
+export interface ToolAnswer<T = any> {
+  isError: boolean;
+  /** structuredContent on success, the parsed error body on failure. */
+  body: T;
+  /** The JSON text in content. */
+  text: string;
+  raw: CallToolResult;
+}
+
+export async function call<T = any>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer<T>> {
+  const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const first = raw.content[0];
+  const text = first && first.type === 'text' ? first.text : '';
+  const body = raw.isError ? JSON.parse(text) : raw.structuredContent;
+  return { isError: raw.isError === true, body, text, raw };
+}
+
+/** Calls a tool that must succeed; throws with the error body otherwise. */
+export async function ok<T = any>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const answer = await call<T>(client, name, args);
+  if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
+  return answer.body;
+}
+
+export function tempDir(prefix = 'missions-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fixed clock that tests can move. */
+export function fixedClock(start: string) {
+  let now = new Date(start);
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => (now = new Date(iso)),
+    advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+  };
+}
