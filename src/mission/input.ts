@@ -26,8 +26,7 @@ export const ScheduleInput = z
     ),
     timezone: opt(TimeZone).describe('IANA zone for cron, e.g. "Europe/Paris"; default UTC'),
     maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('complete after this many runs; null = unlimited'),
-  })
-  .describe('when it runs; merges field by field on update');
+  });
 
 export const OfferInput = z
   .strictObject({
@@ -35,8 +34,7 @@ export const OfferInput = z
     name: opt(text(LIMITS.name, 1)).describe('offer name (required for a new offer)'),
     summary: clearable(text(LIMITS.text)).describe('short summary'),
     landingPageUrl: clearable(HttpUrl).describe('http(s) landing page'),
-  })
-  .describe('linked offer; null unlinks');
+  });
 
 export const BriefInput = z
   .strictObject({
@@ -45,9 +43,8 @@ export const BriefInput = z
     ctaUrl: clearable(HttpUrl).describe('http(s) call-to-action URL'),
     toneInstructions: clearable(text(LIMITS.text)).describe('voice and tone'),
     exampleMessages: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('sample messages (replaces the list)'),
-    offer: clearable(OfferInput),
-  })
-  .describe('outreach brief (SalesTouch)');
+    offer: clearable(OfferInput).describe('linked offer; merges; null unlinks'),
+  });
 
 export const ConstraintsInput = z
   .strictObject({
@@ -59,8 +56,7 @@ export const ConstraintsInput = z
     requireApproval: clearable(z.boolean()).describe('human approval before posting'),
     budgetCents: clearable(Count).describe('budget in cents'),
     excludedTopics: opt(z.array(text(LIMITS.name, 1)).max(LIMITS.listItems)).describe('topics to avoid'),
-  })
-  .describe('content constraints; merge on update');
+  });
 
 export const KpiInput = z.strictObject({
   metric: text(LIMITS.name, 1).describe('what is measured'),
@@ -73,10 +69,9 @@ export const PlanInput = z
   .strictObject({
     objectives: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('objectives (replaces the list)'),
     platforms: opt(z.array(text(LIMITS.name, 1)).max(LIMITS.listItems)).describe('e.g. ["linkedin","x"]'),
-    constraints: clearable(ConstraintsInput),
+    constraints: clearable(ConstraintsInput).describe('content constraints; merge; null clears'),
     kpis: opt(z.array(KpiInput.describe('one KPI')).max(LIMITS.listItems)).describe('KPIs (replaces the list)'),
-  })
-  .describe('content plan (AMP)');
+  });
 
 export const StatsInput = z
   .record(CounterName, Count.nullable())
@@ -103,9 +98,9 @@ const fieldShape = {
   characterId: clearable(text(LIMITS.id, 1)).describe('agent that runs it; null unbinds'),
   agentType: opt(AgentType).describe('claude (default), gemini or codex'),
   visibility: opt(Visibility).describe('private (default, owner only), organization or public'),
-  schedule: clearable(ScheduleInput),
-  brief: clearable(BriefInput),
-  plan: clearable(PlanInput),
+  schedule: clearable(ScheduleInput).describe('when it runs; merges field by field; null = none'),
+  brief: clearable(BriefInput).describe('outreach brief (SalesTouch); merges; null clears'),
+  plan: clearable(PlanInput).describe('content plan (AMP); merges; null clears'),
   startsAt: clearable(IsoTime).describe('window start (ISO time)'),
   endsAt: clearable(IsoTime).describe('window end (ISO time); or use durationDays'),
   durationDays: opt(z.number().positive().max(3650)).describe('sets endsAt = startsAt (default now) + days'),
