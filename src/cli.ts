@@ -56,7 +56,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   }
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openStore(config.store);
-  const server = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   try {
     const view = await store.read();
     log(`store ${store.location} (${view.all().length} missions)`);
@@ -73,6 +73,10 @@ async function serve(config: Config, io: Io): Promise<number> {
   await server.connect(transport);
   log(`serving over stdio${config.readOnly ? ' (read-only)' : ''}, output mode ${config.outputMode}`);
   await closed;
+  // Answer every call already received (stdin may close right after the last request) and let
+  // its write finish; then close.
+  await drain();
+  await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   return 0;
 }

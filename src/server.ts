@@ -35,7 +35,13 @@ export function describeTool(tool: AnyTool): Tool {
   };
 }
 
-export function createServer(deps: ToolDeps, options: ServerOptions = {}): Server {
+export interface MissionServer {
+  server: Server;
+  /** Resolves when every tool call in progress has answered; call before closing a transport. */
+  drain(): Promise<void>;
+}
+
+export function createServer(deps: ToolDeps, options: ServerOptions = {}): MissionServer {
   const log = options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
   const tools = selectTools({ readOnly: options.readOnly });
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -45,6 +51,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Serve
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Missions' },
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
+  const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = byName.get(request.params.name);
@@ -52,7 +59,15 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Serve
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    return callTool(tool, request.params.arguments, deps, log);
+    const answer = callTool(tool, request.params.arguments, deps, log);
+    inFlight.add(answer);
+    void answer.finally(() => inFlight.delete(answer));
+    return answer;
   });
-  return server;
+  return {
+    server,
+    drain: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
 }

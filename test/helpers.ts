@@ -44,7 +44,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
 
 export async function connectInMemory(options: InMemoryOptions = {}): Promise<Harness & { deps: ToolDeps }> {
   const deps = testDeps(options);
-  const server = createServer(deps, { readOnly: options.readOnly, log: () => undefined });
+  const { server } = createServer(deps, { readOnly: options.readOnly, log: () => undefined });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'missions-test', version: '1.0.0' });
   await server.connect(serverSide);

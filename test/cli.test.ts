@@ -1,0 +1,103 @@
+// The CLI as a user runs it: the built bin in a child process.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OPTIONS } from '../src/config.js';
+import { BIN, ROOT, connectStdio, ok, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, XDG_DATA_HOME: join(tmp.dir, 'data'), ...env },
+    input: '',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('missions-mcp CLI', () => {
+  it('--help lists every flag with its environment variable', () => {
+    const { code, stdout } = run(['--help']);
+    expect(code).toBe(0);
+    for (const [flag, option] of Object.entries(OPTIONS)) {
+      expect(stdout).toMatch(new RegExp(`--${flag}\\b.*${option.env}`));
+    }
+    expect(stdout).toContain(join(tmp.dir, 'data', 'missions-mcp', 'missions.json'));
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(run(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('call: exit 0 with the result JSON, 1 with the error JSON, 2 on bad usage', () => {
+    const store = join(tmp.dir, 'cli.json');
+    const created = run(['call', 'createMission', '--store', store, '--input-json', '{"title":"CLI","goal":"From the shell"}']);
+    expect(created.code).toBe(0);
+    const { mission } = JSON.parse(created.stdout);
+    expect(mission.title).toBe('CLI');
+
+    const compact = run(['call', 'getMission', '--store', store, '--input-json', JSON.stringify({ id: mission.id }), '--mode', 'compact']);
+    expect(JSON.parse(compact.stdout).mission).toEqual({ id: mission.id, title: 'CLI', status: 'pending', goal: 'From the shell' });
+
+    const missing = run(['call', 'getMission', '--store', store, '--input-json', '{"id":"msn_AAAAAAAAAAAAAAAAAAAA"}']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).error.code).toBe('not_found');
+
+    expect(run(['call', 'nope', '--store', store]).code).toBe(2);
+    expect(run(['call', 'getMission', '--store', store, '--input-json', '{oops']).code).toBe(2);
+    expect(run(['--no-such-flag']).code).toBe(2);
+    expect(run(['--output-mode', 'tiny']).code).toBe(2);
+    expect(run(['serve'], { MISSIONS_READ_ONLY: 'maybe' }).code).toBe(2);
+  });
+
+  it('tools lists each tool on one line; --read-only hides the tools that write', () => {
+    const all = run(['tools']);
+    expect(all.stdout.trim().split('\n')).toHaveLength(7);
+    const readOnly = run(['tools'], { MISSIONS_READ_ONLY: 'true' });
+    expect(readOnly.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['getMission', 'listMissions']);
+  });
+
+  it('schema prints the input and output JSON Schemas of a tool', () => {
+    const { code, stdout } = run(['schema', 'createMission']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(stdout);
+    expect(schema.inputSchema.required).toEqual(['title', 'goal']);
+    expect(schema.outputSchema.properties.mission).toBeDefined();
+  });
+
+  it('serves stdio with nothing but protocol on stdout, logs on stderr, honouring --output-mode and --read-only', async () => {
+    const store = join(tmp.dir, 'stdio.json');
+    const h = await connectStdio(['--store', store, '--output-mode', 'compact'], { HOME: tmp.dir });
+    const { mission } = await ok(h.client, 'createMission', { title: 'Over stdio', goal: 'G' });
+    expect(mission.owner).toBeUndefined(); // compact by default
+    await h.close();
+    expect(h.stderr()).toContain(store);
+    expect(existsSync(store)).toBe(true);
+
+    const ro = await connectStdio(['--store', store, '--read-only'], { HOME: tmp.dir });
+    expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['getMission', 'listMissions']);
+    await ro.close();
+  });
+
+  it('a stdio session writes only JSON-RPC lines to stdout', () => {
+    const store = join(tmp.dir, 'raw.json');
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'createMission', arguments: { title: 'Raw', goal: 'G' } } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'getMission', arguments: { id: 'bad' } } },
+    ].map((m) => JSON.stringify(m)).join('\n') + '\n';
+    const result = spawnSync(process.execPath, [BIN, '--store', store], { input: lines, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tmp.dir } });
+    const out = result.stdout.trim().split('\n');
+    expect(out).toHaveLength(3);
+    const byId = new Map(out.map((line) => JSON.parse(line)).map((m) => [m.id, m]));
+    for (const m of byId.values()) expect(m.jsonrpc).toBe('2.0');
+    expect(byId.get(2).result.structuredContent.mission.title).toBe('Raw');
+    expect(JSON.parse(byId.get(3).result.content[0].text).error.code).toBe('invalid_request');
+    expect(result.stderr).toContain('serving over stdio');
+  });
+});
