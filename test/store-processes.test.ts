@@ -90,21 +90,31 @@ describe('store: many processes, one file', () => {
     expect(new Set(doc.missions.map((m) => m.title)).size).toBe(200);
   }, 60_000);
 
-  it('200 parallel updates of one mission in one process are all applied, none lost', async () => {
-    // A read-modify-write per call: stats.n_i is set by call i; a lost update would drop a key.
+  it('200 parallel updates (4 missions x 50 stats keys) in one process are all applied, none lost', async () => {
+    // A read-modify-write per call: call k sets stats.n<k> on one of four missions (50 counters is
+    // the most a mission may hold). A lost update would drop a key.
     const file = join(temp.dir, 'updates.json');
     const h = await spawn(file);
-    const { mission } = await ok(h.client, 'createMission', { title: 'counter', goal: 'collect 200 stats keys' });
+    const missions: string[] = [];
+    for (let m = 0; m < 4; m++) missions.push((await ok(h.client, 'createMission', { title: `counter ${m}`, goal: 'collect 50 stats keys' })).mission.id);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => call(h.client, 'updateMission', { id: mission.id, stats: { [`n${i}`]: i }, mode: 'compact' })),
+      Array.from({ length: 200 }, (_, k) => call(h.client, 'updateMission', { id: missions[k % 4], stats: { [`n${k}`]: k }, mode: 'compact' })),
     );
     expect(results.filter((r) => r.isError).map((r) => r.text)).toEqual([]);
-    const got = await ok(h.client, 'getMission', { id: mission.id });
-    const keys = Object.keys(got.mission.stats ?? {}).filter((k) => /^n\d+$/.test(k));
-    const inFile = readStore(file).missions.find((m) => m.id === mission.id) as unknown as { stats: Record<string, number> };
-    console.log(`200 parallel updates in one process: ${keys.length} stats keys via getMission, ${Object.keys(inFile.stats).length} in file`);
-    expect(keys).toHaveLength(200);
-    expect(Object.keys(inFile.stats).filter((k) => /^n\d+$/.test(k))).toHaveLength(200);
+    const inFile = readStore(file).missions as unknown as { id: string; stats: Record<string, number> }[];
+    let viaTool = 0;
+    let viaFile = 0;
+    for (const [m, id] of missions.entries()) {
+      const expected = Array.from({ length: 50 }, (_, j) => `n${j * 4 + m}`).sort();
+      const got = await ok(h.client, 'getMission', { id });
+      const keys = Object.keys(got.mission.stats ?? {}).filter((k) => /^n\d+$/.test(k)).sort();
+      const fileKeys = Object.keys(inFile.find((x) => x.id === id)!.stats).filter((k) => /^n\d+$/.test(k)).sort();
+      viaTool += keys.length;
+      viaFile += fileKeys.length;
+      expect(keys).toEqual(expected);
+      expect(fileKeys).toEqual(expected);
+    }
+    console.log(`200 parallel updates in one process: ${viaTool} stats keys via getMission, ${viaFile} in file`);
   }, 60_000);
 
   it("process B sees process A's create, update and delete on its next call", async () => {

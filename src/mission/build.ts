@@ -8,7 +8,6 @@ import {
   DEFAULT_ICON,
   STANDARD_COUNTERS,
   emptyBrief,
-  emptyConstraints,
   emptyPlan,
   emptyStats,
   type Brief,
@@ -40,14 +39,13 @@ function omitUndefined<T extends object>(value: T): Partial<T> {
 
 function mergeSchedule(current: Schedule, patch: MissionPatch['schedule'], issues: Issue[]): Schedule {
   if (patch === undefined) return current;
-  const base = patch === null ? DEFAULT_SCHEDULE : current;
-  const typeChanged = patch !== null && patch.type !== undefined && patch.type !== current.type;
+  const typeChanged = patch.type !== undefined && patch.type !== current.type;
   const settings = {
-    type: patch?.type ?? base.type,
+    type: patch.type ?? current.type,
     // A new type does not inherit the old type's value ("cron" → "continuous" drops the expression).
-    value: patch?.value !== undefined ? patch.value : typeChanged ? null : base.value,
-    timezone: patch?.timezone ?? base.timezone,
-    maxRuns: patch?.maxRuns !== undefined ? patch.maxRuns : base.maxRuns,
+    value: patch.value !== undefined ? patch.value : typeChanged ? null : current.value,
+    timezone: patch.timezone ?? current.timezone,
+    maxRuns: patch.maxRuns !== undefined ? patch.maxRuns : current.maxRuns,
   };
   const problems = scheduleIssues(settings);
   issues.push(...problems);
@@ -57,7 +55,6 @@ function mergeSchedule(current: Schedule, patch: MissionPatch['schedule'], issue
 
 function mergeBrief(current: Brief, patch: MissionPatch['brief'], issues: Issue[]): Brief {
   if (patch === undefined) return current;
-  if (patch === null) return emptyBrief();
   const { offer: offerPatch, ...rest } = patch;
   const next: Brief = { ...current, ...omitUndefined(rest) };
   if (offerPatch === null) next.offer = null;
@@ -72,12 +69,10 @@ function mergeBrief(current: Brief, patch: MissionPatch['brief'], issues: Issue[
 
 function mergePlan(current: Plan, patch: MissionPatch['plan']): Plan {
   if (patch === undefined) return current;
-  if (patch === null) return emptyPlan();
   const next: Plan = { ...current };
   if (patch.objectives !== undefined) next.objectives = patch.objectives;
   if (patch.platforms !== undefined) next.platforms = patch.platforms;
-  if (patch.constraints === null) next.constraints = emptyConstraints();
-  else if (patch.constraints !== undefined) next.constraints = { ...current.constraints, ...omitUndefined(patch.constraints) };
+  if (patch.constraints !== undefined) next.constraints = { ...current.constraints, ...omitUndefined(patch.constraints) };
   if (patch.kpis !== undefined) {
     next.kpis = patch.kpis.map((k) => ({ metric: k.metric, target: k.target ?? null, platform: k.platform ?? null, current: k.current ?? null }));
   }

@@ -69,7 +69,7 @@ export const PlanInput = z
   .strictObject({
     objectives: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('objectives (replaces the list)'),
     platforms: opt(z.array(text(LIMITS.name, 1)).max(LIMITS.listItems)).describe('e.g. ["linkedin","x"]'),
-    constraints: clearable(ConstraintsInput).describe('content constraints; merge; null clears'),
+    constraints: opt(ConstraintsInput).describe('content constraints; merge field by field'),
     kpis: opt(z.array(KpiInput.describe('one KPI')).max(LIMITS.listItems)).describe('KPIs (replaces the list)'),
   });
 
@@ -98,9 +98,9 @@ const fieldShape = {
   characterId: clearable(text(LIMITS.id, 1)).describe('agent that runs it; null unbinds'),
   agentType: opt(AgentType).describe('claude (default), gemini or codex'),
   visibility: opt(Visibility).describe('private (default, owner only), organization or public'),
-  schedule: clearable(ScheduleInput).describe('when it runs; merges field by field; null = none'),
-  brief: clearable(BriefInput).describe('outreach brief (SalesTouch); merges; null clears'),
-  plan: clearable(PlanInput).describe('content plan (AMP); merges; null clears'),
+  schedule: opt(ScheduleInput).describe('when it runs; merges field by field on update'),
+  brief: opt(BriefInput).describe('outreach brief (SalesTouch); merges field by field'),
+  plan: opt(PlanInput).describe('content plan (AMP); merges field by field'),
   startsAt: clearable(IsoTime).describe('window start (ISO time)'),
   endsAt: clearable(IsoTime).describe('window end (ISO time); or use durationDays'),
   durationDays: opt(z.number().positive().max(3650)).describe('sets endsAt = startsAt (default now) + days'),
