@@ -1,7 +1,8 @@
 // Tool input schemas. createMission and updateMission share one field shape: on update every field
 // is optional, nested objects merge, and null clears a nullable field.
 import { z } from 'zod';
-import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, text } from './fields.js';
+import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, isIsoTime, text } from './fields.js';
+import { cronProblem } from './schedule.js';
 import { AgentType, MISSION_ID, ScheduleType, Status, Visibility } from './model.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional();
@@ -26,6 +27,14 @@ export const ScheduleInput = z
     ),
     timezone: opt(TimeZone).describe('IANA zone for cron, e.g. "Europe/Paris"; default UTC'),
     maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('complete after this many runs; null = unlimited'),
+  })
+  .superRefine((s, ctx) => {
+    // Checked here too (not only after merging in build.ts) so that one call reports a bad cron
+    // expression together with every other problem. A value without a type is judged as cron
+    // unless it is an ISO time; the merged check in build.ts has the last word.
+    if (typeof s.value !== 'string' || !(s.type === 'cron' || (s.type === undefined && !isIsoTime(s.value)))) return;
+    const problem = cronProblem(s.value, s.timezone ?? 'UTC');
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `"${s.value}": ${problem}` });
   });
 
 export const OfferInput = z
