@@ -167,7 +167,7 @@ describe('store: processes started before the file exists', () => {
   it('two processes racing their first create into a missing file keep both', async () => {
     const file = join(temp.dir, 'nested', 'deeper', 'race.json');
     hs = await Promise.all([connectStdio(['--store', file]), connectStdio(['--store', file])]);
-    const rounds = 20;
+    const rounds = 10;
     const ids = (
       await Promise.all(
         hs.map(async (h, p) => {

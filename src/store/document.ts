@@ -1,5 +1,6 @@
 // The store file's format: `{ "version": 1, "missions": [ … ] }`. Parsing reports where a fault is;
 // a newer version is refused; an older one is migrated (the caller writes a backup first).
+import { ParseErrorCode, parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
@@ -33,16 +34,26 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 const FIX = 'Fix the file by hand, restore it from a backup, or move it away to start a new empty store';
 
+/** Where JSON.parse failed and why. V8 on Node 20 often gives no position, so jsonc-parser (strict
+ * mode, no comments or trailing commas) locates the first fault; it runs only after a failed parse. */
+function jsonFault(text: string): { offset: number; reason: string } {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return { offset: text.length, reason: 'unexpected content' };
+  if (first.error === ParseErrorCode.UnexpectedEndOfString || first.offset >= text.trimEnd().length) {
+    return { offset: text.length, reason: 'the file ends too early, inside a value: it may have been truncated' };
+  }
+  return { offset: first.offset, reason: printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() };
+}
+
 function parseJson(text: string): unknown {
   if (text.trim().length === 0) throw new DocumentFault('the file is empty', `byte 0 of ${Buffer.byteLength(text)}`, FIX);
   try {
     return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const match = /position (\d+)/.exec(message);
-    const offset = match ? Number(match[1]) : text.length;
+  } catch {
+    const { offset, reason } = jsonFault(text);
     const { line, column } = lineColumn(text, offset);
-    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
     throw new DocumentFault(`it is not valid JSON (${reason})`, `line ${line}, column ${column} (character ${offset})`, FIX);
   }
 }

@@ -8,7 +8,7 @@
 // Callers hold the store's write lock around read-then-write.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
@@ -21,6 +21,15 @@ function stampOf(s: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigin
 }
 
 const MISSING = 'missing';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export class DurableJsonFile implements Adapter<StoreDocument> {
   /** How many times the file was read and parsed; reads of an unchanged file do not add to it. */
@@ -105,6 +114,20 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     return this.storeError(`${what} (${e.code ?? e.message})`, `${advice}. Nothing was written`, error);
   }
 
+  private swept = false;
+
+  /** Removes temp files that writers killed mid-write left behind (their pid is gone). Once per process. */
+  private async sweepOrphans(dir: string): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    const prefix = `.${basename(this.path)}.`; // names are .<file>.<pid>.<random>.tmp
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const pid = Number(name.slice(prefix.length).split('.')[0]);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) await unlink(join(dir, name)).catch(() => undefined);
+    }
+  }
+
   async write(doc: StoreDocument): Promise<void> {
     // Never write over a file we could not read: read() throws its fault again.
     await this.read();
@@ -112,6 +135,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      await this.sweepOrphans(dir);
       if (this.migratedFrom !== undefined) await this.backup(this.migratedFrom);
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {

@@ -53,7 +53,9 @@ export class FileLock implements WriteLock {
   }
 
   private async acquire(): Promise<() => Promise<void>> {
-    const stale = this.options.staleMs ?? 10_000;
+    // A holder refreshes the lock every second; one not refreshed for 4 s died (kill -9), and the
+    // next writer takes it over. Writes hold the lock for milliseconds, so 4 s leaves a wide margin.
+    const stale = this.options.staleMs ?? 4_000;
     const waitMs = this.options.waitMs ?? 30_000;
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
     const maxTimeout = 25;
@@ -62,7 +64,7 @@ export class FileLock implements WriteLock {
         realpath: false,
         lockfilePath: this.lockPath,
         stale,
-        update: Math.max(1000, Math.floor(stale / 2)),
+        update: 1_000,
         retries: { retries: Math.ceil(waitMs / maxTimeout), minTimeout: 1, maxTimeout, factor: 1.5, randomize: true },
         onCompromised: this.options.onCompromised ?? ((error) => process.stderr.write(`missions-mcp: store lock compromised: ${error.message}\n`)),
       });
