@@ -1,0 +1,68 @@
+// SPEC §7 at the edges: a bug answers `internal` without a stack trace; unknown fields get a hint.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { describe, expect, it } from 'vitest';
+import { createServer } from '../src/server.js';
+import type { MissionStore } from '../src/store/types.js';
+import { unknownFieldMessage } from '../src/validation.js';
+import { call, connectInMemory, testDeps } from './helpers.js';
+
+describe('internal errors', () => {
+  it('a store that throws a plain Error answers internal, with no stack trace, and logs the stack', async () => {
+    const broken: MissionStore = {
+      location: ':broken:',
+      read: async () => { throw new Error('disk controller on fire'); },
+      write: async () => { throw new TypeError('cannot read properties of undefined'); },
+    };
+    const logged: string[] = [];
+    const { server } = createServer(testDeps({ store: broken }), { log: (m) => logged.push(m) });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 't', version: '1' });
+    await server.connect(b);
+    await client.connect(a);
+    for (const [tool, args] of [['listMissions', {}], ['createMission', { title: 'T', goal: 'G' }]] as const) {
+      const answer = await call(client, tool, args);
+      expect(answer.isError).toBe(true);
+      expect(answer.body.error.code).toBe('internal');
+      expect(answer.body.error.message).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect(answer.body.error.message).not.toContain('disk controller');
+    }
+    expect(logged.join('\n')).toMatch(/disk controller on fire[\s\S]*at /);
+    await client.close();
+  });
+
+  it('an unknown tool is a protocol error that lists the tools', async () => {
+    const h = await connectInMemory();
+    await expect(h.client.callTool({ name: 'launchMission', arguments: {} })).rejects.toThrow(/Unknown tool "launchMission".*createMission/);
+    await h.close();
+  });
+});
+
+describe('unknown fields', () => {
+  it.each([
+    ['name', ['title', 'goal'], 'did you mean "title"?'],
+    ['description', ['title', 'goal'], 'did you mean "goal"?'],
+    ['titel', ['title', 'goal'], 'did you mean "title"?'],
+    ['runCount', ['type', 'value'], 'computed by the server'],
+    ['owner', ['title'], 'set by the server from your identity'],
+    ['imports', ['title'], 'addImports'],
+    ['zzz', ['title', 'goal'], 'Allowed here: title, goal'],
+  ])('%s among %j says %j', (key, allowed, hint) => {
+    expect(unknownFieldMessage(key, allowed)).toContain(hint);
+    expect(unknownFieldMessage(key, allowed)).toContain(`"${key}"`);
+  });
+
+  it('are reported at their own path, nested ones too, all in one answer', async () => {
+    const h = await connectInMemory();
+    const answer = await call(h.client, 'createMission', {
+      title: 'T', goal: 'G', cron: '0 9 * * *', schedule: { type: 'cron', value: '0 9 * * *', nextRun: 'x' }, plan: { kpis: [{ metric: 'm', goal: 3 }] },
+    });
+    expect(answer.body.error.code).toBe('invalid_request');
+    const byPath = Object.fromEntries(answer.body.error.issues.map((i: { path: string; message: string }) => [i.path, i.message]));
+    expect(Object.keys(byPath).sort()).toEqual(['cron', 'plan.kpis.0.goal', 'schedule.nextRun']);
+    expect(byPath.cron).toContain('schedule');
+    expect(byPath['schedule.nextRun']).toContain('computed by the server');
+    expect(byPath['plan.kpis.0.goal']).toContain('Allowed here: metric, target, platform, current');
+    await h.close();
+  });
+});
