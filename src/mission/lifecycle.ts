@@ -29,7 +29,8 @@ export function transitionConflict(id: string, from: Status, to: Status): Missio
 /**
  * Applies a status change to a mission whose other fields are already final. Same status: unchanged.
  * - to running: a run starts (runCount + 1, lastRun = now).
- * - running → pending: the run ended; if runCount reached maxRuns the mission completes instead.
+ * - running → pending: the run ended.
+ * - to pending with runCount ≥ maxRuns: the mission completes instead (SPEC §3).
  * - to paused: pausedAt = now (the duration clock stops).
  * - paused → pending: endsAt moves later by the time paused; pausedAt cleared.
  * - paused → completed/archived: pausedAt cleared, endsAt kept.
@@ -44,7 +45,9 @@ export function changeStatus(m: Mission, to: Status, now: Date): Mission {
     next.schedule.runCount += 1;
     next.schedule.lastRun = nowIso;
   }
-  if (m.status === 'running' && to === 'pending' && m.schedule.maxRuns !== null && m.schedule.runCount >= m.schedule.maxRuns) {
+  // A mission that has used up its runs cannot wait for another: into pending means completed
+  // (also on resume or restart; raise maxRuns in the same updateMission call to run it again).
+  if (to === 'pending' && m.schedule.maxRuns !== null && m.schedule.runCount >= m.schedule.maxRuns) {
     next.status = 'completed';
   }
   if (to === 'paused') next.pausedAt = nowIso;
