@@ -1,5 +1,5 @@
 // The CLI as a user runs it: the built bin in a child process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,25 @@ describe('missions-mcp CLI', () => {
     const ro = await connectStdio(['--store', store, '--read-only'], { HOME: tmp.dir });
     expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['getMission', 'listMissions']);
     await ro.close();
+  });
+
+  it('MISSIONS_OUTPUT_MODE sets the default mode; --output-mode wins over it', () => {
+    const store = join(tmp.dir, 'env-mode.json');
+    const create = (args: string[], env: Record<string, string>) =>
+      JSON.parse(run(['call', 'createMission', '--store', store, '--input-json', '{"title":"T","goal":"G"}', ...args], env).stdout).mission;
+    expect(create([], { MISSIONS_OUTPUT_MODE: 'compact' }).owner).toBeUndefined();
+    expect(create(['--output-mode', 'full'], { MISSIONS_OUTPUT_MODE: 'compact' }).owner).toEqual({ user: 'local', org: null });
+    expect(create([], { MISSIONS_OUTPUT_MODE: '' }).owner).toEqual({ user: 'local', org: null }); // empty = unset
+  });
+
+  it('SIGTERM ends a stdio server with exit code 0', async () => {
+    const child = spawn(process.execPath, [BIN, '--store', join(tmp.dir, 'sigterm.json')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('serving over stdio') && resolve()));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
   });
 
   it('a stdio session writes only JSON-RPC lines to stdout', () => {
