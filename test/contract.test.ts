@@ -1,6 +1,8 @@
 // Contract tests over the one list of tools: what every client relies on, for every tool at once.
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Mission } from '../src/mission/model.js';
+import { CompactListItem, CompactMission } from '../src/render/compact.js';
 import { allTools } from '../tools/index.js';
 import { call, connectInMemory, ok, type Harness } from './helpers.js';
 import { realisticMissions } from './fixtures/missions.js';
@@ -73,12 +75,24 @@ describe('every tool', () => {
 
 describe('structuredContent matches outputSchema in both modes', () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
+  // The advertised outputSchema is deliberately small (names and types of top-level fields); the exact
+  // shapes are the zod schemas, so every result is held to both.
+  let mode: 'full' | 'compact' = 'full';
+  const exact = (value: any) => {
+    const missions = value.missions ?? (value.mission ? [value.mission] : []);
+    for (const m of missions) {
+      if (mode === 'full') Mission.strict().parse(m);
+      else (value.missions ? CompactListItem : CompactMission).parse(m);
+    }
+  };
   const validate = (name: string, value: unknown) => {
     const check = ajv.compile(listed.find((t) => t.name === name)!.outputSchema!);
     expect(check(value), `${name}: ${ajv.errorsText(check.errors)}`).toBe(true);
+    exact(value);
   };
 
-  it.each([['full'], ['compact']] as const)('for every tool in %s mode', async (mode) => {
+  it.each([['full'], ['compact']] as const)('for every tool in %s mode', async (m) => {
+    mode = m;
     const ids: string[] = [];
     for (const input of realisticMissions(6)) {
       const created = await call(h.client, 'createMission', { ...input, mode });
@@ -95,6 +109,13 @@ describe('structuredContent matches outputSchema in both modes', () => {
     validate('pauseMission', await ok(h.client, 'pauseMission', { id, mode }));
     validate('resumeMission', await ok(h.client, 'resumeMission', { id, mode }));
     validate('deleteMission', await ok(h.client, 'deleteMission', { id }));
+  });
+
+  it('the advertised output schemas stay small: tools/list under 8,000 o200k tokens', async () => {
+    const { encode } = await import('gpt-tokenizer/encoding/o200k_base');
+    const size = encode(JSON.stringify({ tools: listed })).length;
+    console.log(`tools/list: ${size} tokens`);
+    expect(size).toBeLessThan(8_000);
   });
 
   it('full mode has every field of SPEC §2, unset values null / [] / {}', async () => {

@@ -1,20 +1,21 @@
 // Compact output (SPEC §6): only what is set and not default, the goal cut short, brief/plan/imports
 // as a note of what exists. Lists use an even smaller record per mission.
 import { z } from 'zod';
-import { DEFAULT_ICON, STANDARD_COUNTERS, type Mission } from '../mission/model.js';
+import { AgentType, DEFAULT_ICON, STANDARD_COUNTERS, ScheduleType, Status, Visibility, type Mission } from '../mission/model.js';
 
 export const GOAL_EXCERPT = 120;
 
+// The exact compact shapes. Strict, so tests that parse results with them catch any stray field.
 export const CompactMission = z
-  .object({
+  .strictObject({
     id: z.string(),
     title: z.string(),
-    status: z.string(),
+    status: Status,
     goal: z.string().optional().describe('excerpt; "…" marks a cut'),
     icon: z.string().optional(),
     schedule: z
-      .object({
-        type: z.string(),
+      .strictObject({
+        type: ScheduleType,
         value: z.string().optional(),
         timezone: z.string().optional(),
         maxRuns: z.number().optional(),
@@ -26,8 +27,8 @@ export const CompactMission = z
     nextRun: z.string().optional(),
     spaceId: z.string().optional(),
     characterId: z.string().optional(),
-    agentType: z.string().optional(),
-    visibility: z.string().optional(),
+    agentType: AgentType.optional(),
+    visibility: Visibility.optional(),
     startsAt: z.string().optional(),
     endsAt: z.string().optional(),
     pausedAt: z.string().optional(),
@@ -39,10 +40,10 @@ export const CompactMission = z
   .describe('compact mission: call getMission with mode "full" for everything');
 export type CompactMission = z.infer<typeof CompactMission>;
 
-export const CompactListItem = z.object({
+export const CompactListItem = z.strictObject({
   id: z.string(),
   title: z.string(),
-  status: z.string(),
+  status: Status,
   nextRun: z.string().optional(),
 });
 export type CompactListItem = z.infer<typeof CompactListItem>;
