@@ -291,3 +291,22 @@ describe('store file: location', () => {
     expect(idsIn(join(root, 'rel', 'missions.json'))).toEqual([id]);
   }, 60_000);
 });
+
+describe('store: a folder that cannot be created', () => {
+  it('answers store_error naming the path and what to do, not internal', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const blocker = join(dir, 'not-a-folder');
+      writeFileSync(blocker, 'a file where the store folder should be');
+      const h = await connectInMemory({ store: openJsonFileStore(join(blocker, 'missions.json')) });
+      const answer = await call(h.client, 'createMission', { title: 'T', goal: 'G' });
+      expect(answer.body.error.code).toBe('store_error');
+      expect(answer.body.error.message).toContain(blocker);
+      expect(answer.body.error.message).toMatch(/--store/);
+      expect(readFileSync(blocker, 'utf8')).toBe('a file where the store folder should be');
+      await h.close();
+    } finally {
+      cleanup();
+    }
+  });
+});

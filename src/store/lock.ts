@@ -57,7 +57,16 @@ export class FileLock implements WriteLock {
     // next writer takes it over. Writes hold the lock for milliseconds, so 4 s leaves a wide margin.
     const stale = this.options.staleMs ?? 4_000;
     const waitMs = this.options.waitMs ?? 30_000;
-    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    try {
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new MissionError(
+        'store_error',
+        `Cannot write the mission store ${this.file}: its folder ${dirname(this.file)} cannot be created (${code}). Point --store (MISSIONS_STORE) at a file in a folder you can write. Nothing was written.`,
+        { cause: error },
+      );
+    }
     const maxTimeout = 25;
     try {
       return await lockfile.lock(this.file, {
