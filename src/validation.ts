@@ -93,15 +93,34 @@ export function unknownFieldMessage(key: string, allowed: string[]): string {
 /** An error map for safeParse: plain words for the common cases, zod's own message otherwise. */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `Required: expected ${issue.expected}`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) return 'Must not be empty';
   if (issue.code === 'invalid_value' && 'values' in issue) {
     return `Expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   return undefined;
 };
 
+type ZodIssue = z.core.$ZodIssue;
+
+/**
+ * A failed union ("one status or a list") says only "Invalid input". Report instead the issues of
+ * the alternative that got furthest (the deepest path), where they are: `status.1`, not `status`.
+ */
+function expandUnions(issues: readonly ZodIssue[], prefix: readonly PropertyKey[] = []): ZodIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
+    const depth = (branch: readonly ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    if (depth(best) > 0) return expandUnions(best, path);
+    const message = issue.errors.map((branch) => branch[0]?.message).filter(Boolean).join('; or ');
+    return [{ ...issue, path, message: message || issue.message }];
+  });
+}
+
 export function toIssues(error: z.ZodError, schema: z.ZodType): Issue[] {
   const issues: Issue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of expandUnions(error.issues)) {
     if (issue.code === 'unrecognized_keys') {
       const allowed = keysAt(schema, issue.path);
       for (const key of issue.keys) {

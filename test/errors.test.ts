@@ -66,3 +66,19 @@ describe('unknown fields', () => {
     await h.close();
   });
 });
+
+describe('error messages an agent can act on', () => {
+  it('a bad value inside "one status or a list" is reported at its index, a bad scalar lists the choices', async () => {
+    const h = await connectInMemory();
+    const inList = await call(h.client, 'listMissions', { status: ['active', 'bogus'] });
+    expect(inList.body.error).toMatchObject({ code: 'invalid_request', param: 'status.1' });
+    expect(inList.body.error.issues[0].message).toContain('"archived"');
+    const scalar = await call(h.client, 'listMissions', { status: 'bogus' });
+    expect(scalar.body.error.param).toBe('status');
+    expect(scalar.body.error.issues[0].message).toContain('"pending"');
+    expect(scalar.body.error.issues[0].message).toContain('array');
+    const empty = await call(h.client, 'createMission', { title: '   ', goal: 'G' });
+    expect(empty.body.error.issues).toEqual([{ path: 'title', message: 'Must not be empty' }]);
+    await h.close();
+  });
+});
