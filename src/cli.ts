@@ -7,7 +7,7 @@ import { realDeps } from './deps.js';
 import { callTool, jsonSchemaOf } from './dispatch.js';
 import { PACKAGE } from './package-info.js';
 import { createServer } from './server.js';
-import { openStore } from './store/index.js';
+import { UnsupportedStoreError, openStore } from './store/index.js';
 import { defaultStorePath } from './store/paths.js';
 
 export interface Io {
@@ -44,6 +44,15 @@ Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carr
 `;
 }
 
+function openConfiguredStore(config: Config) {
+  try {
+    return openStore(config.store);
+  } catch (error) {
+    if (error instanceof UnsupportedStoreError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function findTool(name: string | undefined) {
   const tool = allTools.find((t) => t.name === name);
   if (!tool) throw new UsageError(`unknown tool "${name ?? ''}"; run "missions-mcp tools" to see them`);
@@ -55,7 +64,7 @@ async function serve(config: Config, io: Io): Promise<number> {
     throw new UsageError('the http transport is not available in this version; use --transport stdio');
   }
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
-  const store = openStore(config.store);
+  const store = openConfiguredStore(config);
   const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   try {
     const view = await store.read();
@@ -94,7 +103,7 @@ async function call(config: Config, positionals: string[], values: Record<string
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new UsageError('--input-json must be a JSON object');
   }
   if (values.mode !== undefined) input = { ...input, mode: values.mode };
-  const result = await callTool(tool, input, realDeps(openStore(config.store), config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  const result = await callTool(tool, input, realDeps(openConfiguredStore(config), config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);
   return result.isError ? 1 : 0;

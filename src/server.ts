@@ -23,8 +23,16 @@ export const INSTRUCTIONS =
   'createMission adds one, getMission reads one, updateMission changes one (status "running" starts a run, "pending" ends it), ' +
   'pauseMission/resumeMission stop and restart the clock, deleteMission removes one. Use mode "compact" to save tokens.';
 
-/** The tools/list entry of a tool: JSON Schemas made once from its zod schemas. */
+const listings = new WeakMap<AnyTool, Tool>();
+
+/** The tools/list entry of a tool: JSON Schemas made once per process from its zod schemas. */
 export function describeTool(tool: AnyTool): Tool {
+  let listing = listings.get(tool);
+  if (!listing) listings.set(tool, (listing = describe(tool)));
+  return listing;
+}
+
+function describe(tool: AnyTool): Tool {
   return {
     name: tool.name,
     title: tool.title,

@@ -120,3 +120,12 @@ describe('missions-mcp CLI', () => {
     expect(result.stderr).toContain('serving over stdio');
   });
 });
+
+describe('an unsupported store', () => {
+  it('--store postgres://… is bad usage with a message, not a crash', () => {
+    const { code, stderr } = run(['call', 'listMissions', '--store', 'postgres://db/missions']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('PostgreSQL stores are not available');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

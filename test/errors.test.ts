@@ -82,3 +82,15 @@ describe('error messages an agent can act on', () => {
     await h.close();
   });
 });
+
+describe('ids', () => {
+  it('are never reused: a generated id that already exists is drawn again', async () => {
+    const ids = ['msn_AAAAAAAAAAAAAAAAAAAA', 'msn_AAAAAAAAAAAAAAAAAAAA', 'msn_AAAAAAAAAAAAAAAAAAAA', 'msn_BBBBBBBBBBBBBBBBBBBB'];
+    const h = await connectInMemory({ newMissionId: () => ids.shift()! });
+    const first = await call(h.client, 'createMission', { title: 'one', goal: 'G' });
+    const second = await call(h.client, 'createMission', { title: 'two', goal: 'G' });
+    expect(first.body.mission.id).toBe('msn_AAAAAAAAAAAAAAAAAAAA');
+    expect(second.body.mission.id).toBe('msn_BBBBBBBBBBBBBBBBBBBB');
+    await h.close();
+  });
+});

@@ -29,6 +29,7 @@ export interface InMemoryOptions {
   now?: () => Date;
   defaultMode?: Mode;
   readOnly?: boolean;
+  newMissionId?: () => string;
 }
 
 export function testDeps(options: InMemoryOptions = {}): ToolDeps {
@@ -36,7 +37,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     store: options.store ?? openMemoryStore(),
     identity: options.identity ?? LOCAL_USER,
     now: options.now ?? (() => new Date()),
-    newMissionId,
+    newMissionId: options.newMissionId ?? newMissionId,
     newImportId,
     defaultMode: options.defaultMode ?? 'full',
   };

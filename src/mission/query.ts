@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MissionError, invalidField } from '../errors.js';
 import { IsoTime, LIMITS } from './fields.js';
-import { AgentType, STATUSES, Visibility, type Mission, type Status } from './model.js';
+import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
 import { ModeInput } from './input.js';
 
 export const SORTS = ['createdAt', 'updatedAt', 'nextRun', 'title'] as const;
@@ -151,4 +151,3 @@ export function listPage(all: Iterable<Mission>, input: ListMissionsInput): Page
   };
 }
 
-export type { Status };

@@ -19,10 +19,12 @@ export function openJsonFileStore(path: string, lock: FileLockOptions = {}): Mis
   return Object.assign(new DocumentStore(file, new FileLock(absolute, lock), absolute), { file });
 }
 
+export class UnsupportedStoreError extends Error {}
+
 export function openStore(location: string): MissionStore {
   if (location === ':memory:') return openMemoryStore();
   if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error('PostgreSQL stores are not available in this version; use a JSON file path for --store');
+    throw new UnsupportedStoreError('PostgreSQL stores are not available in this version; use a JSON file path for --store');
   }
   return openJsonFileStore(location);
 }
