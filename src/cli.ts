@@ -68,7 +68,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   try {
     const view = await store.read();
-    log(`store ${store.location} (${view.all().length} missions)`);
+    log(`store ${store.location} (${view.size} missions)`);
   } catch (error) {
     log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
   }
@@ -87,6 +87,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   await drain();
   await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
+  await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
   return 0;
 }
 
@@ -103,7 +104,9 @@ async function call(config: Config, positionals: string[], values: Record<string
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new UsageError('--input-json must be a JSON object');
   }
   if (values.mode !== undefined) input = { ...input, mode: values.mode };
-  const result = await callTool(tool, input, realDeps(openConfiguredStore(config), config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  const store = openConfiguredStore(config);
+  const result = await callTool(tool, input, realDeps(store, config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  await store.close().catch(() => undefined);
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);
   return result.isError ? 1 : 0;

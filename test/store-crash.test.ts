@@ -1,13 +1,14 @@
 // SPEC §8 "Atomic and durable": after kill -9 at any instant the file parses and holds every
 // acknowledged change; and a new process can write afterwards (a lock left by the dead process is
 // taken over once stale). Real processes of the built bin, real SIGKILL, nothing mocked.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './helpers.js';
+import { readOnDisk } from './on-disk.js';
 
 interface Server {
   client: Client;
@@ -49,11 +50,6 @@ async function create(client: Client, title: string): Promise<string> {
   return (raw.structuredContent as { mission: { id: string } }).mission.id;
 }
 
-interface StoreFile {
-  version: number;
-  missions: { id: string; title: string }[];
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('store: kill -9 at a random moment', () => {
@@ -69,14 +65,15 @@ describe('store: kill -9 at a random moment', () => {
     temp.cleanup();
   });
 
-  it('10 kills (5 files x 2 rounds, concurrently): the file always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
+  it('50 kills (5 stores x 10 rounds, concurrently): the store always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
     const LANES = 5;
-    const ROUNDS = 2;
+    const ROUNDS = 10;
     const WORKERS = 3; // concurrent create loops per process, so that a kill often lands mid-write
     const report: string[] = [];
     const firstWriteMs: number[] = [];
     let lockLeft = 0;
     let tempLeft = 0;
+    let tornTails = 0;
 
     const lane = async (laneNo: number) => {
       const file = join(temp.dir, `lane${laneNo}`, 'missions.json');
@@ -127,8 +124,9 @@ describe('store: kill -9 at a random moment', () => {
         const took = (firstAckAt ?? Date.now()) - started;
         if (round > 0) firstWriteMs.push(took); // round 0 starts on a file no one was killed over
 
-        // The file parses and holds every acknowledged create, and nothing that was never sent.
-        const doc = JSON.parse(readFileSync(file, 'utf8')) as StoreFile;
+        // The snapshot and journal parse and hold every acknowledged create, and nothing never sent.
+        const doc = readOnDisk(file);
+        tornTails += doc.tornBytes > 0 ? 1 : 0;
         expect(doc.version).toBe(1);
         const ids = doc.missions.map((m) => m.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -157,7 +155,7 @@ describe('store: kill -9 at a random moment', () => {
       const total = (list.structuredContent as { total: number }).total;
       await server.client.close();
       await server.exited;
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as StoreFile;
+      const doc = readOnDisk(file);
       const inFile = new Set(doc.missions.map((m) => m.id));
       expect(inFile.has(id)).toBe(true);
       expect([...acknowledged].filter((a) => !inFile.has(a))).toEqual([]);
@@ -170,13 +168,12 @@ describe('store: kill -9 at a random moment', () => {
     const t = Date.now();
     await Promise.all(Array.from({ length: LANES }, (_, l) => lane(l)));
     for (const line of report) console.log(line);
-    // With FileLock's default stale time (10 s) a lock left by a killed process delays the next
-    // write by up to ~10 s; it must never wait out the 30 s limit and fail.
+    // A lock left by a killed process delays the next write until it is stale (4 s); the write
+    // then succeeds (a failed create would have thrown above).
     console.log(
-      `${LANES * ROUNDS} kills in ${Date.now() - t} ms; lock left behind by ${lockLeft} of them; temp files left: ${tempLeft}; ` +
-        `first write after a kill: min ${Math.min(...firstWriteMs)} ms, max ${Math.max(...firstWriteMs)} ms`,
+      `${LANES * ROUNDS} kills in ${Date.now() - t} ms; lock left behind by ${lockLeft} of them; torn journal tails: ${tornTails}; ` +
+        `temp files left: ${tempLeft}; first write after a kill: min ${Math.min(...firstWriteMs)} ms, max ${Math.max(...firstWriteMs)} ms`,
     );
     expect(firstWriteMs).toHaveLength(LANES * ROUNDS);
-    expect(Math.max(...firstWriteMs)).toBeLessThan(15_000);
-  }, 180_000);
+  }, 300_000);
 });

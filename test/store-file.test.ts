@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openJsonFileStore } from '../src/store/index.js';
 import { BIN, call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
+import { readOnDisk } from './on-disk.js';
 
 const temp = tempDir('missions-file-');
 afterAll(() => temp.cleanup());
@@ -57,65 +58,82 @@ describe('store file: creation, mode, folder, version', () => {
     expect(doc.version).toBe(1);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([mission.id]);
 
-    // Later writes keep 0600 and leave nothing beside the file.
+    // Later writes go to the journal beside it, also 0600; nothing else is left beside the file.
     await ok(client, 'updateMission', { id: mission.id, title: 'First, renamed' });
     await ok(client, 'createMission', { title: 'Second', goal: 'Another write.' });
     expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
-    expect(readdirSync(dirname(file))).toEqual(['missions.json']);
-    expect(JSON.parse(readFileSync(file, 'utf8')).missions).toHaveLength(2);
+    expect((statSync(`${file}.journal`).mode & 0o777).toString(8)).toBe('600');
+    expect(readdirSync(dirname(file)).sort()).toEqual(['missions.json', 'missions.json.journal']);
+    const onDisk = readOnDisk(file);
+    expect(onDisk.missions.map((m) => m.title)).toEqual(['First, renamed', 'Second']);
+    expect(onDisk.journalLines).toBe(2);
   });
 
-  it('a file made 0644 by hand is 0600 again after the next write (rewritten through a 0600 temp file)', async () => {
+  it('a snapshot made 0644 by hand is 0600 again when it is next rewritten (through a 0600 temp file)', async () => {
     const file = join(fresh('chmod'), 'missions.json');
-    const { client } = await inMemoryOver(file);
+    const { client, store } = await inMemoryOver(file);
     await ok(client, 'createMission', { title: 'One', goal: 'g' });
     chmodSync(file, 0o644);
     await ok(client, 'createMission', { title: 'Two', goal: 'g' });
+    await store.compact();
     expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect(JSON.parse(readFileSync(file, 'utf8')).missions).toHaveLength(2);
+    expect(existsSync(`${file}.journal`), 'the journal is folded in and removed').toBe(false);
   });
 });
 
 describe('store file: reads of an unchanged store do not re-read the file', () => {
-  it('loads stays the same across many reads and own writes; another store instance or process writing adds exactly one', async () => {
+  it('the snapshot is parsed once: reads, own writes and other writers add no loads; other writers cost one journal entry each', async () => {
     const file = join(fresh('cache'), 'missions.json');
     const { client, store } = await inMemoryOver(file);
     const { mission } = await ok(client, 'createMission', { title: 'Cached', goal: 'Read me many times.' });
     await ok(client, 'getMission', { id: mission.id });
-    const base = store.file.loads;
+    const base = store.stats.snapshotLoads;
 
     for (let i = 0; i < 50; i++) {
       await ok(client, 'getMission', { id: mission.id });
       await ok(client, 'listMissions', { query: 'cached' });
     }
-    expect(store.file.loads, '100 reads of an unchanged file').toBe(base);
+    expect(store.stats.snapshotLoads, '100 reads of an unchanged file').toBe(base);
 
     // Our own write does not make us re-read our own file.
     await ok(client, 'updateMission', { id: mission.id, stats: { reads: 100 } });
     for (let i = 0; i < 10; i++) await ok(client, 'listMissions', {});
-    expect(store.file.loads, 'own writes').toBe(base);
+    expect(store.stats.snapshotLoads, 'own writes').toBe(base);
 
-    // Another store instance (same process) writes: exactly one reload, then cached again.
+    const entries = store.stats.entriesRead;
+    expect(entries, 'own writes are never read back').toBe(0);
+
+    // Another store instance (same process) writes: we read its one journal entry, not the snapshot.
     const other = await inMemoryOver(file);
     const second = await ok(other.client, 'createMission', { title: 'From another instance', goal: 'g' });
     expect((await ok(client, 'getMission', { id: second.mission.id })).mission.title).toBe('From another instance');
-    expect(store.file.loads).toBe(base + 1);
+    expect(store.stats.snapshotLoads).toBe(base);
+    expect(store.stats.entriesRead).toBe(1);
     for (let i = 0; i < 10; i++) await ok(client, 'listMissions', {});
-    expect(store.file.loads).toBe(base + 1);
+    expect(store.stats.entriesRead).toBe(1);
 
-    // Another process writes: exactly one reload, then cached again.
+    // Another process writes: one more entry read, and still no snapshot load.
     const proc = await stdioOver(['--store', file]);
     const third = await ok(proc.client, 'createMission', { title: 'From another process', goal: 'g' });
     expect((await ok(client, 'listMissions', {})).total).toBe(3);
     expect((await ok(client, 'getMission', { id: third.mission.id })).mission.title).toBe('From another process');
-    expect(store.file.loads).toBe(base + 2);
+    expect(store.stats.snapshotLoads).toBe(base);
+    expect(store.stats.entriesRead).toBe(2);
     for (let i = 0; i < 10; i++) await ok(client, 'getMission', { id: third.mission.id });
-    expect(store.file.loads).toBe(base + 2);
+    expect(store.stats.snapshotLoads).toBe(base);
+    expect(store.stats.entriesRead).toBe(2);
+
+    // After a compaction (a new snapshot), the next read loads the snapshot once more.
+    await other.store.compact();
+    expect((await ok(client, 'listMissions', {})).total).toBe(3);
+    expect(store.stats.snapshotLoads).toBe(base + 1);
 
     // The other process's read of our write also costs it nothing more than one reload (observable
     // only through results): it sees our change on its next call.
     await ok(client, 'updateMission', { id: third.mission.id, title: 'Renamed in memory' });
     expect((await ok(proc.client, 'getMission', { id: third.mission.id })).mission.title).toBe('Renamed in memory');
-    console.log(`loads: ${base} after setup, ${store.file.loads} after 2 foreign writes and ~150 reads`);
+    console.log(`snapshot loads: ${base} after setup, ${store.stats.snapshotLoads} after 2 foreign writes, a compaction and ~150 reads; journal entries read: ${store.stats.entriesRead}`);
   }, 60_000);
 });
 
@@ -127,7 +145,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     const ids: string[] = [];
     for (const title of ['Old one', 'Old two', 'Old three']) ids.push((await ok(seed.client, 'createMission', { title, goal: `${title} goal` })).mission.id);
     await ok(seed.client, 'pauseMission', { id: ids[1] });
-    const oldMissions = JSON.parse(readFileSync(seedFile, 'utf8')).missions;
+    const oldMissions = readOnDisk(seedFile).missions;
 
     const dir = fresh('v0');
     mkdirSync(dir);
@@ -155,7 +173,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
 
     // Later writes do not back up again, and the migrated file is read back as version 1.
     await ok(client, 'resumeMission', { id: ids[1] });
-    expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.v0.bak']);
+    expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.journal', 'missions.json.v0.bak']);
     const reader = await stdioOver(['--store', file]);
     expect((await ok(reader.client, 'listMissions', {})).total).toBe(4);
     console.log(`v0 migration: ${oldMissions.length} old missions kept, backup ${readFileSync(backup).length} bytes`);
@@ -185,9 +203,12 @@ describe('store file: a failed call changes nothing', () => {
     await ok(client, 'updateMission', { id: b.id, status: 'running' });
     await ok(client, 'updateMission', { id: a.id, status: 'completed' });
 
-    const bytes = readFileSync(file);
+    const journal = `${file}.journal`;
+    const filesBytes = () => Buffer.concat([readFileSync(file), Buffer.from('\0'), readFileSync(journal)]);
+    const bytes = filesBytes();
     const ino = inode(file);
     const mtime = statSync(file, { bigint: true }).mtimeNs;
+    const journalMtime = statSync(journal, { bigint: true }).mtimeNs;
     const missing = 'msn_AAAAAAAAAAAAAAAAAAAA';
     const failing: [string, Record<string, unknown>, string][] = [
       ['createMission', {}, 'invalid_request'],
@@ -210,22 +231,23 @@ describe('store file: a failed call changes nothing', () => {
       const answer = await call(client, name, args);
       expect(answer.isError, `${name} ${JSON.stringify(args)}: ${answer.text}`).toBe(true);
       expect(answer.body.error.code, `${name} ${JSON.stringify(args)}`).toBe(code);
-      expect(readFileSync(file).equals(bytes), `${name} ${JSON.stringify(args)} left the file byte-identical`).toBe(true);
+      expect(filesBytes().equals(bytes), `${name} ${JSON.stringify(args)} left the snapshot and journal byte-identical`).toBe(true);
     }
     // Successful calls that change nothing do not rewrite the file either.
     await ok(client, 'pauseMission', { id: c.id });
     await ok(client, 'updateMission', { id: b.id, title: 'Beta' });
-    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(filesBytes().equals(bytes)).toBe(true);
     expect(inode(file)).toBe(ino);
     expect(statSync(file, { bigint: true }).mtimeNs).toBe(mtime);
-    expect(readdirSync(dirname(file))).toEqual(['missions.json']);
+    expect(statSync(journal, { bigint: true }).mtimeNs).toBe(journalMtime);
+    expect(readdirSync(dirname(file)).sort()).toEqual(['missions.json', 'missions.json.journal']);
     expect((await ok(client, 'getMission', { id: a.id })).mission.title).toBe('Alpha');
   });
 });
 
 describe('store file: location', () => {
   const createOne = async (h: Harness) => (await ok(h.client, 'createMission', { title: 'Where am I?', goal: 'Find the store.' })).mission.id as string;
-  const idsIn = (file: string): string[] => JSON.parse(readFileSync(file, 'utf8')).missions.map((m: { id: string }) => m.id);
+  const idsIn = (file: string): string[] => readOnDisk(file).missions.map((m) => m.id);
 
   it.skipIf(process.platform !== 'linux')('without --store: $XDG_DATA_HOME/missions-mcp/missions.json', async () => {
     const root = fresh('xdg');

@@ -24,8 +24,7 @@ export const listMissions = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const view = await deps.store.read();
-    const visible = view.all().filter((m) => canSee(m, deps.identity));
-    const page = listPage(visible, args);
+    const page = listPage(view, args, (m) => canSee(m, deps.identity));
     const mode = modeOf(args, deps);
     return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)) };
   },

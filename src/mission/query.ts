@@ -35,35 +35,38 @@ export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
 type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;
 
-export function matches(m: Mission, f: Filters): boolean {
+/** The filters as one predicate, with its sets and lower-cased strings made once per call. */
+export function compileFilter(f: Filters): (m: Mission) => boolean {
+  const tests: ((m: Mission) => boolean)[] = [];
   if (f.status !== undefined) {
     const wanted = new Set<string>(Array.isArray(f.status) ? f.status : [f.status]);
     if (wanted.has('active')) wanted.add('pending').add('running');
-    if (!wanted.has(m.status)) return false;
+    tests.push((m) => wanted.has(m.status));
   }
-  if (f.agentType !== undefined && m.agentType !== f.agentType) return false;
-  if (f.visibility !== undefined && m.visibility !== f.visibility) return false;
-  if (f.spaceId !== undefined && m.spaceId !== f.spaceId) return false;
-  if (f.characterId !== undefined && m.characterId !== f.characterId) return false;
+  const { agentType, visibility, spaceId, characterId } = f;
+  if (agentType !== undefined) tests.push((m) => m.agentType === agentType);
+  if (visibility !== undefined) tests.push((m) => m.visibility === visibility);
+  if (spaceId !== undefined) tests.push((m) => m.spaceId === spaceId);
+  if (characterId !== undefined) tests.push((m) => m.characterId === characterId);
   if (f.platform !== undefined) {
     const p = f.platform.toLowerCase();
-    if (!m.plan.platforms.some((x) => x.toLowerCase() === p)) return false;
+    tests.push((m) => m.plan.platforms.some((x) => x.toLowerCase() === p));
   }
   if (f.query !== undefined) {
     const q = f.query.toLowerCase();
-    if (!m.title.toLowerCase().includes(q) && !m.goal.toLowerCase().includes(q)) return false;
+    tests.push((m) => m.title.toLowerCase().includes(q) || m.goal.toLowerCase().includes(q));
   }
   if (f.dueBefore !== undefined) {
-    const next = m.schedule.nextRun;
-    if (next === null || Date.parse(next) > Date.parse(f.dueBefore)) return false;
+    const due = Date.parse(f.dueBefore);
+    tests.push((m) => m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= due);
   }
-  return true;
+  return (m) => tests.every((t) => t(m));
 }
 
 /** The sort key; null sorts after every value in both orders (missions with no nextRun come last). */
-type Key = string | null;
+export type Key = string | null;
 
-function keyOf(m: Mission, sort: Sort): Key {
+export function keyOf(m: Mission, sort: Sort): Key {
   switch (sort) {
     case 'createdAt':
       return m.createdAt;
@@ -76,7 +79,7 @@ function keyOf(m: Mission, sort: Sort): Key {
   }
 }
 
-function compare(a: { key: Key; id: string }, b: { key: Key; id: string }, order: Order): number {
+export function compare(a: { key: Key; id: string }, b: { key: Key; id: string }, order: Order): number {
   const dir = order === 'asc' ? 1 : -1;
   if (a.key !== b.key) {
     if (a.key === null) return 1;
@@ -120,7 +123,28 @@ export interface Page {
   nextCursor: string | null;
 }
 
-export function listPage(all: Iterable<Mission>, input: ListMissionsInput): Page {
+/** Missions in ascending (key, id) order for one sort, null keys last; a store keeps these ready. */
+export interface SortedMissions {
+  sorted(sort: Sort): readonly Mission[];
+}
+
+/** Every mission of `sorted` in the order the caller asked for; null keys come last in both orders. */
+function* inOrder(sorted: readonly Mission[], sort: Sort, order: Order): Generator<Mission> {
+  if (order === 'asc') {
+    yield* sorted;
+    return;
+  }
+  let firstNull = sorted.length;
+  while (firstNull > 0 && keyOf(sorted[firstNull - 1]!, sort) === null) firstNull--;
+  for (let i = firstNull - 1; i >= 0; i--) yield sorted[i]!;
+  for (let i = sorted.length - 1; i >= firstNull; i--) yield sorted[i]!;
+}
+
+/**
+ * One page of the missions that pass `visible` and the filters. One pass over a pre-sorted order:
+ * no sorting per call, so a page costs O(missions) cheap checks however large the store is.
+ */
+export function listPage(source: SortedMissions, input: ListMissionsInput, visible: (m: Mission) => boolean = () => true): Page {
   const { sort = 'createdAt', order = 'desc', limit = 20, cursor, mode: _mode, ...filters } = input;
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
@@ -135,19 +159,25 @@ export function listPage(all: Iterable<Mission>, input: ListMissionsInput): Page
     }
     after = { key: c.k, id: c.i };
   }
-  const matching: { key: Key; id: string; m: Mission }[] = [];
-  for (const m of all) if (matches(m, filters)) matching.push({ key: keyOf(m, sort), id: m.id, m });
-  matching.sort((a, b) => compare(a, b, order));
-  const start = after ? matching.findIndex((x) => compare(x, after!, order) > 0) : 0;
-  const rest = start < 0 ? [] : matching.slice(start);
-  const page = rest.slice(0, limit);
-  const hasMore = rest.length > limit;
+  const wanted = compileFilter(filters);
+  const page: Mission[] = [];
+  let total = 0;
+  let hasMore = false;
+  for (const m of inOrder(source.sorted(sort), sort, order)) {
+    if (!visible(m) || !wanted(m)) continue;
+    total++;
+    if (page.length === limit) {
+      hasMore = true; // in order, so everything after a full page also comes after the cursor
+      continue;
+    }
+    if (after && compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) continue;
+    page.push(m);
+  }
   const last = page[page.length - 1];
   return {
-    missions: page.map((x) => x.m),
-    total: matching.length,
+    missions: page,
+    total,
     hasMore,
-    nextCursor: hasMore && last ? encodeCursor({ s: sort, o: order, f: fingerprint, k: last.key, i: last.id }) : null,
+    nextCursor: hasMore && last ? encodeCursor({ s: sort, o: order, f: fingerprint, k: keyOf(last, sort), i: last.id }) : null,
   };
 }
-

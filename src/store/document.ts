@@ -1,4 +1,5 @@
-// The store file's format: `{ "version": 1, "missions": [ … ] }`. Parsing reports where a fault is;
+// The store file's format: `{ "version": 1, "seq": 42, "missions": [ … ] }`, one mission per line.
+// `seq` is the last journal entry folded into this snapshot (0, or absent, when there was none). Parsing reports where a fault is;
 // a newer version is refused; an older one is migrated (the caller writes a backup first).
 import { ParseErrorCode, parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
@@ -9,10 +10,12 @@ export const FORMAT_VERSION = 1;
 
 export interface StoreDocument {
   version: number;
+  /** The last journal entry this snapshot includes. */
+  seq: number;
   missions: Mission[];
 }
 
-export const emptyDocument = (): StoreDocument => ({ version: FORMAT_VERSION, missions: [] });
+export const emptyDocument = (): StoreDocument => ({ version: FORMAT_VERSION, seq: 0, missions: [] });
 
 /** Why a file cannot be used; `where` says where in the file the fault is. */
 export class DocumentFault extends Error {
@@ -88,6 +91,10 @@ export function parseDocument(text: string): ParsedDocument {
   }
   for (let v = found; v < FORMAT_VERSION; v++) doc = MIGRATIONS[v]!(doc);
   if (!Array.isArray(doc.missions)) throw new DocumentFault('"missions" is not an array', 'the "missions" field', FIX);
+  const seq = doc.seq ?? 0;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new DocumentFault(`"seq" is ${JSON.stringify(doc.seq)}, not a journal sequence number`, 'the "seq" field', FIX);
+  }
   const parsed = z.array(Mission).safeParse(doc.missions);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -98,11 +105,27 @@ export function parseDocument(text: string): ParsedDocument {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);
   });
-  const result: ParsedDocument = { document: { version: FORMAT_VERSION, missions: parsed.data } };
+  const result: ParsedDocument = { document: { version: FORMAT_VERSION, seq, missions: parsed.data } };
   if (found < FORMAT_VERSION) result.migratedFrom = found;
   return result;
 }
 
-export function serializeDocument(doc: StoreDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+/**
+ * The file's text in chunks (a large store is never one giant string): the header, then one mission
+ * per line, so the file stays readable and diffable at any size.
+ */
+export function* serializeDocument(doc: StoreDocument, missionsPerChunk = 500): Generator<string> {
+  const { missions } = doc;
+  if (missions.length === 0) {
+    yield `{"version": ${doc.version}, "seq": ${doc.seq}, "missions": []}\n`;
+    return;
+  }
+  yield `{"version": ${doc.version}, "seq": ${doc.seq}, "missions": [\n`;
+  for (let i = 0; i < missions.length; i += missionsPerChunk) {
+    const end = Math.min(i + missionsPerChunk, missions.length);
+    let chunk = '';
+    for (let j = i; j < end; j++) chunk += `${JSON.stringify(missions[j])}${j === missions.length - 1 ? '\n' : ',\n'}`;
+    yield chunk;
+  }
+  yield ']}\n';
 }

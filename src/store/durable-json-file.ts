@@ -1,4 +1,4 @@
-// A lowdb adapter for one JSON file that several processes share (SPEC §8). It replaces lowdb's
+// A lowdb adapter for the store's snapshot: one JSON file that several processes share (SPEC §8). It replaces lowdb's
 // JSONFile, whose writer (steno) uses one fixed temp name and never fsyncs:
 // - read(): stat first; an unchanged file is neither re-read nor re-parsed;
 // - write(): a unique temp file (mode 0600), fsync, rename over the store, fsync the folder;
@@ -12,6 +12,8 @@ import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
+import { storeError, storeIoError } from './faults.js';
+import { syncFolder } from './fsync.js';
 import { DocumentFault, emptyDocument, parseDocument, serializeDocument, type StoreDocument } from './document.js';
 
 type Stamp = string;
@@ -19,6 +21,8 @@ type Stamp = string;
 function stampOf(s: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Stamp {
   return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
+
+const sizeOf = (stamp: Stamp): number => (stamp === MISSING ? 0 : Number(stamp.split(':')[1]));
 
 const MISSING = 'missing';
 
@@ -38,12 +42,29 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   private cached: StoreDocument | undefined;
   private fault: MissionError | undefined;
   private migratedFrom: number | undefined;
+  private bytes = 0;
 
   constructor(readonly path: string) {}
 
-  private storeError(what: string, advice: string, cause?: unknown): MissionError {
-    return new MissionError('store_error', `Cannot use the mission store ${this.path}: ${what}. ${advice}.`, { cause });
+  /** Whether the file existed at the last read or write. */
+  get exists(): boolean {
+    return this.stamp !== undefined && this.stamp !== MISSING;
   }
+
+  /** Its size in bytes at the last read or write. */
+  get size(): number {
+    return this.exists ? this.bytes : 0;
+  }
+
+  /** True when the file is in an older format: the next write must rewrite it (after a backup). */
+  get migrationPending(): boolean {
+    return this.migratedFrom !== undefined;
+  }
+
+  private storeError(what: string, advice: string, cause?: unknown): MissionError {
+    return storeError(this.path, what, advice, cause);
+  }
+
 
   async read(): Promise<StoreDocument> {
     let current: Stamp;
@@ -64,6 +85,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
 
   private remember(stamp: Stamp, doc: StoreDocument, migratedFrom?: number): StoreDocument {
     this.stamp = stamp;
+    this.bytes = sizeOf(stamp);
     this.cached = doc;
     this.fault = undefined;
     this.migratedFrom = migratedFrom;
@@ -89,6 +111,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       } catch (error) {
         if (!(error instanceof DocumentFault)) throw error;
         this.stamp = stamp;
+        this.bytes = sizeOf(stamp);
         this.cached = undefined;
         this.fault = this.storeError(`${error.message}, at ${error.where}`, `${error.advice}. Nothing was written`);
         throw this.fault;
@@ -102,17 +125,9 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   }
 
   private ioError(what: string, error: unknown): MissionError {
-    const e = error as NodeJS.ErrnoException;
-    const advice =
-      e.code === 'EACCES' || e.code === 'EPERM'
-        ? 'Check the permissions of the file and its folder'
-        : e.code === 'EISDIR'
-          ? 'The path is a folder; point --store at a file'
-          : e.code === 'ENOSPC'
-            ? 'The disk is full; free some space and try again'
-            : 'Check the path given by --store or MISSIONS_STORE';
-    return this.storeError(`${what} (${e.code ?? e.message})`, `${advice}. Nothing was written`, error);
+    return storeIoError(this.path, what, error);
   }
+
 
   private swept = false;
 
@@ -139,13 +154,13 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       if (this.migratedFrom !== undefined) await this.backup(this.migratedFrom);
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
-        await handle.writeFile(serializeDocument(doc), 'utf8');
+        for (const chunk of serializeDocument(doc)) await handle.write(chunk, null, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();
       }
       await rename(temp, this.path);
-      await this.syncFolder(dir);
+      await syncFolder(dir);
       this.remember(stampOf(await stat(this.path, { bigint: true })), doc);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
@@ -164,16 +179,5 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       await copyFile(this.path, `${target}.${Date.now()}`, constants.COPYFILE_EXCL);
     }
     process.stderr.write(`missions-mcp: migrated ${this.path} from format version ${version}; the old file is kept as ${target}\n`);
-  }
-
-  /** fsync the folder so the rename itself survives a power cut (not possible on Windows). */
-  private async syncFolder(dir: string): Promise<void> {
-    if (process.platform === 'win32') return;
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
   }
 }

@@ -1,22 +1,18 @@
 // Opening a store from a --store value.
-import { Memory } from 'lowdb';
 import { resolve } from 'node:path';
-import { DocumentStore } from './document-store.js';
-import type { StoreDocument } from './document.js';
-import { DurableJsonFile } from './durable-json-file.js';
-import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
+import { JournalStore, type JournalStoreOptions } from './journal-store.js';
+import { MemoryStore } from './memory-store.js';
 import type { MissionStore } from './types.js';
 
 export type { MissionStore, MissionView, WritePlan } from './types.js';
+export type { JournalStore, JournalStoreOptions } from './journal-store.js';
 
 export function openMemoryStore(): MissionStore {
-  return new DocumentStore(new Memory<StoreDocument>(), new ProcessMutex(), ':memory:');
+  return new MemoryStore();
 }
 
-export function openJsonFileStore(path: string, lock: FileLockOptions = {}): MissionStore & { file: DurableJsonFile } {
-  const absolute = resolve(path);
-  const file = new DurableJsonFile(absolute);
-  return Object.assign(new DocumentStore(file, new FileLock(absolute, lock), absolute), { file });
+export function openJsonFileStore(path: string, options: JournalStoreOptions = {}): JournalStore {
+  return new JournalStore(resolve(path), options);
 }
 
 export class UnsupportedStoreError extends Error {}

@@ -2,11 +2,17 @@
 // is a plan — missions to put, ids to remove, and the result to hand back — that the store applies
 // durably, under its lock, against a fresh view, or not at all.
 import type { Mission } from '../mission/model.js';
+import type { SortedMissions } from '../mission/query.js';
 
-export interface MissionView {
+/**
+ * What a store holds at one moment. A view is live: use it synchronously after `read()` resolves
+ * (before the next await), as every tool does; it changes as the store applies later writes.
+ */
+export interface MissionView extends SortedMissions {
   get(id: string): Mission | undefined;
   /** Every mission, oldest first. */
   all(): readonly Mission[];
+  readonly size: number;
 }
 
 export interface WritePlan<T> {
@@ -25,4 +31,6 @@ export interface MissionStore {
    * durable. If `plan` throws, nothing is written and the error propagates.
    */
   write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T>;
+  /** Finishes queued writes and releases what the store holds open. The store may be used again. */
+  close(): Promise<void>;
 }

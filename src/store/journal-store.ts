@@ -1,0 +1,276 @@
+// The JSON-file store engine: a snapshot (`missions.json`, read and written through lowdb's Low with
+// our durable adapter) plus an append-only journal beside it (`missions.json.journal`).
+//
+// - A write appends one journal line per change and fdatasyncs it before the call is answered.
+//   Writes queued in one process while another batch is on disk go together: one lock, one append,
+//   one fdatasync for the whole batch (group commit). Each plan still sees the ones before it.
+// - A read stats the snapshot and the journal. An unchanged store costs two stats; a store another
+//   process appended to costs reading and applying only the new lines.
+// - When the journal outgrows the snapshot, it is folded into a new snapshot under the lock, after
+//   the callers have been answered. The journal's lines carry sequence numbers; the snapshot records
+//   the last one it holds, so a crash between writing the snapshot and removing the journal is harmless.
+import { Low } from 'lowdb';
+import { emptyDocument, type StoreDocument } from './document.js';
+import { DurableJsonFile } from './durable-json-file.js';
+import { storeError, storeIoError } from './faults.js';
+import { JournalFault, JournalFile, type JournalEntry } from './journal.js';
+import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
+import { MissionIndex } from './mission-index.js';
+import type { MissionStore, MissionView, WritePlan } from './types.js';
+
+export interface JournalStoreOptions {
+  lock?: FileLockOptions;
+  /** Fold the journal into the snapshot once it is larger than this and than the snapshot. */
+  compactAtBytes?: number;
+  /** On close, fold a non-empty journal into a snapshot smaller than this, so the file reads current. */
+  compactOnCloseBelowBytes?: number;
+  /** At most this many queued writes share one append. */
+  maxBatch?: number;
+  log?: (message: string) => void;
+}
+
+interface Pending {
+  plan: (view: MissionView) => WritePlan<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface JournalStoreStats {
+  /** Times the snapshot was read and parsed. */
+  snapshotLoads: number;
+  /** Journal entries read that another process (or store instance) wrote. */
+  entriesRead: number;
+  /** Appends made (each one fdatasync), and the changes they carried. */
+  appends: number;
+  appended: number;
+  compactions: number;
+}
+
+export class JournalStore implements MissionStore {
+  readonly location: string;
+  readonly snapshot: DurableJsonFile;
+  readonly journal: JournalFile;
+  private readonly db: Low<StoreDocument>;
+  private readonly lock: FileLock;
+  /** Orders everything that touches the in-memory state in this process. */
+  private readonly serial = new ProcessMutex();
+  private readonly log: (message: string) => void;
+  private index = new MissionIndex();
+  private seq = 0;
+  /** The snapshot the index was built from; another object means the snapshot changed on disk. */
+  private base: StoreDocument | undefined;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly counters = { appends: 0, appended: 0, compactions: 0 };
+
+  constructor(
+    path: string,
+    private readonly options: JournalStoreOptions = {},
+  ) {
+    this.location = path;
+    this.snapshot = new DurableJsonFile(path);
+    this.journal = new JournalFile(`${path}.journal`);
+    this.db = new Low(this.snapshot, emptyDocument());
+    this.lock = new FileLock(path, options.lock);
+    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+  }
+
+  get stats(): JournalStoreStats {
+    return { snapshotLoads: this.snapshot.loads, entriesRead: this.journal.entriesRead, ...this.counters };
+  }
+
+  async read(): Promise<MissionView> {
+    await this.serial.run(() => this.refresh(false));
+    return this.index;
+  }
+
+  write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ plan, resolve: resolve as (value: unknown) => void, reject });
+      this.flushing ??= this.drainQueue();
+    });
+  }
+
+  /** Folds the journal into a new snapshot now. */
+  async compact(): Promise<void> {
+    await this.lock.run(() =>
+      this.serial.run(async () => {
+        await this.refresh(true);
+        if (this.journal.exists) await this.writeSnapshot();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    const below = this.options.compactOnCloseBelowBytes ?? 1024 * 1024;
+    if (this.journal.size > 0 && this.snapshot.size < below) {
+      await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location} on close: ${(error as Error).message}`));
+    }
+    await this.journal.close();
+  }
+
+  // --- reading ---------------------------------------------------------------------------------
+
+  /** Brings the index up to date with the snapshot and journal on disk. Runs inside `serial`. */
+  private async refresh(locked: boolean): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const doc = await this.db.read().then(() => this.db.data);
+      if (doc !== this.base) this.rebuild(doc);
+      const gap = await this.applyJournal();
+      if (gap === undefined) break;
+      // The journal skips entries this process never saw. Another process compacted between our
+      // reading the snapshot and the journal: read both again. A gap that stays is damage.
+      if (attempt >= 3) {
+        throw storeError(
+          this.journal.path,
+          `the journal continues from change ${gap - 1} but the snapshot ${this.location} holds changes up to ${this.seq}`,
+          'The snapshot is older than its journal (restored from a backup?). Restore the matching snapshot, or move the journal away to keep only the snapshot. Nothing was written',
+        );
+      }
+      this.base = undefined;
+      this.journal.rewind();
+    }
+    if (locked) {
+      const torn = await this.journal.repairTail().catch((error: unknown) => {
+        throw storeIoError(this.journal.path, 'cannot repair its torn last line', error);
+      });
+      if (torn > 0) this.log(`removed a torn last line (${torn} bytes) from ${this.journal.path}: a writer stopped mid-append; nothing acknowledged was in it`);
+    }
+  }
+
+  private rebuild(doc: StoreDocument): void {
+    this.index = new MissionIndex(doc.missions);
+    this.seq = doc.seq;
+    this.base = doc;
+    this.journal.rewind();
+  }
+
+  /** Applies journal entries past `seq`; returns the first missing sequence number on a gap. */
+  private async applyJournal(): Promise<number | undefined> {
+    let polled;
+    try {
+      polled = await this.journal.poll();
+    } catch (error) {
+      if (error instanceof JournalFault) {
+        throw storeError(
+          this.journal.path,
+          `its journal is damaged: ${error.message} (line ${error.line})`,
+          'Fix or remove that line by hand, or move the journal away to keep only the snapshot (changes made since the last snapshot are then lost). Nothing was written',
+        );
+      }
+      throw storeIoError(this.journal.path, 'cannot read its journal', error);
+    }
+    if (polled.replaced && this.seq > this.base!.seq && !this.journal.exists) {
+      // The journal is gone but we hold entries past the snapshot: someone removed it by hand.
+      this.base = undefined;
+      return this.seq + 1;
+    }
+    for (const entry of polled.entries) {
+      if (entry.seq <= this.seq) continue;
+      if (entry.seq !== this.seq + 1) return this.seq + 1;
+      this.apply(entry);
+    }
+    return undefined;
+  }
+
+  private apply(entry: JournalEntry): void {
+    for (const id of entry.remove ?? []) this.index.remove(id);
+    for (const m of entry.put ?? []) this.index.put(m);
+    this.seq = entry.seq;
+  }
+
+  // --- writing ---------------------------------------------------------------------------------
+
+  private async drainQueue(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 256);
+        await this.flush(batch);
+        if (this.needsCompaction()) {
+          await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location}: ${(error as Error).message}`));
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+      if (this.queue.length > 0) this.flushing = this.drainQueue();
+    }
+  }
+
+  private needsCompaction(): boolean {
+    const at = this.options.compactAtBytes ?? 4 * 1024 * 1024;
+    return this.journal.size > at && this.journal.size > this.snapshot.size;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.lock.run(() => this.serial.run(() => this.commit(batch)));
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
+  }
+
+  /** Runs each plan against the state its predecessors left, then makes all changes durable at once. */
+  private async commit(batch: Pending[]): Promise<Outcome[]> {
+    await this.refresh(true);
+    const outcomes: Outcome[] = [];
+    const entries: JournalEntry[] = [];
+    for (const p of batch) {
+      let planned: WritePlan<unknown>;
+      try {
+        planned = p.plan(this.index);
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      outcomes.push({ ok: true, value: planned.result });
+      if (!planned.put?.length && !planned.remove?.length) continue;
+      const entry: JournalEntry = { seq: this.seq + 1 };
+      if (planned.put?.length) entry.put = planned.put;
+      if (planned.remove?.length) entry.remove = planned.remove;
+      this.apply(entry);
+      entries.push(entry);
+    }
+    if (entries.length === 0) return outcomes;
+    try {
+      if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot();
+      else await this.appendDurably(entries);
+    } catch (error) {
+      // Nothing of this batch is on disk; forget the in-memory changes by reading the files again.
+      this.base = undefined;
+      this.journal.rewind();
+      return outcomes.map((o) => (o.ok ? { ok: false, error } : o));
+    }
+    return outcomes;
+  }
+
+  private async appendDurably(entries: JournalEntry[]): Promise<void> {
+    try {
+      await this.journal.append(entries);
+    } catch (error) {
+      throw storeIoError(this.journal.path, 'cannot append to its journal', error);
+    }
+    this.counters.appends++;
+    this.counters.appended += entries.length;
+  }
+
+  /** Writes every mission as the new snapshot, then removes the journal it now holds. */
+  private async writeSnapshot(): Promise<void> {
+    const doc: StoreDocument = { version: emptyDocument().version, seq: this.seq, missions: [...this.index.all()] };
+    await this.db.adapter.write(doc);
+    this.db.data = doc;
+    this.base = doc;
+    this.counters.compactions++;
+    try {
+      await this.journal.remove();
+    } catch (error) {
+      // Harmless: every entry in it is at or below the snapshot's seq, so readers skip them.
+      this.log(`could not remove ${this.journal.path} after writing a snapshot: ${(error as Error).message}`);
+    }
+  }
+}

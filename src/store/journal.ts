@@ -1,0 +1,214 @@
+// The store's journal: `<store>.journal` beside the snapshot, one JSON line per acknowledged change,
+// `{"seq":43,"put":[mission…],"remove":["msn_…"]}`. Writers (under the store lock) append whole lines
+// with one write and fdatasync before anyone is answered. Readers remember how far they have read and
+// read only what was appended since: a reader's cost is O(what changed), not O(store).
+//
+// A crash mid-append leaves at most a torn last line: readers never consume past the last newline,
+// and the next writer, holding the lock, cuts the torn tail off before it appends.
+import { constants } from 'node:fs';
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { dottedPath } from '../errors.js';
+import { Mission } from '../mission/model.js';
+import { syncFolder } from './fsync.js';
+
+export interface JournalEntry {
+  seq: number;
+  put?: Mission[];
+  remove?: string[];
+}
+
+const Entry = z.strictObject({
+  seq: z.number().int().positive(),
+  put: z.array(Mission).optional(),
+  remove: z.array(z.string()).optional(),
+});
+
+/** A complete journal line that is not an entry: the journal is damaged, not merely torn. */
+export class JournalFault extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface Poll {
+  /** Entries appended since the last poll, in file order. */
+  entries: JournalEntry[];
+  /** The file was replaced, removed or created since the last poll; entries are from its start. */
+  replaced: boolean;
+}
+
+const NEWLINE = 0x0a;
+
+export class JournalFile {
+  private fd: FileHandle | undefined;
+  private ino: bigint | undefined;
+  /** Bytes consumed: always just after a newline (or 0). */
+  private offset = 0;
+  /** Lines consumed, for messages. */
+  private lines = 0;
+  /** Bytes after `offset` that are not yet a complete, valid line (a torn tail, or an append in progress). */
+  private pending = 0;
+  /** How many entries this process has read that other processes wrote. */
+  entriesRead = 0;
+
+  constructor(readonly path: string) {}
+
+  /** Its size in bytes as far as this process knows. */
+  get size(): number {
+    return this.offset;
+  }
+
+  get exists(): boolean {
+    return this.fd !== undefined;
+  }
+
+  /** Forget the position: the next poll reads the file from its start. */
+  rewind(): void {
+    void this.fd?.close().catch(() => undefined);
+    this.fd = undefined;
+    this.ino = undefined;
+    this.offset = 0;
+    this.lines = 0;
+    this.pending = 0;
+  }
+
+  /** Reads the complete lines appended since the last poll. */
+  async poll(): Promise<Poll> {
+    let current: { ino: bigint; size: bigint } | undefined;
+    try {
+      current = await stat(this.path, { bigint: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (!current) {
+      const replaced = this.fd !== undefined;
+      if (replaced) this.rewind();
+      return { entries: [], replaced };
+    }
+    let replaced = false;
+    if (current.ino !== this.ino) {
+      this.rewind();
+      try {
+        this.fd = await open(this.path, constants.O_RDWR);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], replaced: true };
+        throw error;
+      }
+      this.ino = (await this.fd.stat({ bigint: true })).ino;
+      replaced = true;
+    }
+    const size = Number((await this.fd!.stat({ bigint: true })).size);
+    if (size <= this.offset) {
+      this.pending = 0;
+      return { entries: [], replaced };
+    }
+    const buffer = Buffer.allocUnsafe(size - this.offset);
+    const { bytesRead } = await this.fd!.read(buffer, 0, buffer.length, this.offset);
+    return { entries: this.consume(buffer.subarray(0, bytesRead)), replaced };
+  }
+
+  private consume(bytes: Buffer): JournalEntry[] {
+    const entries: JournalEntry[] = [];
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+      const entry = this.parseLine(bytes.toString('utf8', start, end), this.lines + 1);
+      if (entry === undefined) {
+        // An unreadable line is a torn append only if nothing follows it.
+        if (bytes.indexOf(NEWLINE, end + 1) >= 0 || end + 1 < bytes.length) {
+          throw new JournalFault('a line in the middle of the journal is not a journal entry', this.lines + 1);
+        }
+        break;
+      }
+      entries.push(entry);
+      this.lines++;
+      start = end + 1;
+    }
+    this.offset += start;
+    this.pending = bytes.length - start;
+    this.entriesRead += entries.length;
+    return entries;
+  }
+
+  private parseLine(text: string, line: number): JournalEntry | undefined {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const parsed = Entry.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new JournalFault(`line ${line} is not a journal entry (${dottedPath(issue.path) || 'the line'}: ${issue.message})`, line);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Cuts off a torn tail left by a writer that died mid-append. Call only while holding the store
+   * lock, right after a poll: then no one else can be appending. Returns the bytes removed.
+   */
+  async repairTail(): Promise<number> {
+    if (!this.fd || this.pending === 0) return 0;
+    const torn = this.pending;
+    await this.fd.truncate(this.offset);
+    await this.fd.datasync();
+    this.pending = 0;
+    return torn;
+  }
+
+  /** Appends entries as whole lines and makes them durable. Call only while holding the store lock. */
+  async append(entries: readonly JournalEntry[]): Promise<void> {
+    if (!this.fd) await this.create();
+    let text = '';
+    for (const e of entries) text += `${JSON.stringify(e)}\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        const { bytesWritten } = await this.fd!.write(bytes, written, bytes.length - written, this.offset + written);
+        written += bytesWritten;
+      }
+      await this.fd!.datasync();
+    } catch (error) {
+      // Take back whatever reached the file, so that no reader ever applies an unacknowledged change.
+      await this.fd!.truncate(this.offset).catch(() => undefined);
+      throw error;
+    }
+    this.offset += bytes.length;
+    this.lines += entries.length;
+  }
+
+  private async create(): Promise<void> {
+    const fd = await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    this.fd = fd;
+    this.ino = (await fd.stat({ bigint: true })).ino;
+    this.offset = 0;
+    this.lines = 0;
+    this.pending = 0;
+    await syncFolder(dirname(this.path));
+  }
+
+  /** Removes the journal once a snapshot holds everything in it. Call only while holding the lock. */
+  async remove(): Promise<void> {
+    this.rewind();
+    try {
+      await unlink(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await syncFolder(dirname(this.path));
+  }
+
+  async close(): Promise<void> {
+    const fd = this.fd;
+    this.fd = undefined;
+    this.ino = undefined;
+    await fd?.close().catch(() => undefined);
+  }
+}

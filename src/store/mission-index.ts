@@ -1,0 +1,95 @@
+// The missions of a store in memory: by id, in insertion order (oldest first), and — once asked for —
+// in each listMissions sort order, kept sorted as missions come and go so that a list never sorts.
+import type { Mission } from '../mission/model.js';
+import { compare, keyOf, type Sort } from '../mission/query.js';
+import type { MissionView } from './types.js';
+
+/** Ascending (key, id) order of one sort, maintained by binary search and splice. */
+class SortedOrder {
+  readonly items: Mission[];
+
+  constructor(
+    private readonly sort: Sort,
+    missions: Iterable<Mission>,
+  ) {
+    this.items = [...missions].sort((a, b) => this.cmp(a, b));
+  }
+
+  private cmp(a: Mission, b: Mission): number {
+    return compare({ key: keyOf(a, this.sort), id: a.id }, { key: keyOf(b, this.sort), id: b.id }, 'asc');
+  }
+
+  /** The first index whose mission sorts at or after `m`. */
+  private position(m: Mission): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cmp(this.items[mid]!, m) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insert(m: Mission): void {
+    this.items.splice(this.position(m), 0, m);
+  }
+
+  remove(m: Mission): void {
+    const i = this.position(m);
+    if (this.items[i] === m) this.items.splice(i, 1);
+    else {
+      const j = this.items.indexOf(m); // only if a key was changed in place, which the store never does
+      if (j >= 0) this.items.splice(j, 1);
+    }
+  }
+}
+
+export class MissionIndex implements MissionView {
+  private readonly byId: Map<string, Mission>;
+  private readonly orders = new Map<Sort, SortedOrder>();
+  private inserted: Mission[] | undefined;
+
+  constructor(missions: Iterable<Mission> = []) {
+    this.byId = new Map();
+    for (const m of missions) this.byId.set(m.id, m);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): Mission | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): readonly Mission[] {
+    this.inserted ??= [...this.byId.values()];
+    return this.inserted;
+  }
+
+  sorted(sort: Sort): readonly Mission[] {
+    let order = this.orders.get(sort);
+    if (!order) this.orders.set(sort, (order = new SortedOrder(sort, this.byId.values())));
+    return order.items;
+  }
+
+  put(m: Mission): void {
+    const old = this.byId.get(m.id);
+    this.byId.set(m.id, m);
+    for (const order of this.orders.values()) {
+      if (old) order.remove(old);
+      order.insert(m);
+    }
+    if (old) this.inserted = undefined;
+    else this.inserted?.push(m);
+  }
+
+  remove(id: string): void {
+    const old = this.byId.get(id);
+    if (!old) return;
+    this.byId.delete(id);
+    for (const order of this.orders.values()) order.remove(old);
+    this.inserted = undefined;
+  }
+}

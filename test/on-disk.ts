@@ -1,0 +1,46 @@
+// An independent reader of the store's files, written from the format description in the README,
+// not from the engine's code: what a person or another tool would find on disk after any crash.
+// missions.json is the snapshot ({version, seq, missions}); missions.json.journal holds one JSON line
+// per change ({seq, put?, remove?}); a last line without a newline is a torn append and is ignored.
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface StoredMission {
+  id: string;
+  title: string;
+  [key: string]: unknown;
+}
+
+export interface OnDisk {
+  version: number;
+  /** Every mission after applying the journal, in the store's order. */
+  missions: StoredMission[];
+  /** The snapshot's own seq and the journal's complete lines. */
+  snapshotSeq: number;
+  journalLines: number;
+  /** Bytes after the journal's last newline (a torn append). */
+  tornBytes: number;
+}
+
+export function readOnDisk(file: string): OnDisk {
+  const snapshot = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: number; seq?: number; missions: StoredMission[] }) : { version: 1, seq: 0, missions: [] };
+  const byId = new Map(snapshot.missions.map((m) => [m.id, m]));
+  let seq = snapshot.seq ?? 0;
+  const journal = `${file}.journal`;
+  let journalLines = 0;
+  let tornBytes = 0;
+  if (existsSync(journal)) {
+    const text = readFileSync(journal, 'utf8');
+    const lastNewline = text.lastIndexOf('\n');
+    tornBytes = Buffer.byteLength(text.slice(lastNewline + 1));
+    for (const line of text.slice(0, lastNewline + 1).split('\n').filter(Boolean)) {
+      journalLines++;
+      const entry = JSON.parse(line) as { seq: number; put?: StoredMission[]; remove?: string[] };
+      if (entry.seq <= seq) continue;
+      if (entry.seq !== seq + 1) throw new Error(`journal line ${journalLines}: seq ${entry.seq} does not follow ${seq}`);
+      for (const id of entry.remove ?? []) byId.delete(id);
+      for (const m of entry.put ?? []) byId.set(m.id, m);
+      seq = entry.seq;
+    }
+  }
+  return { version: snapshot.version, missions: [...byId.values()], snapshotSeq: snapshot.seq ?? 0, journalLines, tornBytes };
+}
