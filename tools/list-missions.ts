@@ -24,7 +24,8 @@ export const listMissions = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const view = await deps.store.read();
-    const page = listPage(view, args, (m) => canSee(m, deps.identity));
+    const who = deps.identity;
+    const page = listPage(view, args, who.local ? undefined : (m) => canSee(m, who));
     const mode = modeOf(args, deps);
     return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)) };
   },

@@ -35,8 +35,9 @@ export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
 type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;
 
-/** The filters as one predicate, with its sets and lower-cased strings made once per call. */
-export function compileFilter(f: Filters): (m: Mission) => boolean {
+/** The filters as one predicate, with its sets and lower-cased strings made once per call;
+ * undefined when there are no filters. */
+export function compileFilter(f: Filters): ((m: Mission) => boolean) | undefined {
   const tests: ((m: Mission) => boolean)[] = [];
   if (f.status !== undefined) {
     const wanted = new Set<string>(Array.isArray(f.status) ? f.status : [f.status]);
@@ -54,12 +55,14 @@ export function compileFilter(f: Filters): (m: Mission) => boolean {
   }
   if (f.query !== undefined) {
     const q = f.query.toLowerCase();
-    tests.push((m) => m.title.toLowerCase().includes(q) || m.goal.toLowerCase().includes(q));
+    tests.push((m) => searchText(m).includes(q));
   }
   if (f.dueBefore !== undefined) {
     const due = Date.parse(f.dueBefore);
     tests.push((m) => m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= due);
   }
+  if (tests.length === 0) return undefined;
+  if (tests.length === 1) return tests[0]!;
   return (m) => tests.every((t) => t(m));
 }
 
@@ -128,23 +131,30 @@ export interface SortedMissions {
   sorted(sort: Sort): readonly Mission[];
 }
 
-/** Every mission of `sorted` in the order the caller asked for; null keys come last in both orders. */
-function* inOrder(sorted: readonly Mission[], sort: Sort, order: Order): Generator<Mission> {
-  if (order === 'asc') {
-    yield* sorted;
-    return;
-  }
+/** The i-th mission in the order the caller asked for; null keys come last in both orders. */
+function positions(sorted: readonly Mission[], sort: Sort, order: Order): (i: number) => Mission {
+  if (order === 'asc') return (i) => sorted[i]!;
   let firstNull = sorted.length;
   while (firstNull > 0 && keyOf(sorted[firstNull - 1]!, sort) === null) firstNull--;
-  for (let i = firstNull - 1; i >= 0; i--) yield sorted[i]!;
-  for (let i = sorted.length - 1; i >= firstNull; i--) yield sorted[i]!;
+  // Non-null keys from the largest down, then the null keys, also in descending id order.
+  return (i) => (i < firstNull ? sorted[firstNull - 1 - i]! : sorted[sorted.length - 1 - (i - firstNull)]!);
+}
+
+const lowered = new WeakMap<Mission, string>();
+
+/** Title and goal in lower case, made once per mission version (missions are never changed in place). */
+function searchText(m: Mission): string {
+  let text = lowered.get(m);
+  if (text === undefined) lowered.set(m, (text = `${m.title}\n${m.goal}`.toLowerCase()));
+  return text;
 }
 
 /**
- * One page of the missions that pass `visible` and the filters. One pass over a pre-sorted order:
- * no sorting per call, so a page costs O(missions) cheap checks however large the store is.
+ * One page of the missions that pass `visible` (undefined: the caller sees every mission) and the
+ * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
+ * caller who sees everything costs only the page itself.
  */
-export function listPage(source: SortedMissions, input: ListMissionsInput, visible: (m: Mission) => boolean = () => true): Page {
+export function listPage(source: SortedMissions, input: ListMissionsInput, visible?: (m: Mission) => boolean): Page {
   const { sort = 'createdAt', order = 'desc', limit = 20, cursor, mode: _mode, ...filters } = input;
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
@@ -160,16 +170,26 @@ export function listPage(source: SortedMissions, input: ListMissionsInput, visib
     after = { key: c.k, id: c.i };
   }
   const wanted = compileFilter(filters);
+  const pass = visible && wanted ? (m: Mission) => visible(m) && wanted(m) : (visible ?? wanted);
+  const sorted = source.sorted(sort);
+  const at = positions(sorted, sort, order);
   const page: Mission[] = [];
   let total = 0;
   let hasMore = false;
-  for (const m of inOrder(source.sorted(sort), sort, order)) {
-    if (!visible(m) || !wanted(m)) continue;
-    total++;
+  for (let i = 0; i < sorted.length; i++) {
+    const m = at(i);
+    if (pass && !pass(m)) continue;
     if (page.length === limit) {
-      hasMore = true; // in order, so everything after a full page also comes after the cursor
+      // In order, so everything after a full page also comes after the cursor.
+      hasMore = true;
+      if (!pass) {
+        total = sorted.length; // every mission passes: no need to count the rest
+        break;
+      }
+      total++;
       continue;
     }
+    total++;
     if (after && compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) continue;
     page.push(m);
   }

@@ -22,6 +22,20 @@ export interface ScheduleSettings {
   maxRuns: number | null;
 }
 
+/** Parsed cron patterns by zone and expression: parsing costs more than finding the next match. */
+const crons = new Map<string, Cron>();
+
+function cronFor(expression: string, timezone: string): Cron {
+  const key = `${timezone} ${expression}`;
+  let cron = crons.get(key);
+  if (!cron) {
+    cron = new Cron(expression, { paused: true, mode: '5-part', timezone });
+    if (crons.size >= 500) crons.clear();
+    crons.set(key, cron);
+  }
+  return cron;
+}
+
 /** Checks a 5-field cron expression; returns a reason when it is not one. */
 export function cronProblem(expression: string, timezone: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
@@ -29,7 +43,7 @@ export function cronProblem(expression: string, timezone: string): string | unde
     return `expected 5 fields "minute hour day-of-month month day-of-week" (e.g. "0 9 * * 1-5"), got ${fields.length}`;
   }
   try {
-    new Cron(expression, { paused: true, mode: '5-part', timezone });
+    cronFor(expression, timezone);
     return undefined;
   } catch (error) {
     return `not a valid cron expression: ${(error as Error).message}`;
@@ -74,7 +88,7 @@ export function normaliseValue(s: ScheduleSettings): string | null {
 
 /** The next cron match strictly after `after`, in the schedule's zone. */
 export function nextCronMatch(expression: string, timezone: string, after: Date): Date | null {
-  return new Cron(expression, { paused: true, mode: '5-part', timezone }).nextRun(after);
+  return cronFor(expression, timezone).nextRun(after);
 }
 
 /**

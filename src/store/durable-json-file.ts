@@ -7,7 +7,7 @@
 // - an older format is migrated in memory and written at the next write, after a backup copy.
 // Callers hold the store's write lock around read-then-write.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -69,7 +69,9 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   async read(): Promise<StoreDocument> {
     let current: Stamp;
     try {
-      current = stampOf(await stat(this.path, { bigint: true }));
+      // A synchronous stat: microseconds on a local disk, against tens for a trip through libuv's
+      // thread pool; this is the hot path of every read.
+      current = stampOf(statSync(this.path, { bigint: true }));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') throw this.ioError('cannot read it', error);

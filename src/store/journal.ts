@@ -5,8 +5,8 @@
 //
 // A crash mid-append leaves at most a torn last line: readers never consume past the last newline,
 // and the next writer, holding the lock, cuts the torn tail off before it appends.
-import { constants } from 'node:fs';
-import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, statSync, writeSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
@@ -81,7 +81,8 @@ export class JournalFile {
   async poll(): Promise<Poll> {
     let current: { ino: bigint; size: bigint } | undefined;
     try {
-      current = await stat(this.path, { bigint: true });
+      current = statSync(this.path, { bigint: true }); // synchronous: see DurableJsonFile.read
+
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -99,10 +100,12 @@ export class JournalFile {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], replaced: true };
         throw error;
       }
-      this.ino = (await this.fd.stat({ bigint: true })).ino;
+      const opened = await this.fd.stat({ bigint: true });
+      this.ino = opened.ino;
+      current = opened; // the file we opened, in case the path was replaced in between
       replaced = true;
     }
-    const size = Number((await this.fd!.stat({ bigint: true })).size);
+    const size = Number(current.size);
     if (size <= this.offset) {
       this.pending = 0;
       return { entries: [], replaced };
@@ -169,11 +172,9 @@ export class JournalFile {
     for (const e of entries) text += `${JSON.stringify(e)}\n`;
     const bytes = Buffer.from(text, 'utf8');
     try {
+      // The bytes go to the page cache synchronously (microseconds); only the fdatasync waits for the disk.
       let written = 0;
-      while (written < bytes.length) {
-        const { bytesWritten } = await this.fd!.write(bytes, written, bytes.length - written, this.offset + written);
-        written += bytesWritten;
-      }
+      while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
       await this.fd!.datasync();
     } catch (error) {
       // Take back whatever reached the file, so that no reader ever applies an unacknowledged change.

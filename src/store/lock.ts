@@ -31,6 +31,7 @@ export interface FileLockOptions {
 /** One writer at a time across every process that shares `file`. */
 export class FileLock implements WriteLock {
   private readonly mutex = new ProcessMutex();
+  private folderReady = false;
 
   constructor(
     private readonly file: string,
@@ -58,7 +59,10 @@ export class FileLock implements WriteLock {
     const stale = this.options.staleMs ?? 4_000;
     const waitMs = this.options.waitMs ?? 30_000;
     try {
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      // Once the folder exists, skip the mkdir; if it is removed later, the lock fails with ENOENT
+      // and the next attempt creates it again.
+      if (!this.folderReady) await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      this.folderReady = true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new MissionError(
@@ -68,24 +72,41 @@ export class FileLock implements WriteLock {
       );
     }
     const maxTimeout = 25;
+    const common = {
+      realpath: false,
+      lockfilePath: this.lockPath,
+      stale,
+      update: 1_000,
+      onCompromised: this.options.onCompromised ?? ((error: Error) => process.stderr.write(`missions-mcp: store lock compromised: ${error.message}\n`)),
+    };
+    try {
+      // Fast path: an uncontended lock is one mkdir and one stat, done synchronously (microseconds
+      // on a local disk, where each trip through libuv's thread pool costs tens). If another
+      // process holds it, wait for it asynchronously.
+      const release = lockfile.lockSync(this.file, common);
+      return async () => release();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') return this.failed(error, waitMs);
+    }
     try {
       return await lockfile.lock(this.file, {
-        realpath: false,
-        lockfilePath: this.lockPath,
-        stale,
-        update: 1_000,
+        ...common,
         retries: { retries: Math.ceil(waitMs / maxTimeout), minTimeout: 1, maxTimeout, factor: 1.5, randomize: true },
-        onCompromised: this.options.onCompromised ?? ((error) => process.stderr.write(`missions-mcp: store lock compromised: ${error.message}\n`)),
       });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ELOCKED'
-          ? `another missions-mcp process has held the lock ${this.lockPath} for over ${waitMs / 1000} s`
-          : `cannot take the lock ${this.lockPath} (${(error as Error).message})`;
-      throw new MissionError('store_error', `Cannot write the mission store ${this.file}: ${why}. Nothing was written; try again.`, {
-        cause: error,
-      });
+      return this.failed(error, waitMs);
     }
+  }
+
+  private failed(error: unknown, waitMs: number): never {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') this.folderReady = false;
+    const why =
+      code === 'ELOCKED'
+        ? `another missions-mcp process has held the lock ${this.lockPath} for over ${waitMs / 1000} s`
+        : `cannot take the lock ${this.lockPath} (${(error as Error).message})`;
+    throw new MissionError('store_error', `Cannot write the mission store ${this.file}: ${why}. Nothing was written; try again.`, {
+      cause: error,
+    });
   }
 }
