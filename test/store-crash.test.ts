@@ -19,11 +19,11 @@ interface Server {
 
 const live = new Set<number>();
 
-async function spawnServer(file: string): Promise<Server> {
+async function spawnServer(file: string, env: Record<string, string> = {}): Promise<Server> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, '--store', file],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stderr: 'pipe',
   });
   let stderr = '';
@@ -65,7 +65,7 @@ describe('store: kill -9 at a random moment', () => {
     temp.cleanup();
   });
 
-  it('50 kills (5 stores x 10 rounds, concurrently): the store always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
+  it('50 kills (5 stores x 10 rounds, concurrently, some compacting all the time): the store always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
     const LANES = 5;
     const ROUNDS = 10;
     const WORKERS = 3; // concurrent create loops per process, so that a kill often lands mid-write
@@ -77,11 +77,13 @@ describe('store: kill -9 at a random moment', () => {
 
     const lane = async (laneNo: number) => {
       const file = join(temp.dir, `lane${laneNo}`, 'missions.json');
+      // Odd lanes fold the journal into a new snapshot every few writes, so kills also land mid-compaction.
+      const env: Record<string, string> = laneNo % 2 === 1 ? { MISSIONS_COMPACT_AT_BYTES: '0' } : {};
       const acknowledged = new Set<string>();
       const sentTitles = new Set<string>();
 
       for (let round = 0; round < ROUNDS; round++) {
-        const server = await spawnServer(file);
+        const server = await spawnServer(file, env);
         const roundAcks: string[] = [];
         let stopped = false;
         let firstAckAt: number | undefined;
@@ -141,12 +143,12 @@ describe('store: kill -9 at a random moment', () => {
         tempLeft += temps.length;
         report.push(
           `lane ${laneNo} round ${round}: first write ${took} ms, ${roundAcks.length} acked this round, ` +
-            `${acknowledged.size} acked in total, ${doc.missions.length} in file; lock left: ${lock}; temp files left: ${temps.length}`,
+            `${acknowledged.size} acked in total, ${doc.missions.length} in the store (snapshot at change ${doc.snapshotSeq}, ${doc.journalLines} journal lines); lock left: ${lock}; temp files left: ${temps.length}`,
         );
       }
 
       // After the last kill a new process can write; the stale lock (if any) is taken over.
-      const server = await spawnServer(file);
+      const server = await spawnServer(file, env);
       const t0 = Date.now();
       const id = await create(server.client, `l${laneNo}-after`);
       const took = Date.now() - t0;

@@ -17,10 +17,15 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
 
 export class UnsupportedStoreError extends Error {}
 
-export function openStore(location: string): MissionStore {
+/**
+ * The store a --store value names. `MISSIONS_COMPACT_AT_BYTES` (a tuning knob, default 4 MiB) sets
+ * how large the journal may grow, beyond the snapshot's own size, before it is folded in.
+ */
+export function openStore(location: string, env: NodeJS.ProcessEnv = process.env): MissionStore {
   if (location === ':memory:') return openMemoryStore();
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new UnsupportedStoreError('PostgreSQL stores are not available in this version; use a JSON file path for --store');
   }
-  return openJsonFileStore(location);
+  const compactAt = Number(env.MISSIONS_COMPACT_AT_BYTES);
+  return openJsonFileStore(location, Number.isSafeInteger(compactAt) && compactAt >= 0 ? { compactAtBytes: compactAt } : {});
 }

@@ -20,7 +20,7 @@ import type { MissionStore, MissionView, WritePlan } from './types.js';
 
 export interface JournalStoreOptions {
   lock?: FileLockOptions;
-  /** Fold the journal into the snapshot once it is larger than this and than the snapshot. */
+  /** Fold the journal into the snapshot once it is larger than this and than the snapshot (default 4 MiB). */
   compactAtBytes?: number;
   /** On close, fold a non-empty journal into a snapshot smaller than this, so the file reads current. */
   compactOnCloseBelowBytes?: number;
@@ -123,15 +123,15 @@ export class JournalStore implements MissionStore {
       if (gap === undefined) break;
       // The journal skips entries this process never saw. Another process compacted between our
       // reading the snapshot and the journal: read both again. A gap that stays is damage.
+      this.base = undefined;
+      this.journal.rewind();
       if (attempt >= 3) {
         throw storeError(
           this.journal.path,
-          `the journal continues from change ${gap - 1} but the snapshot ${this.location} holds changes up to ${this.seq}`,
+          `the journal goes on from change ${gap} but the snapshot ${this.location} holds changes only up to ${this.seq}`,
           'The snapshot is older than its journal (restored from a backup?). Restore the matching snapshot, or move the journal away to keep only the snapshot. Nothing was written',
         );
       }
-      this.base = undefined;
-      this.journal.rewind();
     }
     if (locked) {
       const torn = await this.journal.repairTail().catch((error: unknown) => {
@@ -148,7 +148,7 @@ export class JournalStore implements MissionStore {
     this.journal.rewind();
   }
 
-  /** Applies journal entries past `seq`; returns the first missing sequence number on a gap. */
+  /** Applies journal entries past `seq`; on a gap, returns the sequence number found instead of seq + 1. */
   private async applyJournal(): Promise<number | undefined> {
     let polled;
     try {
@@ -157,7 +157,7 @@ export class JournalStore implements MissionStore {
       if (error instanceof JournalFault) {
         throw storeError(
           this.journal.path,
-          `its journal is damaged: ${error.message} (line ${error.line})`,
+          `its journal is damaged at line ${error.line}: ${error.message}`,
           'Fix or remove that line by hand, or move the journal away to keep only the snapshot (changes made since the last snapshot are then lost). Nothing was written',
         );
       }
@@ -170,7 +170,7 @@ export class JournalStore implements MissionStore {
     }
     for (const entry of polled.entries) {
       if (entry.seq <= this.seq) continue;
-      if (entry.seq !== this.seq + 1) return this.seq + 1;
+      if (entry.seq !== this.seq + 1) return entry.seq;
       this.apply(entry);
     }
     return undefined;
@@ -201,7 +201,7 @@ export class JournalStore implements MissionStore {
 
   private needsCompaction(): boolean {
     const at = this.options.compactAtBytes ?? 4 * 1024 * 1024;
-    return this.journal.size > at && this.journal.size > this.snapshot.size;
+    return this.journal.size > Math.max(at, this.snapshot.size);
   }
 
   private async flush(batch: Pending[]): Promise<void> {

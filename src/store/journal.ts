@@ -119,18 +119,17 @@ export class JournalFile {
     const entries: JournalEntry[] = [];
     let start = 0;
     for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
-      const entry = this.parseLine(bytes.toString('utf8', start, end), this.lines + 1);
+      const line = this.lines + entries.length + 1;
+      const entry = this.parseLine(bytes.toString('utf8', start, end), line);
       if (entry === undefined) {
         // An unreadable line is a torn append only if nothing follows it.
-        if (bytes.indexOf(NEWLINE, end + 1) >= 0 || end + 1 < bytes.length) {
-          throw new JournalFault('a line in the middle of the journal is not a journal entry', this.lines + 1);
-        }
+        if (end + 1 < bytes.length) throw new JournalFault('it is not JSON, and more lines follow it', line);
         break;
       }
       entries.push(entry);
-      this.lines++;
       start = end + 1;
     }
+    this.lines += entries.length;
     this.offset += start;
     this.pending = bytes.length - start;
     this.entriesRead += entries.length;
@@ -147,7 +146,7 @@ export class JournalFile {
     const parsed = Entry.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new JournalFault(`line ${line} is not a journal entry (${dottedPath(issue.path) || 'the line'}: ${issue.message})`, line);
+      throw new JournalFault(`it is not a journal entry (${dottedPath(issue.path) || 'the line'}: ${issue.message})`, line);
     }
     return parsed.data;
   }
