@@ -124,6 +124,23 @@ describe('journal: damage that is not a torn tail is reported, never written ove
   }, 30_000);
 });
 
+describe('snapshot digest: a file edited by hand is validated in full again', () => {
+  it('an edit that keeps the JSON valid but breaks a field (a made-up time zone) is found, though the file carries a digest', async () => {
+    const file = fresh();
+    const { client, store } = await inMemoryOver(file);
+    await ok(client, 'createMission', { title: 'Digest', goal: 'g', schedule: { type: 'cron', value: '0 9 * * *', timezone: 'Europe/Paris' } });
+    await store.compact();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/\], "digest": "[0-9a-f]{64}"\}\n$/);
+    writeFileSync(file, text.replace('"timezone":"Europe/Paris"', '"timezone":"Mars/Olympus"'));
+
+    const h = await stdioOver(file);
+    const answer = await call(h.client, 'listMissions', {});
+    expect(answer.body.error?.code, answer.text).toBe('store_error');
+    expect(answer.body.error.message).toMatch(/missions\.0\.schedule\.timezone/);
+  }, 30_000);
+});
+
 describe('journal: group commit', () => {
   it('64 parallel creates in one process share appends (fewer fdatasyncs than creates) and all 64 are kept', async () => {
     const file = fresh();

@@ -1,6 +1,11 @@
-// The store file's format: `{ "version": 1, "seq": 42, "missions": [ … ] }`, one mission per line.
-// `seq` is the last journal entry folded into this snapshot (0, or absent, when there was none). Parsing reports where a fault is;
+// The store file's format: `{ "version": 1, "seq": 42, "missions": [ … ], "digest": "…" }`, one
+// mission per line. `seq` is the last journal entry folded into this snapshot (0, or absent, when
+// there was none). `digest` is the SHA-256 of the mission lines as written: a file that still matches
+// it is exactly what missions-mcp validated and wrote, so loading it skips validating each mission
+// again (the largest part of a cold start). Any edit by hand changes the lines, and the file is then
+// validated mission by mission as before; a file without a digest is always validated. Parsing reports where a fault is;
 // a newer version is refused; an older one is migrated (the caller writes a backup first).
+import { createHash } from 'node:crypto';
 import { ParseErrorCode, parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
@@ -95,24 +100,42 @@ export function parseDocument(text: string): ParsedDocument {
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     throw new DocumentFault(`"seq" is ${JSON.stringify(doc.seq)}, not a journal sequence number`, 'the "seq" field', FIX);
   }
-  const parsed = z.array(Mission).safeParse(doc.missions);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DocumentFault(`a mission does not match the format (${issue.message})`, `missions.${dottedPath(issue.path)}`, FIX);
+  let missions: Mission[];
+  if (found === FORMAT_VERSION && writtenAsIs(text)) {
+    missions = doc.missions as Mission[];
+  } else {
+    const parsed = z.array(Mission).safeParse(doc.missions);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new DocumentFault(`a mission does not match the format (${issue.message})`, `missions.${dottedPath(issue.path)}`, FIX);
+    }
+    missions = parsed.data;
   }
   const ids = new Set<string>();
-  parsed.data.forEach((m, i) => {
+  missions.forEach((m, i) => {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);
   });
-  const result: ParsedDocument = { document: { version: FORMAT_VERSION, seq, missions: parsed.data } };
+  const result: ParsedDocument = { document: { version: FORMAT_VERSION, seq, missions } };
   if (found < FORMAT_VERSION) result.migratedFrom = found;
   return result;
 }
 
+const HEADER_END = '"missions": [\n';
+const TRAILER = /\n\], "digest": "([0-9a-f]{64})"\}\n?$/;
+
+/** True when the mission lines of `text` are byte for byte those its digest was made from. */
+function writtenAsIs(text: string): boolean {
+  const trailer = TRAILER.exec(text.slice(-100));
+  const headerEnd = text.indexOf(HEADER_END);
+  if (!trailer || headerEnd < 0 || headerEnd > 200) return false;
+  const body = text.slice(headerEnd + HEADER_END.length, text.length - trailer[0].length + 1);
+  return createHash('sha256').update(body, 'utf8').digest('hex') === trailer[1];
+}
+
 /**
- * The file's text in chunks (a large store is never one giant string): the header, then one mission
- * per line, so the file stays readable and diffable at any size.
+ * The file's text in chunks (a large store is never one giant string): the header, one mission per
+ * line so the file stays readable and diffable at any size, and the digest of those lines.
  */
 export function* serializeDocument(doc: StoreDocument, missionsPerChunk = 500): Generator<string> {
   const { missions } = doc;
@@ -120,12 +143,14 @@ export function* serializeDocument(doc: StoreDocument, missionsPerChunk = 500): 
     yield `{"version": ${doc.version}, "seq": ${doc.seq}, "missions": []}\n`;
     return;
   }
-  yield `{"version": ${doc.version}, "seq": ${doc.seq}, "missions": [\n`;
+  yield `{"version": ${doc.version}, "seq": ${doc.seq}, ${HEADER_END}`;
+  const hash = createHash('sha256');
   for (let i = 0; i < missions.length; i += missionsPerChunk) {
     const end = Math.min(i + missionsPerChunk, missions.length);
     let chunk = '';
     for (let j = i; j < end; j++) chunk += `${JSON.stringify(missions[j])}${j === missions.length - 1 ? '\n' : ',\n'}`;
+    hash.update(chunk, 'utf8');
     yield chunk;
   }
-  yield ']}\n';
+  yield `], "digest": "${hash.digest('hex')}"}\n`;
 }
