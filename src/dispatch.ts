@@ -1,10 +1,11 @@
 // Calling a tool: validate the arguments (our errors, not the SDK's), run the handler, and shape the
 // result. Used by the MCP server and by the CLI, so both answer alike.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import { MissionError } from './errors.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 import { parseArguments } from './validation.js';
+
+export { jsonSchemaOf } from './json-schema.js';
 
 export type Logger = (message: string) => void;
 
@@ -27,10 +28,4 @@ export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log
       new MissionError('internal', `missions-mcp hit an internal error in ${tool.name}; nothing was changed. The server log has details; please report it.`),
     );
   }
-}
-
-/** JSON Schema for a tool's input or output, as clients see it (draft-07, which every client reads). */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
 }

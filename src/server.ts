@@ -39,7 +39,7 @@ function describe(tool: AnyTool): Tool {
     description: tool.description,
     inputSchema: jsonSchemaOf(tool.inputSchema, 'input') as Tool['inputSchema'],
     outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'],
-    annotations: { title: tool.title, ...tool.annotations },
+    annotations: { ...tool.annotations },
   };
 }
 
