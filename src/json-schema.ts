@@ -41,25 +41,6 @@ function stripLimits(node: unknown): void {
   if (isNode(node.properties)) Object.values(node.properties).forEach(stripLimits);
 }
 
-const NO_NULLS = 'x-without-nulls';
-
-/**
- * A schema advertised without `null` anywhere: for createMission, where null means the same as
- * leaving a field out. Validation still accepts null.
- */
-export const withoutNulls = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => void (s[NO_NULLS] = true));
-
-function stripNulls(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(stripNulls);
-  if (!isNode(node)) return;
-  if (Array.isArray(node.type) && node.type.includes('null')) {
-    const rest = node.type.filter((t) => t !== 'null');
-    node.type = rest.length === 1 ? rest[0] : rest;
-  }
-  for (const key of ['items', 'anyOf', 'additionalProperties']) stripNulls(node[key]);
-  if (isNode(node.properties)) Object.values(node.properties).forEach(stripNulls);
-}
-
 /** JSON Schema for a tool's input or output, as clients see it (draft-07, which every client reads). */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, {
@@ -77,7 +58,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<
  * `type: [X.type, "null"]`; `minLength: 0`, the safe-integer bounds and an empty
  * `additionalProperties: {}` go (they say nothing); a string `enum` drops its redundant `type`.
  * Nested objects drop `additionalProperties: false`: the top level keeps it, and every unknown field
- * at any depth is still rejected by name, with a hint (the tool descriptions say so).
+ * at any depth is still rejected by name, with a hint (createMission's description says so).
  */
 export function tighten(node: unknown, root = true): unknown {
   if (Array.isArray(node)) return node.map((n) => tighten(n, false));
@@ -95,10 +76,6 @@ export function tighten(node: unknown, root = true): unknown {
       const { anyOf: _anyOf, ...own } = out;
       return tighten({ ...own, ...other, type: [other.type, 'null'] }, root);
     }
-  }
-  if (out[NO_NULLS]) {
-    delete out[NO_NULLS];
-    stripNulls(out);
   }
   if (out[LIMITS_SAID]) {
     delete out[LIMITS_SAID];

@@ -8,8 +8,8 @@ export const getMission = defineTool({
   name: 'getMission',
   title: 'Get mission',
   description:
-    'Read one mission by id (from listMissions or createMission): schedule with nextRun and runCount, brief, plan, ' +
-    'stats, imports. compact cuts the goal short and names brief/plan parts; use full to read them.',
+    'Read one mission by id (from listMissions or createMission) with its schedule, nextRun, brief, plan, stats and ' +
+    'imports. compact cuts the goal and names the brief/plan parts; full has everything.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
   outputSchema: MissionResult,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -9,10 +9,9 @@ export const listMissions = defineTool({
   name: 'listMissions',
   title: 'List missions',
   description:
-    'Find missions by status, agentType, visibility, spaceId, characterId, platform, text query, or dueBefore ' +
-    '(dueBefore = now gives the work that is due). Newest first unless sort/order say otherwise; 20 per page, up to 100. ' +
-    'If hasMore, call again with cursor = nextCursor and the same filters; total counts every match. ' +
-    'Scan in compact mode (id, title, status, nextRun), then getMission for details.',
+    'Find missions by any mix of filters; dueBefore = now gives the work that is due. Newest first unless sort/order ' +
+    'say otherwise; 20 per page, up to 100. If hasMore, call again with cursor = nextCursor and the same filters; ' +
+    'total counts every match. Scan in compact mode (id, title, status, nextRun), then getMission for details.',
   inputSchema: ListMissionsInput,
   outputSchema: z.looseObject({
     missions: z.array(ListItemOutput),

@@ -2,7 +2,7 @@
 // is optional, nested objects merge, and null clears a nullable field.
 import { z } from 'zod';
 import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, isIsoTime, text } from './fields.js';
-import { advertised, fieldsElsewhere, limitsInDescription, withoutNulls } from '../json-schema.js';
+import { advertised, fieldsElsewhere, limitsInDescription } from '../json-schema.js';
 import { cronProblem } from './schedule.js';
 import { AgentType, MISSION_ID, ScheduleType, Status, Visibility } from './model.js';
 
@@ -22,7 +22,7 @@ advertised(MissionId, (s) => delete s.pattern);
 export const ScheduleInput = z
   .strictObject({
     type: opt(ScheduleType).describe('default none'),
-    value: clearable(z.string().max(200)).describe('cron: "min hour day month weekday", e.g. "0 9 * * 1-5"; once: ISO time or omit for now'),
+    value: clearable(z.string().max(200)).describe('cron: "min hour day month weekday", e.g. "0 9 * * 1-5"; once: ISO time, omit for now'),
     timezone: opt(TimeZone).describe('IANA zone of the cron, default UTC'),
     maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('completes after this many runs'),
   })
@@ -109,28 +109,25 @@ const field = {
   durationDays: opt(z.number().positive().max(3650)),
 };
 
-// createMission advertises no nulls (on create, null means the same as leaving a field out) and is
-// where the fields of schedule, brief and plan are listed for both tools.
-export const CreateMissionInput = withoutNulls(
-  z.strictObject({
-    title: text(LIMITS.title, 1).describe('short title'),
-    goal: text(LIMITS.goal, 1).describe('instructions the agent follows'),
-    status: opt(z.enum(['pending', 'paused'])).describe('default pending'),
-    icon: field.icon.describe('one emoji, default 🎯'),
-    spaceId: field.spaceId.describe('space it runs in'),
-    characterId: field.characterId.describe('agent that runs it'),
-    agentType: field.agentType.describe('default claude'),
-    visibility: field.visibility.describe('default private (owner only); organization: your org; public: all'),
-    schedule: opt(ScheduleInput).describe('when it runs'),
-    brief: opt(limitsInDescription(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples'))),
-    plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; numbers ≥0, postsPerDay ≤1000'))),
-    startsAt: field.startsAt.describe('window start'),
-    endsAt: field.endsAt.describe('window end; or durationDays'),
-    durationDays: field.durationDays.describe('sets endsAt = startsAt (default now) + days'),
-    stats: opt(StatsInput).describe('counters (names: letters, digits, _), e.g. {"leads":12}'),
-    mode: ModeInput,
-  }),
-);
+// createMission is where the fields of schedule, brief and plan are listed for both tools.
+export const CreateMissionInput = z.strictObject({
+  title: text(LIMITS.title, 1).describe('short title'),
+  goal: text(LIMITS.goal, 1).describe('instructions the agent follows'),
+  status: opt(z.enum(['pending', 'paused'])).describe('default pending'),
+  icon: field.icon.describe('one emoji, default 🎯'),
+  spaceId: field.spaceId.describe('space it runs in'),
+  characterId: field.characterId.describe('agent that runs it'),
+  agentType: field.agentType.describe('default claude'),
+  visibility: field.visibility.describe('default private: owner only'),
+  schedule: opt(ScheduleInput).describe('when it runs'),
+  brief: opt(limitsInDescription(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples'))),
+  plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; numbers ≥0, postsPerDay ≤1000'))),
+  startsAt: field.startsAt.describe('window start'),
+  endsAt: field.endsAt.describe('window end; or durationDays'),
+  durationDays: field.durationDays.describe('sets endsAt = startsAt (default now) + days'),
+  stats: opt(StatsInput).describe('counters (names: letters, digits, _), e.g. {"leads":12}'),
+  mode: ModeInput,
+});
 export type CreateMissionInput = z.infer<typeof CreateMissionInput>;
 
 /** updateMission points at createMission for the fields of its nested objects. */

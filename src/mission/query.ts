@@ -19,7 +19,7 @@ export const ListMissionsInput = limitsInDescription(z.strictObject({
   status: advertised(
     z.union([StatusFilter, z.array(StatusFilter).min(1).max(7)]).optional().describe('a status or a list of them; active = pending or running'),
     // the list's items are the same statuses; saying them once saves tokens
-    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array', items: { type: 'string' } })),
+    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array' })),
   ),
   agentType: AgentType.optional().describe('agent runtime'),
   visibility: Visibility.optional().describe('visibility'),

@@ -7,12 +7,16 @@ import { compactListItem, compactMission, type CompactListItem, type CompactMiss
 
 export type { Mode };
 
-// What tools/list advertises for a mission: an object with an id, a title and a status, valid for both
-// modes in a few tokens (tools/list is paid for by every agent session; each tool's `mode` input says
-// what the modes return). The exact shapes are the zod schemas `Mission` (full) and
-// `CompactMission`/`CompactListItem`, and the tests hold every result to them as well.
+// What tools/list advertises for a mission: an object, valid for both modes in two tokens (tools/list is
+// paid for by every agent session, and the tool descriptions say what each mode returns). The exact
+// shapes are the zod schemas `Mission` (full) and `CompactMission`/`CompactListItem`; the tests hold
+// every result to them as well as to the advertised schema.
 const str = z.string();
-const missionLike = () => advertised(z.looseObject({ id: str, title: str, status: str }), (s) => delete s.properties);
+const missionLike = () =>
+  advertised(z.looseObject({ id: str, title: str, status: str }), (s) => {
+    delete s.properties;
+    delete s.required;
+  });
 
 export const MissionOutput = missionLike();
 export const ListItemOutput = missionLike();
