@@ -13,17 +13,24 @@ export function errorResult(error: MissionError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: error.toBody() }) }] };
 }
 
-export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger): Promise<CallToolResult> {
+/** What a client hears about a call (notifications/message), beside the log line for humans. */
+export type Notifier = (level: 'error', message: string) => void;
+
+export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger, notify?: Notifier): Promise<CallToolResult> {
   try {
     const input = parseArguments(tool.inputSchema, args, tool.name);
     const output = (await tool.handler(input, deps)) as Record<string, unknown>;
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (error) {
     if (error instanceof MissionError) {
-      if (error.code === 'store_error') log(`${tool.name}: ${error.message}`);
+      if (error.code === 'store_error') {
+        log(`${tool.name}: ${error.message}`);
+        notify?.('error', `${tool.name}: ${error.message}`);
+      }
       return errorResult(error);
     }
     log(`${tool.name}: internal error: ${(error as Error)?.stack ?? String(error)}`);
+    notify?.('error', `${tool.name}: internal error; nothing was changed. The server's stderr has the details.`);
     return errorResult(
       new MissionError('internal', `missions-mcp hit an internal error in ${tool.name}; nothing was changed. The server log has details; please report it.`),
     );
