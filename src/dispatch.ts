@@ -1,10 +1,11 @@
 // Calling a tool: validate the arguments (our errors, not the SDK's), run the handler, and shape the
 // result. Used by the MCP server and by the CLI, so both answer alike.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import { MissionError } from './errors.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 import { parseArguments } from './validation.js';
+
+export { jsonSchemaOf } from './json-schema.js';
 
 export type Logger = (message: string) => void;
 
@@ -12,25 +13,26 @@ export function errorResult(error: MissionError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: error.toBody() }) }] };
 }
 
-export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger): Promise<CallToolResult> {
+/** What a client hears about a call (notifications/message), beside the log line for humans. */
+export type Notifier = (level: 'error', message: string) => void;
+
+export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger, notify?: Notifier): Promise<CallToolResult> {
   try {
     const input = parseArguments(tool.inputSchema, args, tool.name);
     const output = (await tool.handler(input, deps)) as Record<string, unknown>;
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (error) {
     if (error instanceof MissionError) {
-      if (error.code === 'store_error') log(`${tool.name}: ${error.message}`);
+      if (error.code === 'store_error') {
+        log(`${tool.name}: ${error.message}`);
+        notify?.('error', `${tool.name}: ${error.message}`);
+      }
       return errorResult(error);
     }
     log(`${tool.name}: internal error: ${(error as Error)?.stack ?? String(error)}`);
+    notify?.('error', `${tool.name}: internal error; nothing was changed. The server's stderr has the details.`);
     return errorResult(
       new MissionError('internal', `missions-mcp hit an internal error in ${tool.name}; nothing was changed. The server log has details; please report it.`),
     );
   }
-}
-
-/** JSON Schema for a tool's input or output, as clients see it (draft-07, which every client reads). */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
 }

@@ -4,15 +4,28 @@
 // its path. The SDK still does the protocol, capabilities and transports; the client SDK validates
 // our structuredContent against the advertised outputSchema.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  LoggingLevelSchema,
+  McpError,
+  SetLevelRequestSchema,
+  type LoggingLevel,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { selectTools } from '../tools/index.js';
 import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
 import { PACKAGE } from './package-info.js';
+import { DEFAULT_POLL_MS, registerResources } from './resources.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 
 export interface ServerOptions {
   readOnly?: boolean;
+  /** Lines for humans (stderr by default). Clients get the same news as notifications/message. */
   log?: Logger;
+  /** How often a session with resource subscriptions looks for changes made by other processes. */
+  resourcePollMs?: number;
 }
 
 export const SERVER_NAME = PACKAGE.name;
@@ -21,7 +34,8 @@ export const SERVER_VERSION = PACKAGE.version;
 export const INSTRUCTIONS =
   'missions-mcp keeps missions: durable, schedulable agent assignments. listMissions finds them (dueBefore finds due work), ' +
   'createMission adds one, getMission reads one, updateMission changes one (status "running" starts a run, "pending" ends it), ' +
-  'pauseMission/resumeMission stop and restart the clock, deleteMission removes one. Use mode "compact" to save tokens.';
+  'pauseMission/resumeMission stop and restart the clock, deleteMission removes one. Use mode "compact" to save tokens. ' +
+  'Each mission is also the resource mission://{id} (JSON), which clients can subscribe to.';
 
 const listings = new WeakMap<AnyTool, Tool>();
 
@@ -39,7 +53,7 @@ function describe(tool: AnyTool): Tool {
     description: tool.description,
     inputSchema: jsonSchemaOf(tool.inputSchema, 'input') as Tool['inputSchema'],
     outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'],
-    annotations: { title: tool.title, ...tool.annotations },
+    annotations: { ...tool.annotations },
   };
 }
 
@@ -47,6 +61,22 @@ export interface MissionServer {
   server: Server;
   /** Resolves when every tool call in progress has answered; call before closing a transport. */
   drain(): Promise<void>;
+}
+
+/**
+ * Sets a callback property of the SDK's Server (onclose, oninitialized) so that ours runs first and a
+ * transport that assigns its own later (the HTTP sessions do) adds to ours instead of replacing it.
+ */
+function chainCallback(server: Server, name: 'onclose' | 'oninitialized', ours: () => void) {
+  let theirs: (() => void) | undefined;
+  Object.defineProperty(server, name, {
+    configurable: true,
+    get: () => () => {
+      ours();
+      theirs?.();
+    },
+    set: (fn: (() => void) | undefined) => (theirs = fn),
+  });
 }
 
 export function createServer(deps: ToolDeps, options: ServerOptions = {}): MissionServer {
@@ -57,8 +87,36 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
 
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Missions' },
-    { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: false }, resources: { subscribe: true, listChanged: true }, logging: {} },
+      instructions: INSTRUCTIONS,
+    },
   );
+  // notifications/message at or above the level the client chose with logging/setLevel (info until it
+  // chooses). The level is kept here rather than in the SDK's handler, which files it under the
+  // transport's session id and so would not filter our sends over HTTP.
+  let minimum: LoggingLevel = 'info';
+  const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+  const notify = (level: LoggingLevel, message: string) => {
+    if (severity(level) < severity(minimum) || !server.transport) return;
+    void server.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => undefined);
+  };
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    minimum = request.params.level;
+    return {};
+  });
+  const watchLog = (level: LoggingLevel, message: string) => {
+    log(message);
+    notify(level, message);
+  };
+  const resources = registerResources(server, deps, watchLog, options.resourcePollMs ?? DEFAULT_POLL_MS);
+  chainCallback(server, 'onclose', () => resources.close());
+  chainCallback(server, 'oninitialized', () => {
+    void deps.store.read().then(
+      (view) => notify('info', `store ${deps.store.location} (${view.all().length} missions)`),
+      (error: unknown) => notify('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
+    );
+  });
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
@@ -67,7 +125,9 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params.arguments, deps, log);
+    const answer = callTool(tool, request.params.arguments, deps, log, notify);
+    // After a write, subscribers hear of it (and the list of missions may have changed).
+    if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);
     void answer.finally(() => inFlight.delete(answer));
     return answer;

@@ -61,6 +61,19 @@ describe('missions-mcp CLI', () => {
     expect(readOnly.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['getMission', 'listMissions']);
   });
 
+  it('--read-only: call refuses every tool that writes (exit 2) and still runs the readers', () => {
+    const store = join(tmp.dir, 'ro.json');
+    for (const tool of ['createMission', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission']) {
+      const refused = run(['call', tool, '--read-only', '--store', store, '--input-json', '{}']);
+      expect(refused.code, tool).toBe(2);
+      expect(refused.stderr).toContain('--read-only');
+    }
+    expect(run(['call', 'createMission', '--store', store, '--input-json', '{"title":"T","goal":"G"}'], { MISSIONS_READ_ONLY: '1' }).code).toBe(2);
+    const listed = run(['call', 'listMissions', '--store', store, '--read-only', '--input-json', '{}']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).total).toBe(0);
+  });
+
   it('schema prints the input and output JSON Schemas of a tool', () => {
     const { code, stdout } = run(['schema', 'createMission']);
     expect(code).toBe(0);
@@ -80,6 +93,8 @@ describe('missions-mcp CLI', () => {
 
     const ro = await connectStdio(['--store', store, '--read-only'], { HOME: tmp.dir });
     expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['getMission', 'listMissions']);
+    await expect(ro.client.callTool({ name: 'createMission', arguments: { title: 'T', goal: 'G' } })).rejects.toThrow(/read-only/);
+    expect((await ok(ro.client, 'listMissions', {})).total).toBe(1);
     await ro.close();
   });
 
@@ -111,10 +126,12 @@ describe('missions-mcp CLI', () => {
       { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'getMission', arguments: { id: 'bad' } } },
     ].map((m) => JSON.stringify(m)).join('\n') + '\n';
     const result = spawnSync(process.execPath, [BIN, '--store', store], { input: lines, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tmp.dir } });
-    const out = result.stdout.trim().split('\n');
-    expect(out).toHaveLength(3);
-    const byId = new Map(out.map((line) => JSON.parse(line)).map((m) => [m.id, m]));
-    for (const m of byId.values()) expect(m.jsonrpc).toBe('2.0');
+    const out = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    for (const m of out) expect(m.jsonrpc).toBe('2.0');
+    // three answers, plus log notifications (the store path, sent once the session is initialized)
+    const byId = new Map(out.filter((m) => m.id !== undefined).map((m) => [m.id, m]));
+    expect([...byId.keys()].sort()).toEqual([1, 2, 3]);
+    expect(out.filter((m) => m.id === undefined).map((m) => m.method)).toEqual(['notifications/message']);
     expect(byId.get(2).result.structuredContent.mission.title).toBe('Raw');
     expect(JSON.parse(byId.get(3).result.content[0].text).error.code).toBe('invalid_request');
     expect(result.stderr).toContain('serving over stdio');

@@ -30,6 +30,10 @@ export interface InMemoryOptions {
   defaultMode?: Mode;
   readOnly?: boolean;
   newMissionId?: () => string;
+  /** How often the server looks for changes by others while a client watches resources. */
+  resourcePollMs?: number;
+  /** Set up the client (notification handlers) before it connects. */
+  beforeConnect?: (client: Client) => void;
 }
 
 export function testDeps(options: InMemoryOptions = {}): ToolDeps {
@@ -45,15 +49,20 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
 
 export async function connectInMemory(options: InMemoryOptions = {}): Promise<Harness & { deps: ToolDeps }> {
   const deps = testDeps(options);
-  const { server } = createServer(deps, { readOnly: options.readOnly, log: () => undefined });
+  const { server } = createServer(deps, { readOnly: options.readOnly, log: () => undefined, resourcePollMs: options.resourcePollMs });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'missions-test', version: '1.0.0' });
+  options.beforeConnect?.(client);
   await server.connect(serverSide);
   await client.connect(clientSide);
   return { client, deps, close: async () => { await client.close(); await server.close(); } };
 }
 
-export async function connectStdio(args: string[] = [], env: Record<string, string> = {}): Promise<Harness & { stderr: () => string }> {
+export async function connectStdio(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  beforeConnect?: (client: Client) => void,
+): Promise<Harness & { stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, ...args],
@@ -63,6 +72,7 @@ export async function connectStdio(args: string[] = [], env: Record<string, stri
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'missions-test', version: '1.0.0' });
+  beforeConnect?.(client);
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }
@@ -103,5 +113,24 @@ export function fixedClock(start: string) {
     now: () => new Date(now),
     set: (iso: string) => (now = new Date(iso)),
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+  };
+}
+
+/** Collects notifications of one kind and lets a test wait for the first that matches. */
+export function inbox<T>() {
+  const received: T[] = [];
+  const waiters: { match: (n: T) => boolean; resolve: (n: T) => void }[] = [];
+  return {
+    received,
+    push(n: T) {
+      received.push(n);
+      for (const w of [...waiters]) if (w.match(n)) waiters.splice(waiters.indexOf(w), 1), w.resolve(n);
+    },
+    /** Resolves with the first notification (already received or still to come) that matches. */
+    next(match: (n: T) => boolean = () => true, from = 0): Promise<T> {
+      const found = received.slice(from).find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
   };
 }

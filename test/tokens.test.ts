@@ -1,5 +1,7 @@
-// SPEC §6: compact text for a page of 20 typical missions costs at most a quarter of the tokens of
-// full text, counted with the o200k tokenizer that current OpenAI models use (a fair proxy for any).
+// Token costs, counted with the o200k tokenizer that current OpenAI models use (a fair proxy for any):
+// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools), and SPEC §6's
+// compact text for a page of 20 typical missions costs at most a quarter of the tokens of full text.
+// `npm run bench:tokens` prints the same figures per tool.
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectInMemory, call, ok, type Harness } from './helpers.js';
@@ -14,6 +16,16 @@ beforeAll(async () => {
   for (const input of realisticMissions(20)) ids.push((await ok(h.client, 'createMission', input)).mission.id);
 });
 afterAll(() => h.close());
+
+describe('tools/list', () => {
+  it('costs at most 3,000 tokens for the seven tools', async () => {
+    const { tools } = await h.client.listTools();
+    expect(tools).toHaveLength(7);
+    const total = tokens(JSON.stringify({ tools }));
+    console.log(`tools/list: ${total} tokens (${tools.map((t) => `${t.name} ${tokens(JSON.stringify(t))}`).join(', ')})`);
+    expect(total).toBeLessThanOrEqual(3_000);
+  });
+});
 
 describe('compact versus full', () => {
   it('a page of 20 realistic missions: compact costs at most 25% of full', async () => {

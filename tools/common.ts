@@ -12,7 +12,7 @@ import type { ToolDeps } from '../src/tool.js';
 
 export const modeOf = (args: { mode?: Mode | undefined }, deps: ToolDeps): Mode => args.mode ?? deps.defaultMode;
 
-export const MissionResult = z.object({ mission: MissionOutput });
+export const MissionResult = z.looseObject({ mission: MissionOutput });
 
 export const buildContext = (deps: ToolDeps): BuildContext => ({ now: deps.now(), newImportId: deps.newImportId });
 

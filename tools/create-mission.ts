@@ -9,10 +9,10 @@ export const createMission = defineTool({
   name: 'createMission',
   title: 'Create mission',
   description:
-    'Create a mission: a durable assignment an agent carries out, once, on a cron schedule, or continuously. ' +
-    'Give a title and a goal (the instructions); optionally a schedule, an outreach brief, a content plan, a time window ' +
-    '(startsAt with endsAt or durationDays) and counters. Returns the mission with its id and nextRun. ' +
-    'Check listMissions first to avoid duplicates; change it later with updateMission.',
+    'Create a mission: a durable assignment an agent carries out once, on a cron schedule or continuously. ' +
+    'Needs a title and a goal; optionally a schedule, an outreach brief, a content plan, a window and counters. ' +
+    'Returns the mission with its id and nextRun. Call listMissions first to avoid duplicates; change it later with ' +
+    'updateMission. Unknown fields are rejected.',
   inputSchema: CreateMissionInput,
   outputSchema: MissionResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -9,12 +9,12 @@ export const deleteMission = defineTool({
   title: 'Delete mission',
   description:
     'Delete a mission for good; its id is never reused. A running mission needs force: true. ' +
-    'To keep the history instead, set status "archived" with updateMission.',
+    'To keep its history, set status "archived" with updateMission instead.',
   inputSchema: z.strictObject({
     id: MissionId,
     force: z.boolean().optional().describe('true to delete a running mission'),
   }),
-  outputSchema: z.object({ id: z.string().describe('the deleted id'), deleted: z.literal(true).describe('always true') }),
+  outputSchema: z.looseObject({ id: z.string(), deleted: z.literal(true) }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) =>
     deps.store.write((view) => {

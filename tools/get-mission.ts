@@ -8,8 +8,8 @@ export const getMission = defineTool({
   name: 'getMission',
   title: 'Get mission',
   description:
-    'Read one mission by id, with its schedule (nextRun, runCount), brief, plan, stats and imports. ' +
-    'Use mode "full" when you need the whole goal, brief or plan; find ids with listMissions.',
+    'Read one mission by id (from listMissions or createMission) with its schedule, nextRun, brief, plan, stats and ' +
+    'imports. compact cuts the goal and names the brief/plan parts; full has everything.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
   outputSchema: MissionResult,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

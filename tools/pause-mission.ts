@@ -8,8 +8,8 @@ export const pauseMission = defineTool({
   name: 'pauseMission',
   title: 'Pause mission',
   description:
-    'Pause a pending or running mission: no runs are due (nextRun null) and its window clock stops, so resuming ' +
-    'moves endsAt later by the time paused. Pausing a paused mission changes nothing. Undo with resumeMission.',
+    'Pause a pending or running mission: no run is due (nextRun null) and its window clock stops, so resumeMission ' +
+    'later moves endsAt by the time paused. Pausing a paused mission changes nothing.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
   outputSchema: MissionResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

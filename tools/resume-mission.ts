@@ -8,8 +8,8 @@ export const resumeMission = defineTool({
   name: 'resumeMission',
   title: 'Resume mission',
   description:
-    'Resume a paused mission (status pending): endsAt moves later by the time it was paused and nextRun is ' +
-    'recomputed. Same as updateMission status "pending", so it also restarts a completed, failed or archived mission.',
+    'Resume a paused mission (status pending): endsAt moves later by the time paused and nextRun is recomputed. ' +
+    'Same as updateMission status "pending", so it also restarts a completed, failed or archived mission.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
   outputSchema: MissionResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

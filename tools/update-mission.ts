@@ -8,15 +8,14 @@ export const updateMission = defineTool({
   name: 'updateMission',
   title: 'Update mission',
   description:
-    'Change a mission. Send only what changes: nested objects (schedule, brief, plan, constraints, stats) merge ' +
-    'field by field, lists are replaced, null clears a field, addImports appends to the import log. ' +
-    'Status: "running" records a run start, "pending" ends it, also "paused", "completed", "failed", "archived"; ' +
-    'a change the lifecycle forbids is a conflict that lists the allowed ones. Returns the mission and "updated", ' +
-    'the fields that changed. Get the id from listMissions or createMission.',
+    'Change a mission: send its id and only what changes, with the fields and limits of createMission. Nested objects ' +
+    'merge field by field, lists are replaced, null clears a field, addImports appends to the import log. ' +
+    'status "running" records a run start and "pending" its end; a change the lifecycle forbids is a conflict that ' +
+    'lists the allowed ones. Returns the mission and updated, the fields that changed.',
   inputSchema: UpdateMissionInput,
-  outputSchema: z.object({
+  outputSchema: z.looseObject({
     mission: MissionOutput,
-    updated: z.array(z.string()).describe('top-level fields that changed; [] if none'),
+    updated: z.array(z.string()),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (args, deps) => {

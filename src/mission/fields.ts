@@ -1,6 +1,7 @@
 // Field schemas shared by the stored model and the tool inputs. Limits live here so that the
 // advertised JSON Schemas carry them (maxLength, maxItems) and an agent can see them.
 import { z } from 'zod';
+import { advertised, lengthImplied } from '../json-schema.js';
 
 export const LIMITS = {
   title: 200,
@@ -20,11 +21,13 @@ export function isIsoTime(value: string): boolean {
 }
 
 /** An ISO 8601 time with a zone (`Z` or `+02:00`). Stored and returned in UTC. */
-export const IsoTime = z
-  .string()
-  .max(40)
-  .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z' })
-  .meta({ format: 'date-time' });
+export const IsoTime = lengthImplied(
+  z
+    .string()
+    .max(40)
+    .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z' })
+    .meta({ format: 'date-time' }),
+);
 
 const zoneChecks = new Map<string, boolean>();
 
@@ -46,10 +49,9 @@ export function isIanaTimeZone(value: string): boolean {
   return known;
 }
 
-export const TimeZone = z
-  .string()
-  .max(64)
-  .refine(isIanaTimeZone, { message: 'Expected an IANA time zone name such as "UTC" or "America/New_York"' });
+export const TimeZone = lengthImplied(
+  z.string().max(64).refine(isIanaTimeZone, { message: 'Expected an IANA time zone name such as "UTC" or "America/New_York"' }),
+);
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -60,11 +62,13 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-export const HttpUrl = z
-  .string()
-  .max(LIMITS.url)
-  .refine(isHttpUrl, { message: 'Expected an http(s) URL such as https://example.com/offer' })
-  .meta({ format: 'uri' });
+export const HttpUrl = lengthImplied(
+  z
+    .string()
+    .max(LIMITS.url)
+    .refine(isHttpUrl, { message: 'Expected an http(s) URL such as https://example.com/offer' })
+    .meta({ format: 'uri' }),
+);
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
@@ -74,12 +78,16 @@ export function isSingleEmoji(value: string): boolean {
   return graphemes.length === 1 && PICTOGRAPH.test(value);
 }
 
-export const Emoji = z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' });
+export const Emoji = lengthImplied(z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' }));
 
 /** Trimmed text; empty after trimming is rejected where `min` is 1. */
 export const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
 
-export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected a 24-hour time HH:MM, such as "09:30"' });
+/** Advertised without its pattern: every description of an HH:MM field says "HH:MM". */
+export const HHMM = advertised(
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected a 24-hour time HH:MM, such as "09:30"' }),
+  (s) => delete s.pattern,
+);
 
 export const CounterName = z
   .string()

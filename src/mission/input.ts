@@ -2,6 +2,7 @@
 // is optional, nested objects merge, and null clears a nullable field.
 import { z } from 'zod';
 import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, isIsoTime, text } from './fields.js';
+import { advertised, fieldsElsewhere, limitsInDescription } from '../json-schema.js';
 import { cronProblem } from './schedule.js';
 import { AgentType, MISSION_ID, ScheduleType, Status, Visibility } from './model.js';
 
@@ -10,23 +11,20 @@ const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional
 
 export const Mode = z.enum(['full', 'compact']);
 export type Mode = z.infer<typeof Mode>;
-export const ModeInput = opt(Mode).describe(
-  'full: every field. compact: only set fields, goal cut short, brief/plan/imports as a note (far fewer tokens). Default: the server setting',
-);
+export const ModeInput = opt(Mode).describe('compact: fewer tokens');
 
 export const MissionId = z
   .string()
   .regex(MISSION_ID, { message: 'Expected a mission id like "msn_…" as returned by createMission or listMissions' })
-  .describe('mission id (msn_…)');
+  .describe('mission id, msn_…');
+advertised(MissionId, (s) => delete s.pattern);
 
 export const ScheduleInput = z
   .strictObject({
-    type: opt(ScheduleType).describe('none (default), once, cron or continuous'),
-    value: clearable(z.string().max(200)).describe(
-      'cron: 5 fields "min hour day month weekday" (e.g. "0 9 * * 1-5"); once: ISO time, omit for as soon as possible; else null',
-    ),
-    timezone: opt(TimeZone).describe('IANA zone for cron, e.g. "Europe/Paris"; default UTC'),
-    maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('complete after this many runs; null = unlimited'),
+    type: opt(ScheduleType).describe('default none'),
+    value: clearable(z.string().max(200)).describe('cron: "min hour day month weekday", e.g. "0 9 * * 1-5"; once: ISO time, omit for now'),
+    timezone: opt(TimeZone).describe('IANA zone of the cron, default UTC'),
+    maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('completes after this many runs'),
   })
   .superRefine((s, ctx) => {
     // Checked here too (not only after merging in build.ts) so that one call reports a bad cron
@@ -39,20 +37,20 @@ export const ScheduleInput = z
 
 export const OfferInput = z
   .strictObject({
-    id: clearable(text(LIMITS.id)).describe('offer id in your system'),
-    name: opt(text(LIMITS.name, 1)).describe('offer name (required for a new offer)'),
-    summary: clearable(text(LIMITS.text)).describe('short summary'),
-    landingPageUrl: clearable(HttpUrl).describe('http(s) landing page'),
+    id: clearable(text(LIMITS.id)).describe('your offer id'),
+    name: opt(text(LIMITS.name, 1)).describe('required for a new offer'),
+    summary: clearable(text(LIMITS.text)).describe('summary'),
+    landingPageUrl: clearable(HttpUrl).describe('landing page'),
   });
 
 export const BriefInput = z
   .strictObject({
     targetAudience: clearable(text(LIMITS.text)).describe('who to reach'),
     desiredAction: clearable(text(LIMITS.text)).describe('what they should do'),
-    ctaUrl: clearable(HttpUrl).describe('http(s) call-to-action URL'),
+    ctaUrl: clearable(HttpUrl).describe('call-to-action URL'),
     toneInstructions: clearable(text(LIMITS.text)).describe('voice and tone'),
-    exampleMessages: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('sample messages (replaces the list)'),
-    offer: clearable(OfferInput).describe('linked offer; merges; null unlinks'),
+    exampleMessages: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('sample messages'),
+    offer: clearable(OfferInput).describe('linked offer'),
   });
 
 export const ConstraintsInput = z
@@ -60,82 +58,107 @@ export const ConstraintsInput = z
     tone: clearable(text(LIMITS.name)).describe('tone of voice'),
     cadence: clearable(text(LIMITS.name)).describe('e.g. "daily"'),
     postsPerDay: clearable(z.number().int().min(0).max(1000)).describe('posts per day'),
-    postingTimes: opt(z.array(HHMM).max(48)).describe('times as HH:MM'),
-    timezone: clearable(TimeZone).describe('IANA zone for postingTimes'),
-    requireApproval: clearable(z.boolean()).describe('human approval before posting'),
-    budgetCents: clearable(Count).describe('budget in cents'),
+    postingTimes: opt(z.array(HHMM).max(48)).describe('"HH:MM" times'),
+    timezone: clearable(TimeZone).describe('IANA zone of postingTimes'),
+    requireApproval: clearable(z.boolean()).describe('a human approves posts'),
+    budgetCents: clearable(Count).describe('budget, cents'),
     excludedTopics: opt(z.array(text(LIMITS.name, 1)).max(LIMITS.listItems)).describe('topics to avoid'),
   });
 
 export const KpiInput = z.strictObject({
   metric: text(LIMITS.name, 1).describe('what is measured'),
-  target: clearable(z.number()).describe('target value'),
+  target: clearable(z.number()).describe('target'),
   platform: clearable(text(LIMITS.name)).describe('platform'),
   current: clearable(z.number()).describe('latest value'),
 });
 
 export const PlanInput = z
   .strictObject({
-    objectives: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('objectives (replaces the list)'),
+    objectives: opt(z.array(text(LIMITS.text, 1)).max(LIMITS.listItems)).describe('objectives'),
     platforms: opt(z.array(text(LIMITS.name, 1)).max(LIMITS.listItems)).describe('e.g. ["linkedin","x"]'),
-    constraints: opt(ConstraintsInput).describe('content constraints; merge field by field'),
-    kpis: opt(z.array(KpiInput.describe('one KPI')).max(LIMITS.listItems)).describe('KPIs (replaces the list)'),
+    constraints: opt(ConstraintsInput).describe('content rules'),
+    kpis: opt(z.array(KpiInput).max(LIMITS.listItems)).describe('KPIs'),
   });
 
-export const StatsInput = z
-  .record(CounterName, Count.nullable())
-  .describe('counters to set, e.g. {"leads":12}; null resets leads/contacted/replied to 0 and removes others');
+// Advertised without the name pattern; each tool's description of stats says what names may be.
+export const StatsInput = advertised(z.record(CounterName, Count.nullable()), (s) => delete s.propertyNames);
 
 export const ImportInput = z
   .strictObject({
-    importId: opt(text(LIMITS.id, 1)).describe('your id; generated if omitted'),
-    type: text(LIMITS.name, 1).describe('e.g. "csv", "crm", "manual"'),
+    importId: opt(text(LIMITS.id, 1)).describe('unique; generated if omitted'),
+    type: text(LIMITS.name, 1).describe('e.g. "csv", "crm"'),
     name: clearable(text(LIMITS.name)).describe('label'),
-    date: opt(IsoTime).describe('ISO time; default now'),
+    date: opt(IsoTime).describe('default now'),
     count: opt(Count).describe('records in the source'),
     createdCount: opt(Count).describe('leads created'),
     skippedCount: opt(Count).describe('skipped'),
     invalidCount: opt(Count).describe('rejected'),
-    sourceUrl: clearable(HttpUrl).describe('http(s) source'),
+    sourceUrl: clearable(HttpUrl).describe('source URL'),
     context: clearable(text(LIMITS.text)).describe('notes'),
-  })
-  .describe('one import');
+  });
 
-const fieldShape = {
-  icon: opt(Emoji).describe('one emoji; default 🎯'),
-  spaceId: clearable(text(LIMITS.id, 1)).describe('space it runs in; null unbinds'),
-  characterId: clearable(text(LIMITS.id, 1)).describe('agent that runs it; null unbinds'),
-  agentType: opt(AgentType).describe('claude (default), gemini or codex'),
-  visibility: opt(Visibility).describe('private (default, owner only), organization or public'),
-  schedule: opt(ScheduleInput).describe('when it runs; merges field by field on update'),
-  brief: opt(BriefInput).describe('outreach brief (SalesTouch); merges field by field'),
-  plan: opt(PlanInput).describe('content plan (AMP); merges field by field'),
-  startsAt: clearable(IsoTime).describe('window start (ISO time)'),
-  endsAt: clearable(IsoTime).describe('window end (ISO time); or use durationDays'),
-  durationDays: opt(z.number().positive().max(3650)).describe('sets endsAt = startsAt (default now) + days'),
-  stats: opt(StatsInput),
+// The fields both tools take, undescribed: each tool describes them for its own use.
+const field = {
+  icon: opt(Emoji),
+  spaceId: clearable(text(LIMITS.id, 1)),
+  characterId: clearable(text(LIMITS.id, 1)),
+  agentType: opt(AgentType),
+  visibility: opt(Visibility),
+  startsAt: clearable(IsoTime),
+  endsAt: clearable(IsoTime),
+  durationDays: opt(z.number().positive().max(3650)),
 };
 
+// createMission is where the fields of schedule, brief and plan are listed for both tools.
 export const CreateMissionInput = z.strictObject({
-  title: text(LIMITS.title, 1).describe('short title, 1–200 chars'),
-  goal: text(LIMITS.goal, 1).describe('instructions the agent follows, 1–20000 chars'),
-  status: opt(z.enum(['pending', 'paused'])).describe('pending (default) or paused'),
-  ...fieldShape,
+  title: text(LIMITS.title, 1).describe('short title'),
+  goal: text(LIMITS.goal, 1).describe('instructions the agent follows'),
+  status: opt(z.enum(['pending', 'paused'])).describe('default pending'),
+  icon: field.icon.describe('one emoji, default 🎯'),
+  spaceId: field.spaceId.describe('space it runs in'),
+  characterId: field.characterId.describe('agent that runs it'),
+  agentType: field.agentType.describe('default claude'),
+  visibility: field.visibility.describe('default private: owner only'),
+  schedule: opt(ScheduleInput).describe('when it runs'),
+  brief: opt(limitsInDescription(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples'))),
+  plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; numbers ≥0, postsPerDay ≤1000'))),
+  startsAt: field.startsAt.describe('window start'),
+  endsAt: field.endsAt.describe('window end; or durationDays'),
+  durationDays: field.durationDays.describe('sets endsAt = startsAt (default now) + days'),
+  stats: opt(StatsInput).describe('counters (names: letters, digits, _), e.g. {"leads":12}'),
   mode: ModeInput,
 });
 export type CreateMissionInput = z.infer<typeof CreateMissionInput>;
 
-export const UpdateMissionInput = z.strictObject({
-  id: MissionId,
-  title: opt(text(LIMITS.title, 1)).describe('new title'),
-  goal: opt(text(LIMITS.goal, 1)).describe('new instructions'),
-  status: opt(Status).describe(
-    'new status: running starts a run, pending ends it (or resumes), paused, completed, failed, archived',
-  ),
-  ...fieldShape,
-  addImports: opt(z.array(ImportInput).min(1).max(LIMITS.listItems)).describe('imports to append to the log'),
-  mode: ModeInput,
-});
+/** updateMission points at createMission for the fields of its nested objects. */
+const sameAsCreate = <T extends z.ZodType>(schema: T, name: string) =>
+  opt(fieldsElsewhere(schema.describe(`createMission's ${name} fields; merges`)));
+
+// The limits of updateMission's fields are those of createMission; its description says so.
+export const UpdateMissionInput = limitsInDescription(
+  z.strictObject({
+    id: MissionId,
+    title: opt(text(LIMITS.title, 1)).describe('new title'),
+    goal: opt(text(LIMITS.goal, 1)).describe('new instructions'),
+    status: opt(Status).describe('new status'),
+    icon: field.icon.describe('one emoji'),
+    spaceId: field.spaceId.describe('null unbinds'),
+    characterId: field.characterId.describe('null unbinds'),
+    agentType: field.agentType.describe('agent runtime'),
+    visibility: field.visibility.describe('who sees it'),
+    schedule: sameAsCreate(ScheduleInput, 'schedule'),
+    brief: sameAsCreate(BriefInput, 'brief'),
+    plan: sameAsCreate(PlanInput, 'plan'),
+    startsAt: field.startsAt.describe('window start'),
+    endsAt: field.endsAt.describe('window end'),
+    durationDays: field.durationDays.describe('sets endsAt = startsAt (or now) + days'),
+    stats: opt(StatsInput).describe('counters to set; null resets leads/contacted/replied to 0, removes others'),
+    addImports: opt(
+      z.array(ImportInput).min(1).max(LIMITS.listItems).describe('1–50 entries to append to the import log; importId ≤128 chars, context ≤2000, other texts ≤200; counts ≥0'),
+    ),
+    mode: ModeInput,
+  }),
+);
 export type UpdateMissionInput = z.infer<typeof UpdateMissionInput>;
 /** The fields of an update that change the mission (everything but id and mode). */
 export type MissionPatch = Omit<UpdateMissionInput, 'id' | 'mode'>;

@@ -6,6 +6,7 @@ import { MissionError, invalidField } from '../errors.js';
 import { IsoTime, LIMITS } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
 import { ModeInput } from './input.js';
+import { advertised, limitsInDescription } from '../json-schema.js';
 
 export const SORTS = ['createdAt', 'updatedAt', 'nextRun', 'title'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -13,24 +14,26 @@ export type Order = 'asc' | 'desc';
 
 const StatusFilter = z.enum([...STATUSES, 'active']);
 
-export const ListMissionsInput = z.strictObject({
-  status: z
-    .union([StatusFilter, z.array(StatusFilter).min(1).max(7)])
-    .optional()
-    .describe('one status or a list; "active" = pending or running'),
-  agentType: AgentType.optional().describe('only this agent runtime'),
-  visibility: Visibility.optional().describe('only this visibility'),
-  spaceId: z.string().max(LIMITS.id).optional().describe('only missions in this space'),
-  characterId: z.string().max(LIMITS.id).optional().describe('only missions run by this agent'),
-  platform: z.string().max(LIMITS.name).optional().describe('only missions whose plan lists this platform (any case)'),
-  query: z.string().trim().min(1).max(200).optional().describe('case-insensitive text in title or goal'),
-  dueBefore: IsoTime.optional().describe('only missions with nextRun at or before this ISO time (due work)'),
-  sort: z.enum(SORTS).optional().describe('createdAt (default), updatedAt, nextRun or title'),
-  order: z.enum(['asc', 'desc']).optional().describe('desc (default) or asc'),
+// Filters are advertised without length bounds (validation keeps them); limit says its range.
+export const ListMissionsInput = limitsInDescription(z.strictObject({
+  status: advertised(
+    z.union([StatusFilter, z.array(StatusFilter).min(1).max(7)]).optional().describe('a status or a list of them; active = pending or running'),
+    // the list's items are the same statuses; saying them once saves tokens
+    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array' })),
+  ),
+  agentType: AgentType.optional().describe('agent runtime'),
+  visibility: Visibility.optional().describe('visibility'),
+  spaceId: z.string().max(LIMITS.id).optional().describe('space'),
+  characterId: z.string().max(LIMITS.id).optional().describe('agent'),
+  platform: z.string().max(LIMITS.name).optional().describe('a platform in the plan, any case'),
+  query: z.string().trim().min(1).max(200).optional().describe('text in title or goal, any case'),
+  dueBefore: IsoTime.optional().describe('nextRun at or before this time: due work'),
+  sort: z.enum(SORTS).optional().describe('default createdAt'),
+  order: z.enum(['asc', 'desc']).optional().describe('default desc'),
   limit: z.number().int().min(1).max(100).optional().describe('page size 1–100, default 20'),
-  cursor: z.string().max(1000).optional().describe('nextCursor from the previous page; keep the same filters'),
+  cursor: z.string().max(1000).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,
-});
+}));
 export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
 type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;

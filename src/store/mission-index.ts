@@ -45,7 +45,11 @@ class SortedOrder {
   }
 }
 
+/** Versions are unique across every index of the process, so a rebuilt index never repeats one. */
+let lastVersion = 0;
+
 export class MissionIndex implements MissionView {
+  version = ++lastVersion;
   private readonly byId: Map<string, Mission>;
   private readonly orders = new Map<Sort, SortedOrder>();
   private inserted: Mission[] | undefined;
@@ -75,6 +79,7 @@ export class MissionIndex implements MissionView {
   }
 
   put(m: Mission): void {
+    this.version = ++lastVersion;
     const old = this.byId.get(m.id);
     this.byId.set(m.id, m);
     for (const order of this.orders.values()) {
@@ -88,6 +93,7 @@ export class MissionIndex implements MissionView {
   remove(id: string): void {
     const old = this.byId.get(id);
     if (!old) return;
+    this.version = ++lastVersion;
     this.byId.delete(id);
     for (const order of this.orders.values()) order.remove(old);
     this.inserted = undefined;

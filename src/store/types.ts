@@ -13,6 +13,8 @@ export interface MissionView extends SortedMissions {
   /** Every mission, oldest first. */
   all(): readonly Mission[];
   readonly size: number;
+  /** Changes whenever the missions change; never the same for two different states of a store. */
+  readonly version: number;
 }
 
 export interface WritePlan<T> {
