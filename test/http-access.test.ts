@@ -112,7 +112,7 @@ const clients = [
 ] as const;
 
 describe.each(clients)('the access matrix over %s', (transportName, connect) => {
-  const users: Record<string, Harness> = {};
+  const users: Record<string, Harness & { transport: unknown }> = {};
   beforeAll(async () => {
     for (const name of ['alice', 'bob', 'carol', 'default'] as const) users[name] = await connect(server.origin, TOKENS[name]);
   });
