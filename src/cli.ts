@@ -27,7 +27,7 @@ const processIo: Io = {
 
 function helpText(env: NodeJS.ProcessEnv): string {
   const flags = Object.entries(OPTIONS)
-    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(24)}${o.help}`)
+    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(26)}${o.help}`)
     .join('\n');
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
@@ -44,7 +44,7 @@ Usage:
 Options (flag, environment variable; a flag wins):
 ${flags}
 
-MISSIONS_TOKEN (environment only)        http: one bearer token, user "default", org null
+  (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -122,7 +122,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   log(`listening on ${running.origin} (Streamable HTTP at ${running.origin}/mcp, legacy SSE at ${running.origin}/sse, health at ${running.origin}/healthz)`);
   const signal = await stopped;
   const before = running.health();
-  log(`${signal}: finishing ${before.requests} request(s) in progress, then closing ${before.sessions} session(s)`);
+  log(`${signal}: finishing ${before.requests} request(s) in progress, then closing ${before.sessions} session(s); a second signal stops at once`);
   const clean = await running.shutdown();
   log(clean ? 'stopped' : 'stopped before every request in progress had finished (grace period over)');
   return clean ? 0 : 1;
