@@ -154,13 +154,13 @@ describe('a server without tokens, on loopback', () => {
 describe('idle sessions', () => {
   it('are closed after --session-idle seconds; their id then gets 404', async () => {
     const tmp = tempDir();
-    const server = await spawnHttp(['--store', join(tmp.dir, 'missions.json'), '--session-idle', '1']);
+    const server = await spawnHttp(['--store', join(tmp.dir, 'missions.json'), '--session-idle', '2']);
     try {
-      expect(server.stderr()).toContain('idle sessions close after 1 s');
+      expect(server.stderr()).toContain('idle sessions close after 2 s');
       const h = await connectStreamable(server.origin);
       const s = await connectSse(server.origin);
       const sessionId = h.transport.sessionId!;
-      expect((await health(server.origin)).sessions).toBe(2);
+      expect(sessionId).toBeTruthy();
       await until(async () => (await health(server.origin)).sessions === 0, 'idle sessions to be closed');
       expect(server.stderr()).toMatch(/closing streamable session .*idle/);
       expect(server.stderr()).toMatch(/closing sse session .*idle/);
@@ -260,8 +260,9 @@ describe('SIGTERM', () => {
       expect(answered).toBe(false);
       server.child.kill('SIGTERM');
       await until(() => server.stderr().includes('SIGTERM: finishing 1 request(s) in progress, then closing 2 session(s)'), 'the shutdown to begin');
-      // new connections are refused while it drains
-      await expect(fetch(new URL('/healthz', server.origin))).rejects.toThrow();
+      // nothing new is served while it drains: the port is closed (or, on a kept-alive connection, 503)
+      const late = await fetch(new URL('/healthz', server.origin)).then((r) => r.status, () => 'refused');
+      expect(['refused', 503]).toContain(late);
       expect(answered).toBe(false);
     } finally {
       await release();
