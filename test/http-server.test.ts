@@ -41,7 +41,7 @@ describe('a server without tokens, on loopback', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeAll(async () => {
     tmp = tempDir();
-    server = await spawnHttp(['--store', join(tmp.dir, 'missions.json'), '--max-body', '16kb', '--allowed-origins', 'https://app.example.com']);
+    server = await spawnHttp(['--store', join(tmp.dir, 'missions.json'), '--max-body', '16kb', '--allowed-origins', 'https://app.example.com', '--allowed-hosts', 'missions.internal']);
   });
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
@@ -81,8 +81,8 @@ describe('a server without tokens, on loopback', () => {
         expect(JSON.parse(res.body).error.code).toBe('forbidden');
       }
     }
-    // the server's own names and loopback origins are fine, as is an origin --allowed-origins lists
-    for (const headers of [{ Host: `localhost:${port}` } as Record<string, string>, { Host: `127.0.0.1:${port}` }, { Origin: `http://localhost:5173` }, { Origin: 'http://127.0.0.1:8080' }, { Origin: 'https://app.example.com' }]) {
+    // the server's own names and loopback origins are fine, as are a host and an origin the options list
+    for (const headers of [{ Host: `localhost:${port}` } as Record<string, string>, { Host: 'missions.internal' }, { Host: `127.0.0.1:${port}` }, { Origin: `http://localhost:5173` }, { Origin: 'http://127.0.0.1:8080' }, { Origin: 'https://app.example.com' }]) {
       const res = await raw(server.origin, { headers: { ...jsonHeaders, ...headers }, body });
       expect(res.status, `${JSON.stringify(headers)}: ${res.body}`).toBe(200);
       if (headers.Origin) expect(res.headers['access-control-allow-origin']).toBe(headers.Origin);
