@@ -6,9 +6,12 @@ import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } fro
 import { realDeps } from './deps.js';
 import { callTool, jsonSchemaOf } from './dispatch.js';
 import { PACKAGE } from './package-info.js';
+import { AuthConfigError, createAuthenticator } from './http/auth.js';
+import { BindRefusedError, startHttpServer } from './http/server.js';
 import { createServer } from './server.js';
 import { UnsupportedStoreError, openStore } from './store/index.js';
 import { defaultStorePath } from './store/paths.js';
+import type { MissionStore } from './store/types.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -24,12 +27,14 @@ const processIo: Io = {
 
 function helpText(env: NodeJS.ProcessEnv): string {
   const flags = Object.entries(OPTIONS)
-    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(24)}${o.help}`)
+    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(26)}${o.help}`)
     .join('\n');
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
 Usage:
   missions-mcp [serve] [options]            serve MCP over stdio (the default)
+  missions-mcp serve --transport http [--host 127.0.0.1] [--port 3333] [options]
+                                            serve Streamable HTTP at /mcp, legacy SSE at /sse, GET /healthz
   missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
                                             call one tool; prints its result JSON (exit 0, 1 on a tool error)
   missions-mcp tools [--read-only]          list the tools, one line each
@@ -38,6 +43,8 @@ Usage:
 
 Options (flag, environment variable; a flag wins):
 ${flags}
+
+  (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -59,19 +66,75 @@ function findTool(name: string | undefined) {
   return tool;
 }
 
-async function serve(config: Config, io: Io): Promise<number> {
-  if (config.transport !== 'stdio') {
-    throw new UsageError('the http transport is not available in this version; use --transport stdio');
-  }
-  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
-  const store = openConfiguredStore(config);
-  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+async function logStore(store: MissionStore, log: (message: string) => void): Promise<void> {
   try {
     const view = await store.read();
     log(`store ${store.location} (${view.size} missions)`);
   } catch (error) {
     log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
   }
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+async function serveHttp(config: Config, io: Io): Promise<number> {
+  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  let auth;
+  try {
+    auth = createAuthenticator({ token: config.http.token, authFile: config.http.authFile, warn: log });
+  } catch (error) {
+    if (error instanceof AuthConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const store = openConfiguredStore(config);
+  let running;
+  try {
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof BindRefusedError) throw new UsageError(error.message);
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${config.http.port} on ${config.http.host} is in use; pick another with --port (MISSIONS_PORT)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new UsageError(`cannot listen on ${config.http.host}:${config.http.port} (${code})`);
+    }
+    throw error;
+  }
+  const stopped = stopSignal();
+  await logStore(store, log);
+  log(
+    auth.required
+      ? `bearer tokens required (${auth.count} configured)`
+      : 'no tokens configured (MISSIONS_TOKEN, --auth-file): loopback only, every request acts as the local user',
+  );
+  const idle = config.http.sessionIdle === 0 ? 'never' : `after ${config.http.sessionIdle} s`;
+  log(`idle sessions close ${idle}; request bodies up to ${config.http.maxBody} bytes${config.readOnly ? '; read-only' : ''}; output mode ${config.outputMode}`);
+  log(`listening on ${running.origin} (Streamable HTTP at ${running.origin}/mcp, legacy SSE at ${running.origin}/sse, health at ${running.origin}/healthz)`);
+  const signal = await stopped;
+  const before = running.health();
+  log(`${signal}: finishing ${before.requests} request(s) in progress, then closing ${before.sessions} session(s); a second signal stops at once`);
+  const clean = await running.shutdown();
+  await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
+  log(clean ? 'stopped' : 'stopped before every request in progress had finished (grace period over)');
+  return clean ? 0 : 1;
+}
+
+async function serve(config: Config, io: Io): Promise<number> {
+  if (config.transport === 'http') return serveHttp(config, io);
+  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  const store = openConfiguredStore(config);
+  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  await logStore(store, log);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;

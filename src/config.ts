@@ -10,14 +10,44 @@ export interface Config {
   outputMode: Mode;
   transport: 'stdio' | 'http';
   readOnly: boolean;
+  http: HttpConfig;
 }
+
+/** `serve --transport http` (SPEC §9); ignored by stdio and the CLI commands. */
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** Path of the auth file, if any. `MISSIONS_TOKEN` has no flag: a token on a command line shows in `ps`. */
+  authFile: string | undefined;
+  /** `MISSIONS_TOKEN`, if set and not empty. */
+  token: string | undefined;
+  /** Extra allowed `Origin` values (exact, e.g. `https://app.example.com`), beside the loopback origins. */
+  allowedOrigins: string[];
+  /** Extra allowed `Host` names (e.g. `missions.internal`), beside loopback names and the bound address. */
+  allowedHosts: string[];
+  /** Largest request body in bytes. */
+  maxBody: number;
+  /** Seconds without a request after which a session is closed; 0 keeps sessions until the client ends them. */
+  sessionIdle: number;
+}
+
+export const DEFAULT_PORT = 3333;
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+export const DEFAULT_SESSION_IDLE = 30 * 60;
 
 /** The options of `serve` (and of `call`, which opens the same store). */
 export const OPTIONS = {
   store: { type: 'string', env: 'MISSIONS_STORE', help: 'store file (default: the user data folder, see below)' },
   'output-mode': { type: 'string', env: 'MISSIONS_OUTPUT_MODE', help: 'default output mode: full or compact (default full)' },
-  transport: { type: 'string', env: 'MISSIONS_TRANSPORT', help: 'stdio (default); http is not available yet' },
+  transport: { type: 'string', env: 'MISSIONS_TRANSPORT', help: 'stdio (default) or http' },
   'read-only': { type: 'boolean', env: 'MISSIONS_READ_ONLY', help: 'offer only the tools that change nothing' },
+  host: { type: 'string', env: 'MISSIONS_HOST', help: 'http: address to listen on (default 127.0.0.1)' },
+  port: { type: 'string', env: 'MISSIONS_PORT', help: 'http: port (default 3333; 0 picks a free one)' },
+  'auth-file': { type: 'string', env: 'MISSIONS_AUTH_FILE', help: 'http: JSON file of bearer tokens with user and org' },
+  'allowed-origins': { type: 'string', env: 'MISSIONS_ALLOWED_ORIGINS', help: 'http: extra allowed Origin values, comma-separated' },
+  'allowed-hosts': { type: 'string', env: 'MISSIONS_ALLOWED_HOSTS', help: 'http: extra allowed Host names, comma-separated' },
+  'max-body': { type: 'string', env: 'MISSIONS_MAX_BODY', help: 'http: largest request body: bytes, or 512kb, 2mb (default 1mb)' },
+  'session-idle': { type: 'string', env: 'MISSIONS_SESSION_IDLE', help: 'http: close sessions idle this many seconds (default 1800; 0 never)' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -49,7 +79,39 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
     outputMode,
     transport,
     readOnly: (pick('read-only') as boolean | undefined) ?? false,
+    http: {
+      host: (pick('host') as string | undefined) ?? '127.0.0.1',
+      port: integer('--port (MISSIONS_PORT)', pick('port') as string | undefined, DEFAULT_PORT, 65_535),
+      authFile: pick('auth-file') as string | undefined,
+      token: env.MISSIONS_TOKEN === '' ? undefined : env.MISSIONS_TOKEN,
+      allowedOrigins: list(pick('allowed-origins') as string | undefined),
+      allowedHosts: list(pick('allowed-hosts') as string | undefined),
+      maxBody: bytes(pick('max-body') as string | undefined),
+      sessionIdle: integer('--session-idle (MISSIONS_SESSION_IDLE)', pick('session-idle') as string | undefined, DEFAULT_SESSION_IDLE, 7 * 24 * 3600),
+    },
   };
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const v = raw.trim();
+  if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${name} must be a whole number from 0 to ${max}, not "${raw}"`);
+  return Number(v);
+}
+
+function bytes(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_MAX_BODY;
+  const m = /^(\d+)\s*(b|kb?|mb?)?$/i.exec(raw.trim());
+  const unit = m?.[2]?.toLowerCase()[0];
+  const value = m ? Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1) : NaN;
+  if (!(value >= 1) || value > 64 * 1024 * 1024) {
+    throw new UsageError(`--max-body (MISSIONS_MAX_BODY) must be a size from 1 byte to 64mb, such as 1048576, 512kb or 2mb, not "${raw}"`);
+  }
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 export interface ParsedCommand {

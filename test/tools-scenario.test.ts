@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connectInMemory, connectStdio, tempDir, type Harness, type ToolAnswer } from './helpers.js';
+import { connectSse, connectStreamable, spawnHttp } from './http-helpers.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ID = /^msn_[A-Za-z0-9]{16,}$/;
@@ -413,6 +414,32 @@ const transports: [string, () => Promise<Harness & { extras: Extras; cleanup: ()
     },
   ],
 ];
+
+/** The scenario over HTTP: the built bin with a JSON file store, no tokens (the local user on loopback). */
+function overHttp(connect: (origin: string) => Promise<Harness>): () => Promise<Harness & { extras: Extras; cleanup: () => void }> {
+  return async () => {
+    const tmp = tempDir();
+    const store = join(tmp.dir, 'missions.json');
+    const server = await spawnHttp(['--store', store]);
+    const h = await connect(server.origin);
+    const corruptStore = () => {
+      const good = readFileSync(store, 'utf8');
+      writeFileSync(store, `${good.slice(0, Math.floor(good.length / 2))}<<<garbage`);
+      return () => writeFileSync(store, good);
+    };
+    return {
+      ...h,
+      extras: { corruptStore },
+      close: async () => {
+        await h.close();
+        expect(await server.stop()).toBe(0);
+      },
+      cleanup: tmp.cleanup,
+    };
+  };
+}
+transports.push(['over Streamable HTTP with a JSON file store', overHttp(connectStreamable)]);
+transports.push(['over legacy HTTP+SSE with a JSON file store', overHttp(connectSse)]);
 
 describe.each(transports)('every tool, %s', (_name, connect) => {
   let h: Awaited<ReturnType<typeof connect>>;

@@ -1,0 +1,178 @@
+// The checks every HTTP request passes before it reaches MCP (SPEC §9): Host and Origin (the DNS
+// rebinding defence), the body size limit, and the JSON error answers they give.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { hostname as machineName, networkInterfaces } from 'node:os';
+
+export type HttpErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | 'bad_request' | 'method_not_allowed' | 'payload_too_large' | 'unavailable';
+
+/** Every refusal of the HTTP layer: `{ "error": { "code", "message" } }` (SPEC §9). */
+export function sendError(res: ServerResponse, status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+/** The hostname part of a Host header or an address, lower case, IPv6 in brackets; null if unparsable. */
+export function hostnameOf(hostOrAddress: string): string | null {
+  const value = hostOrAddress.trim();
+  if (value === '') return null;
+  const bracketed = isIP(value) === 6 ? `[${value}]` : value;
+  try {
+    const url = new URL(`http://${bracketed}`);
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null;
+    return url.hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+export function isLoopbackName(name: string): boolean {
+  const h = name.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+export function isWildcardAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '';
+}
+
+export interface GuardOptions {
+  /** The address the server listens on. */
+  bindHost: string;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
+
+export interface Guards {
+  /** Null when the request may go on; otherwise why it is refused (403). */
+  refuse(req: IncomingMessage): string | null;
+  /** The request's Origin when it is allowed and present (for CORS answers). */
+  allowedOrigin(req: IncomingMessage): string | undefined;
+  /** The Host names accepted, for the startup log. */
+  readonly hostNames: readonly string[];
+}
+
+function normalizeOrigin(origin: string): string | null {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+export function createGuards(options: GuardOptions): Guards {
+  const names = new Set<string>();
+  const add = (value: string) => {
+    const name = hostnameOf(value);
+    if (name) names.add(name);
+  };
+  if (isWildcardAddress(options.bindHost)) {
+    // Listening on every interface: the machine's own addresses and name are its own address.
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) add(i.address);
+    add(machineName());
+  } else {
+    add(options.bindHost);
+  }
+  for (const h of options.allowedHosts) add(h);
+  const origins = new Set(options.allowedOrigins.map((o) => normalizeOrigin(o) ?? o.toLowerCase()));
+
+  const originOf = (req: IncomingMessage): { value: string; ok: boolean } | undefined => {
+    const raw = req.headers.origin;
+    if (raw === undefined) return undefined;
+    const normalized = normalizeOrigin(raw);
+    if (normalized === null) return { value: raw, ok: false }; // "null" (sandboxed pages, file://) and the like
+    const ok = origins.has(normalized) || isLoopbackName(new URL(normalized).hostname);
+    return { value: normalized, ok };
+  };
+
+  return {
+    hostNames: ['localhost', '127.0.0.1', '[::1]', ...[...names].filter((n) => !isLoopbackName(n))],
+    refuse(req) {
+      const host = req.headers.host;
+      const name = host === undefined ? null : hostnameOf(host);
+      if (name === null || !(isLoopbackName(name) || names.has(name))) {
+        return `Host "${host ?? ''}" is not this server's address. Connect through an address the server listens on, or add the name with --allowed-hosts (MISSIONS_ALLOWED_HOSTS).`;
+      }
+      const origin = originOf(req);
+      if (origin && !origin.ok) {
+        return `Origin "${origin.value}" is not allowed. Only loopback origins are allowed unless --allowed-origins (MISSIONS_ALLOWED_ORIGINS) lists more.`;
+      }
+      return null;
+    },
+    allowedOrigin(req) {
+      const origin = originOf(req);
+      return origin?.ok ? req.headers.origin : undefined;
+    },
+  };
+}
+
+export type BodyResult = { ok: true; text: string } | { ok: false };
+
+/**
+ * Reads a request body of at most `limit` bytes. Over the limit it answers 413 itself (at once when
+ * Content-Length says so), discards what else arrives up to a bound, and closes the connection.
+ */
+export function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<BodyResult> {
+  const tooLarge = () => {
+    sendError(res, 413, 'payload_too_large', `The request body is larger than ${limit} bytes, the limit of this server (--max-body, MISSIONS_MAX_BODY).`, {
+      Connection: 'close',
+    });
+    // Let the client finish sending so it can read the answer, but do not read forever.
+    let discarded = 0;
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > 8 * limit + 16 * 1024 * 1024) req.destroy();
+    });
+    req.resume();
+  };
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    tooLarge();
+    return Promise.resolve({ ok: false });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        req.off('data', onData);
+        tooLarge();
+        resolve({ ok: false });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (!done) resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    req.once('error', () => {
+      if (!done) resolve({ ok: false });
+      done = true;
+    });
+    req.once('close', () => {
+      if (!done && !req.complete) {
+        done = true;
+        resolve({ ok: false });
+      }
+    });
+  });
+}
