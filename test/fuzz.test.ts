@@ -1,0 +1,879 @@
+// Issue 3, fuzz: property-based tests (fast-check) over every tool's input, ≥ 10,000 generated cases per
+// run. One real MCP client talks in memory to a real server over a real JSON-file store (snapshot +
+// journal) in a temp dir, seeded through the tools so that ids exist. For every call:
+// - the call resolves: no JSON-RPC error (the client also validates structuredContent against outputSchema);
+// - the result is one text item holding minified JSON; a success matches the tool's exact output shapes;
+// - a rejection is invalid_request, not_found or conflict (internal or store_error would be a bug);
+// - invalid_request lists issues, `param` is the first path, and every path is non-empty (but see the BUG
+//   about a field named "") and names a place in the input (or a known field of the schema there: a required field that is missing); every unknown
+//   field sent is reported at its own path and named in its message;
+// - a case built to be bad in one field is rejected at that field's path; a case built to be valid is not
+//   rejected as invalid_request;
+// - a rejected call of any code leaves the snapshot and the journal byte-identical, untouched (inode, size,
+//   mtime), and leaves no lock or temp file behind.
+// Inputs mix (a) valid arguments built from the field rules, (b) valid arguments with one field made bad,
+// and (c) arbitrary JSON objects, some over the real field names. Arguments are JSON round-tripped, as
+// on the wire. FUZZ_SEED overrides the seed (logged), FUZZ_RUNS the cases per tool.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Mission } from '../src/mission/model.js';
+import { CompactListItem, CompactMission } from '../src/render/compact.js';
+import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
+import { keysAt } from '../src/validation.js';
+import { allTools } from '../tools/index.js';
+import { connectInMemory, fixedClock, ok, tempDir } from './helpers.js';
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
+  return value;
+}
+const SEED = intFromEnv('FUZZ_SEED', 20_261_124);
+const RUNS = intFromEnv('FUZZ_RUNS', 1_500);
+const NON_OBJECT_RUNS = 200;
+const COMPACT_AT = 256 * 1024;
+
+type Args = Record<string, unknown>;
+type Code = 'ok' | 'invalid_request' | 'not_found' | 'conflict';
+const CODES: readonly Code[] = ['ok', 'invalid_request', 'not_found', 'conflict'];
+
+/**
+ * What a generated case is:
+ * - valid: built from the field rules; never invalid_request.
+ * - bad: one field made bad for the schema; invalid_request with an issue at `path` (or under it).
+ * - rule: schema-valid, but a cross-field rule of create/update forbids it; invalid_request at `path`,
+ *   or not_found first when the mission does not exist.
+ * - any: arbitrary; only the general properties hold.
+ */
+type Kind = 'valid' | 'bad' | 'rule' | 'any';
+interface Case {
+  kind: Kind;
+  args: Args;
+  path?: string;
+}
+
+// --- placeholders resolved at call time ------------------------------------------------------------
+// Ids of missions that exist change as the fuzz deletes and creates; cases name them by slot.
+const ID = (slot: number) => `\u0000id:${slot}`;
+const CURSOR = '\u0000cursor';
+const OTHER_CURSOR = '\u0000othercursor';
+const POOL = 7;
+
+// --- field values ---------------------------------------------------------------------------------
+
+const nonBlank = (max: number) =>
+  fc.oneof(
+    { weight: 40, arbitrary: fc.string({ minLength: 1, maxLength: Math.min(max, 40) }).filter((s) => s.trim().length > 0) },
+    { weight: 5, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => s.trim().length > 0 && s.length <= max) },
+    // the longest allowed; rarer for goals (20,000 characters), which would make the journal large
+    { weight: max > 2_000 ? 1 : 5, arbitrary: fc.constant('x'.repeat(max)) },
+  );
+const anyText = (max: number) => fc.oneof(nonBlank(max), fc.constantFrom('', '   '));
+const statuses = ['pending', 'running', 'paused', 'completed', 'failed', 'archived'] as const;
+const mode = fc.constantFrom('full', 'compact');
+const emoji = fc.constantFrom('📈', '🎯', '🚀', '🇫🇷', '👩‍💻', '❤️');
+const zone = fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Etc/GMT+12', 'utc');
+const cron = fc.oneof(
+  fc.constantFrom('0 9 * * 1-5', '*/15 * * * *', '30 8 1,15 * *', '0 0 29 2 *', '0 12 * JAN-MAR MON', '5 4 * * SUN', '0 2 31 * *', '59 23 * * 0-6'),
+  fc
+    .tuple(
+      fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 59 }).map(String), fc.integer({ min: 1, max: 30 }).map((n) => `*/${n}`)),
+      fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 23 }).map(String), fc.constant('9-17')),
+      fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 31 }).map(String)),
+      fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 12 }).map(String), fc.constant('FEB')),
+      fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 6 }).map(String), fc.constant('1-5')),
+    )
+    .map((f) => f.join(' ')),
+);
+const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *');
+/**
+ * Dates in the forms the schema accepts, mostly near now, some far away.
+ * BUG: the schema accepts 0000-01-01 … 9999-12-31 with any offset, but a time whose UTC form leaves that
+ * range ("9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00", or startsAt + durationDays past 9999)
+ * is stored as "+010000-…"/"-000001-…", which the store then refuses to load: see the it.fails below.
+ * Until that is fixed the far range stops where neither an offset nor 3650 days can leave it; widen it
+ * back to 0000-01-01 … 9999-12-31T23:59:59.999Z then.
+ */
+const isoTime = fc
+  .tuple(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T23:59:59Z'), noInvalidDate: true }) },
+      { weight: 1, arbitrary: fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9989-12-31T23:59:59.999Z'), noInvalidDate: true }) },
+    ),
+    fc.constantFrom('Z', '+02:00', '-05:30', '.123Z'),
+  )
+  .map(([d, form]) => {
+    const iso = d.toISOString();
+    if (form === '.123Z') return iso;
+    const base = iso.slice(0, 19);
+    return form === 'Z' ? `${base}Z` : `${base}${form}`;
+  });
+const badIso = fc.constantFrom('2026-12-01', 'tomorrow', '2026-13-01T00:00:00Z', '2026-12-01T09:00:00', '2026-12-01 09:00:00Z', '', '12/01/2026');
+const url = fc.constantFrom('https://example.com/offer', 'http://localhost:8080/a?b=c', 'https://ex.am/ple#x');
+const badUrl = fc.constantFrom('ftp://example.com', 'example.com', 'https://', 'javascript:alert(1)', 'mailto:a@b.c', '');
+const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const counterName = fc.constantFrom('leads', 'contacted', 'replied', 'reportsSent', 'meetings_booked', 'x1');
+const count = fc.oneof(fc.nat({ max: 1000 }), fc.constant(Number.MAX_SAFE_INTEGER));
+const validMissionId = fc.stringMatching(/^[A-Za-z0-9]{16,24}$/).map((s) => `msn_${s}`);
+const badMissionId: unknown[] = ['', 'msn_', 'msn_short', 'abc', 'MSN_AAAAAAAAAAAAAAAAAAAA', 'msn_AAAAAAAAAAAAAAAA!', 'msn_' + 'A'.repeat(65), 5, null, true, [], {}];
+
+// --- valid arguments ------------------------------------------------------------------------------
+
+const schedule = fc.oneof(
+  fc.record({ type: fc.constant('cron'), value: cron, timezone: zone, maxRuns: fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constant(null)) }, { requiredKeys: ['type', 'value'] }),
+  fc.record({ type: fc.constant('once'), value: fc.oneof(isoTime, fc.constant(null)), maxRuns: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['type'] }),
+  fc.record({ type: fc.constantFrom('none', 'continuous'), value: fc.constant(null), timezone: zone, maxRuns: fc.constant(null) }, { requiredKeys: ['type'] }),
+);
+const offer = fc.record(
+  { id: fc.oneof(anyText(128), fc.constant(null)), name: nonBlank(200), summary: fc.oneof(anyText(2000), fc.constant(null)), landingPageUrl: fc.oneof(url, fc.constant(null)) },
+  { requiredKeys: ['name'] },
+);
+const brief = fc.record(
+  {
+    targetAudience: fc.oneof(anyText(2000), fc.constant(null)),
+    desiredAction: fc.oneof(anyText(2000), fc.constant(null)),
+    ctaUrl: fc.oneof(url, fc.constant(null)),
+    toneInstructions: fc.oneof(anyText(2000), fc.constant(null)),
+    exampleMessages: fc.array(nonBlank(2000), { maxLength: 3 }),
+    offer: fc.oneof(offer, fc.constant(null)),
+  },
+  { requiredKeys: [] },
+);
+const kpi = fc.record(
+  { metric: nonBlank(200), target: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null)), platform: fc.oneof(anyText(200), fc.constant(null)), current: fc.oneof(fc.integer(), fc.constant(null)) },
+  { requiredKeys: ['metric'] },
+);
+const plan = fc.record(
+  {
+    objectives: fc.array(nonBlank(2000), { maxLength: 3 }),
+    platforms: fc.array(fc.oneof(fc.constantFrom('linkedin', 'x', 'LinkedIn', 'bluesky'), nonBlank(200)), { maxLength: 3 }),
+    constraints: fc.record(
+      {
+        tone: fc.oneof(anyText(200), fc.constant(null)),
+        cadence: fc.oneof(anyText(200), fc.constant(null)),
+        postsPerDay: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(null)),
+        postingTimes: fc.array(hhmm, { maxLength: 4 }),
+        timezone: fc.oneof(zone, fc.constant(null)),
+        requireApproval: fc.oneof(fc.boolean(), fc.constant(null)),
+        budgetCents: fc.oneof(count, fc.constant(null)),
+        excludedTopics: fc.array(nonBlank(200), { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    kpis: fc.array(kpi, { maxLength: 3 }),
+  },
+  { requiredKeys: [] },
+);
+const stats = fc.dictionary(counterName, fc.oneof(count, fc.constant(null)), { maxKeys: 4 });
+/** A window no rule can reject, whatever the mission's current window. */
+const window = fc.oneof(
+  fc.constant({}),
+  fc.record({ durationDays: fc.oneof(fc.integer({ min: 1, max: 3650 }), fc.double({ min: 0.01, max: 3650, noNaN: true })) }),
+  fc.tuple(isoTime, fc.integer({ min: 1, max: 3650 })).map(([startsAt, durationDays]) => ({ startsAt, durationDays })),
+  fc
+    .tuple(isoTime, fc.integer({ min: 60_000, max: 400 * 86_400_000 }))
+    .map(([startsAt, ms]) => ({ startsAt, endsAt: new Date(Date.parse(startsAt) + ms).toISOString() }))
+    .filter(({ endsAt }) => /^\d{4}-/.test(endsAt)),
+  fc.constant({ startsAt: null, endsAt: null }),
+  fc.constantFrom({ startsAt: null }, { endsAt: null }),
+);
+const commonFields = {
+  icon: emoji,
+  spaceId: fc.oneof(nonBlank(128), fc.constant(null)),
+  characterId: fc.oneof(nonBlank(128), fc.constant(null)),
+  agentType: fc.constantFrom('claude', 'gemini', 'codex'),
+  visibility: fc.constantFrom('private', 'organization', 'public'),
+  schedule,
+  brief,
+  plan,
+  stats,
+  mode,
+};
+const validCreate: fc.Arbitrary<Args> = fc
+  .tuple(
+    fc.record({ title: nonBlank(200), goal: nonBlank(20_000), status: fc.constantFrom('pending', 'paused'), ...commonFields }, { requiredKeys: ['title', 'goal'] }),
+    window,
+  )
+  .map(([fields, w]) => ({ ...fields, ...w }));
+const importEntry = fc.record(
+  {
+    type: nonBlank(200),
+    name: fc.oneof(anyText(200), fc.constant(null)),
+    date: isoTime,
+    count,
+    createdCount: count,
+    skippedCount: count,
+    invalidCount: count,
+    sourceUrl: fc.oneof(url, fc.constant(null)),
+    context: fc.oneof(anyText(2000), fc.constant(null)),
+  },
+  { requiredKeys: ['type'] },
+);
+const existingId = fc.nat({ max: POOL - 1 }).map(ID);
+const someId = fc.oneof({ weight: 4, arbitrary: existingId }, { weight: 1, arbitrary: validMissionId });
+const validUpdate: fc.Arbitrary<Args> = fc
+  .tuple(
+    someId,
+    fc.record(
+      { title: nonBlank(200), goal: nonBlank(20_000), status: fc.constantFrom(...statuses), ...commonFields, addImports: fc.array(importEntry, { minLength: 1, maxLength: 3 }) },
+      { requiredKeys: [] },
+    ),
+    window,
+  )
+  .map(([id, fields, w]) => ({ id, ...fields, ...w }));
+const listFilters = {
+  status: fc.oneof(fc.constantFrom(...statuses, 'active'), fc.uniqueArray(fc.constantFrom(...statuses, 'active'), { minLength: 1, maxLength: 7 })),
+  agentType: fc.constantFrom('claude', 'gemini', 'codex'),
+  visibility: fc.constantFrom('private', 'organization', 'public'),
+  spaceId: fc.oneof(fc.constantFrom('space-1', ''), fc.string({ maxLength: 20 })),
+  characterId: fc.oneof(fc.constant('char-1'), fc.string({ maxLength: 20 })),
+  platform: fc.oneof(fc.constantFrom('linkedin', 'LINKEDIN', 'x'), fc.string({ maxLength: 20 })),
+  query: fc.oneof(fc.constantFrom('digest', 'WEBINAR', ' seed '), nonBlank(200)),
+  dueBefore: isoTime,
+  sort: fc.constantFrom('createdAt', 'updatedAt', 'nextRun', 'title'),
+  order: fc.constantFrom('asc', 'desc'),
+  limit: fc.integer({ min: 1, max: 100 }),
+  mode,
+};
+const validList: fc.Arbitrary<Args> = fc
+  .tuple(fc.record(listFilters, { requiredKeys: [] }), fc.boolean())
+  .map(([filters, paged]) => (paged ? { ...filters, cursor: CURSOR } : filters));
+const validGet = fc.record({ id: someId, mode }, { requiredKeys: ['id'] });
+const validDelete = fc.record({ id: someId, force: fc.boolean() }, { requiredKeys: ['id'] });
+
+// --- one field made bad ---------------------------------------------------------------------------
+
+/** Sets `path` (dotted) in a copy of `args`, creating objects on the way; undefined deletes. */
+function setPath(args: Args, path: string, value: unknown): Args {
+  const copy = structuredClone(args);
+  const keys = path.split('.');
+  let node: Record<string, unknown> = copy;
+  keys.slice(0, -1).forEach((key, i) => {
+    const next = node[key];
+    if (next === null || typeof next !== 'object') node[key] = /^\d+$/.test(keys[i + 1]!) ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  });
+  const last = keys[keys.length - 1]!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+type Mutation = { path: string; value: fc.Arbitrary<unknown>; extra?: Args };
+const m = (path: string, ...values: unknown[]): Mutation => ({ path, value: fc.constantFrom(...values) });
+const wrongType = [5, true, [], {}, null];
+
+const missionFieldMutations: Mutation[] = [
+  m('icon', 'ab', '🎯🎯', '', '📈 ', 5, null),
+  m('spaceId', '', '   ', 'x'.repeat(129), 5, []),
+  m('characterId', '', 'x'.repeat(129), false),
+  m('agentType', 'gpt', 'Claude', '', null, 1),
+  m('visibility', 'secret', 'PUBLIC', null, []),
+  m('mode', 'short', 'FULL', '', null, 0),
+  m('schedule', null, 'cron', 5, [], '0 9 * * *'),
+  m('schedule.type', 'daily', 'CRON', '', null, 3),
+  { path: 'schedule.value', value: badCron, extra: { schedule: { type: 'cron' } } },
+  m('schedule.value', 5, 'x'.repeat(201), [], {}),
+  m('schedule.timezone', 'Mars/Olympus', '+01:00', 'Europe/Paris ', '', 'UTC+1', 5, null, 'x'.repeat(65)),
+  m('schedule.maxRuns', 0, -1, 1.5, 1_000_001, '3', true),
+  m('brief', null, 'brief', 3, []),
+  m('brief.targetAudience', 'x'.repeat(2001), 5, []),
+  { path: 'brief.ctaUrl', value: fc.oneof(badUrl, fc.constantFrom(5, 'https://' + 'x'.repeat(2050))) },
+  m('brief.exampleMessages', 'hi', [''], [' '], [5], Array(51).fill('m'), null),
+  m('brief.offer', 'offer', 5, []),
+  { path: 'brief.offer.name', value: fc.constantFrom('', '  ', 5, null, 'x'.repeat(201)), extra: { brief: { offer: { summary: 's' } } } },
+  { path: 'brief.offer.landingPageUrl', value: badUrl, extra: { brief: { offer: { name: 'Audit' } } } },
+  m('plan', null, [], 'plan'),
+  m('plan.objectives', 'grow', [''], [null], Array(51).fill('o')),
+  m('plan.platforms', 'x', [''], [7], null),
+  m('plan.kpis', 'kpi', [{}], [{ metric: '' }], [{ metric: 'm', target: '1' }], [{ metric: 'm', platform: 5 }], [null], Array(51).fill({ metric: 'm' })),
+  m('plan.constraints', null, 'daily', []),
+  m('plan.constraints.postingTimes', ['24:00'], ['9:00'], ['09:60'], '09:00', [900], Array(49).fill('09:00')),
+  m('plan.constraints.postsPerDay', 1001, -1, 1.5, '3'),
+  m('plan.constraints.timezone', 'Nowhere/City', '', 5),
+  m('plan.constraints.requireApproval', 'yes', 1, []),
+  m('plan.constraints.budgetCents', -1, 0.5, Number.MAX_SAFE_INTEGER + 2, '100'),
+  m('plan.constraints.excludedTopics', [''], 'politics', [1]),
+  { path: 'startsAt', value: fc.oneof(badIso, fc.constantFrom(5, [], 'x'.repeat(41))) },
+  { path: 'endsAt', value: fc.oneof(badIso, fc.constantFrom(true, {})) },
+  m('durationDays', 0, -1, 3651, '14', null, Number.MIN_VALUE * -1),
+  m('stats', [], 'x', 3, null),
+  m('stats.1bad', 1),
+  m('stats.has space', 1),
+  m('stats.leads', -1, 1.5, '3', true, Number.MAX_SAFE_INTEGER + 2),
+];
+const createMutations: Mutation[] = [
+  m('title', undefined, '', '   ', 'x'.repeat(201), ...wrongType),
+  m('goal', undefined, '', '\n\t', 'g'.repeat(20_001), ...wrongType),
+  m('status', 'running', 'archived', 'active', 'bogus', '', null, 1),
+  ...missionFieldMutations,
+];
+const addImportsMutations: Mutation[] = [
+  m('addImports', [], 'csv', {}, null, Array(51).fill({ type: 'csv' })),
+  m('addImports.0', null, 'csv', 5),
+  { path: 'addImports.0.type', value: fc.constantFrom(undefined, '', '  ', 5, null, 'x'.repeat(201)), extra: { addImports: [{ type: 'csv' }] } },
+  { path: 'addImports.0.count', value: fc.constantFrom(-1, 1.5, '12', null), extra: { addImports: [{ type: 'csv' }] } },
+  { path: 'addImports.0.date', value: badIso, extra: { addImports: [{ type: 'csv' }] } },
+  { path: 'addImports.0.sourceUrl', value: badUrl, extra: { addImports: [{ type: 'csv' }] } },
+  { path: 'addImports.0.importId', value: fc.constantFrom('', '  ', 'x'.repeat(129), 5, null), extra: { addImports: [{ type: 'csv' }] } },
+];
+const updateMutations: Mutation[] = [
+  m('id', undefined, ...badMissionId),
+  m('title', '', '   ', 'x'.repeat(201), ...wrongType),
+  m('goal', '', 'g'.repeat(20_001), 5, null),
+  m('status', 'active', 'bogus', 'Pending', '', null, 2),
+  ...missionFieldMutations,
+  ...addImportsMutations,
+];
+const idMutations: Mutation[] = [m('id', undefined, ...badMissionId)];
+const listMutations: Mutation[] = [
+  m('status', 'bogus', 'Active', '', [], ['active', 'bogus'], ['pending', 5], Array(8).fill('pending'), 5, null),
+  m('agentType', 'gpt', null, 1),
+  m('visibility', 'everyone', false),
+  m('spaceId', 'x'.repeat(129), 5, null),
+  m('characterId', 'x'.repeat(129), []),
+  m('platform', 'x'.repeat(201), 3),
+  m('query', '', '   ', 'q'.repeat(201), 5, null),
+  { path: 'dueBefore', value: fc.oneof(badIso, fc.constantFrom(0, null)) },
+  m('sort', 'goal', 'CREATEDAT', '', null),
+  m('order', 'up', 'ASC', -1),
+  m('limit', 0, 101, 1.5, -5, '20', null),
+  m('cursor', 'abc', '', 'x'.repeat(1001), 5, null, Buffer.from('{"v":2}').toString('base64url'), Buffer.from('[]').toString('base64url')),
+  // A real cursor from another call: made for other filters, sort or order.
+  { path: 'cursor', value: fc.constant(OTHER_CURSOR), extra: { sort: 'createdAt', order: 'desc' } },
+  m('mode', 'tiny', null),
+];
+
+/** Top-level names no schema has, and names the server hints about. */
+const unknownKey = fc.oneof(
+  fc.constantFrom('name', 'description', 'cron', 'nextRun', 'runCount', 'owner', 'imports', 'createdAt', 'pausedAt', 'titel', 'zzz', 'missionId', '__proto__x', 'constructor'),
+  fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !k.includes('.') && !/^\d+$/.test(k)),
+);
+const objectPaths: Record<string, string[]> = {
+  createMission: ['', 'schedule', 'brief', 'brief.offer', 'plan', 'plan.constraints', 'plan.kpis.0'],
+  updateMission: ['', 'schedule', 'brief', 'brief.offer', 'plan', 'plan.constraints', 'plan.kpis.0', 'addImports.0'],
+};
+const baseFor: Record<string, Args> = {
+  'brief.offer': { brief: { offer: { name: 'Audit' } } },
+  'plan.kpis.0': { plan: { kpis: [{ metric: 'followers' }] } },
+  'addImports.0': { addImports: [{ type: 'csv' }] },
+};
+
+function deepMerge(a: Args, b: Args): Args {
+  const out: Args = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur) ? deepMerge(cur as Args, v as Args) : v;
+  }
+  return out;
+}
+
+function mutated(valid: fc.Arbitrary<Args>, mutations: Mutation[], tool: string): fc.Arbitrary<Case> {
+  const field = fc
+    .tuple(valid, fc.constantFrom(...mutations))
+    .chain(([args, mu]) => mu.value.map((value): Case => ({ kind: 'bad', path: mu.path, args: setPath(deepMerge(args, mu.extra ?? {}), mu.path, value) })));
+  const paths = objectPaths[tool] ?? [''];
+  const extraKey = fc.tuple(valid, fc.constantFrom(...paths), unknownKey, fc.jsonValue({ maxDepth: 1 })).map(([args, at, key, value]): Case => {
+    const base = deepMerge(args, baseFor[at] ?? {});
+    const allowed = keysAt(toolByName(tool).inputSchema, at === '' ? [] : at.split('.'));
+    const name = allowed.includes(key) || key === '__proto__' ? `${key}_x` : key;
+    const path = at === '' ? name : `${at}.${name}`;
+    return { kind: 'bad', path, args: setPath(base, path, value) };
+  });
+  return fc.oneof({ weight: 4, arbitrary: field }, { weight: 1, arbitrary: extraKey });
+}
+
+/** Schema-valid arguments that a rule of create/update forbids. */
+function ruleBroken(valid: fc.Arbitrary<Args>, update: boolean): fc.Arbitrary<Case> {
+  const rules: fc.Arbitrary<{ path: string; patch: Args }>[] = [
+    fc.tuple(isoTime, fc.integer({ min: 1, max: 30 })).map(([endsAt, durationDays]) => ({ path: 'durationDays', patch: { endsAt, durationDays } })),
+    fc.tuple(isoTime, fc.integer({ min: 0, max: 400 * 86_400_000 })).map(([startsAt, back]) => {
+      const earlier = new Date(Date.parse(startsAt) - back).toISOString();
+      return { path: 'endsAt', patch: { startsAt, endsAt: /^\d{4}-/.test(earlier) ? earlier : startsAt } };
+    }),
+    fc.constant({ path: 'schedule.value', patch: { schedule: { type: 'cron', value: null } } }),
+    fc.constantFrom('none', 'continuous').chain((type) => cron.map((value) => ({ path: 'schedule.value', patch: { schedule: { type, value } } }))),
+    cron.map((value) => ({ path: 'schedule.value', patch: { schedule: { type: 'once', value } } })),
+  ];
+  if (update) {
+    rules.push(fc.constant({ path: 'addImports.0.importId', patch: { addImports: [{ importId: 'imp_seed', type: 'csv' }] } }));
+    rules.push(fc.constant({ path: 'addImports.1.importId', patch: { addImports: [{ importId: 'imp_twice', type: 'csv' }, { importId: 'imp_twice', type: 'crm' }] } }));
+  } else {
+    rules.push(fc.constant({ path: 'brief.offer.name', patch: { brief: { offer: { summary: 'no name' } } } }));
+  }
+  return fc.tuple(valid, fc.oneof(...rules)).map(([args, rule]): Case => {
+    const { startsAt: _s, endsAt: _e, durationDays: _d, schedule: _sc, addImports: _a, brief: _b, ...rest } = args;
+    return { kind: 'rule', path: rule.path, args: { ...rest, ...rule.patch } };
+  });
+}
+
+// --- arbitrary JSON ------------------------------------------------------------------------------
+
+const KNOWN_KEYS = [...new Set(allTools.flatMap((t) => keysAt(t.inputSchema, [])))];
+function arbitraryJson(tool: string): fc.Arbitrary<Case> {
+  const keys = keysAt(toolByName(tool).inputSchema, []);
+  const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: fc.constantFrom(...KNOWN_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
+  const dict = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }).map((args): Case => ({ kind: 'any', args }));
+  // Valid-looking objects with one known field set to anything at all.
+  const oneField = fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), existingId).map(([k, v, id]): Case => ({
+    kind: 'any',
+    args: { ...(keys.includes('id') ? { id } : {}), ...(keys.includes('title') ? { title: 'T', goal: 'G' } : {}), [k]: v },
+  }));
+  return fc.oneof(dict, oneField);
+}
+
+function casesFor(tool: string): fc.Arbitrary<Case> {
+  const valid = (args: fc.Arbitrary<Args>) => args.map((a): Case => ({ kind: 'valid', args: a }));
+  switch (tool) {
+    case 'createMission':
+      return fc.oneof(
+        { weight: 4, arbitrary: valid(validCreate) },
+        { weight: 4, arbitrary: mutated(validCreate, createMutations, tool) },
+        { weight: 1, arbitrary: ruleBroken(validCreate, false) },
+        { weight: 2, arbitrary: arbitraryJson(tool) },
+      );
+    case 'updateMission':
+      return fc.oneof(
+        { weight: 4, arbitrary: valid(validUpdate) },
+        { weight: 4, arbitrary: mutated(validUpdate, updateMutations, tool) },
+        { weight: 1, arbitrary: ruleBroken(validUpdate, true) },
+        { weight: 2, arbitrary: arbitraryJson(tool) },
+      );
+    case 'listMissions':
+      return fc.oneof({ weight: 4, arbitrary: valid(validList) }, { weight: 4, arbitrary: mutated(validList, listMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    case 'deleteMission':
+      return fc.oneof(
+        { weight: 4, arbitrary: valid(validDelete) },
+        { weight: 3, arbitrary: mutated(validDelete, [...idMutations, m('force', 'yes', 1, null, [])], tool) },
+        { weight: 2, arbitrary: arbitraryJson(tool) },
+      );
+    default: // getMission, pauseMission, resumeMission
+      return fc.oneof(
+        { weight: 4, arbitrary: valid(validGet) },
+        { weight: 3, arbitrary: mutated(validGet, [...idMutations, m('mode', 'short', 'Full', null, 1)], tool) },
+        { weight: 2, arbitrary: arbitraryJson(tool) },
+      );
+  }
+}
+
+function toolByName(name: string) {
+  const tool = allTools.find((t) => t.name === name);
+  if (!tool) throw new Error(`no tool ${name}`);
+  return tool;
+}
+
+// --- the store on disk ----------------------------------------------------------------------------
+
+interface OnDisk {
+  snapshot: Buffer | null;
+  journal: Buffer | null;
+  stats: string;
+  listing: string;
+}
+
+/** Both files' bytes, identities and times, and the folder's names. `known` saves reading bytes whose file did not change. */
+function onDisk(file: string, dir: string, known?: OnDisk): OnDisk {
+  const read = (p: string) => (existsSync(p) ? readFileSync(p) : null);
+  const stat = (p: string) => {
+    if (!existsSync(p)) return 'absent';
+    const s = statSync(p, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  };
+  const stats = `${stat(file)} ${stat(`${file}.journal`)}`;
+  const listing = readdirSync(dir).sort().join(',');
+  if (known && known.stats === stats && known.listing === listing) return known;
+  return { snapshot: read(file), journal: read(`${file}.journal`), stats, listing };
+}
+
+const sameBytes = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
+
+function expectUnchanged(before: OnDisk, after: OnDisk, where: string): void {
+  expect(after.listing, `${where} left files behind`).toBe(before.listing);
+  expect(after.stats, `${where} touched the store`).toBe(before.stats);
+  expect(sameBytes(before.snapshot, after.snapshot), `${where} changed the snapshot`).toBe(true);
+  expect(sameBytes(before.journal, after.journal), `${where} changed the journal`).toBe(true);
+}
+
+// --- the harness ----------------------------------------------------------------------------------
+
+const SEEDS: { args: Args; then?: string[] }[] = [
+  {
+    args: {
+      title: 'Weekday analytics digest', goal: 'Every weekday at 9:00, summarise yesterday. seed', icon: '📈', spaceId: 'space-1', agentType: 'gemini',
+      schedule: { type: 'cron', value: '0 9 * * 1-5', timezone: 'Europe/Paris' }, plan: { platforms: ['linkedin', 'x'] },
+    },
+  },
+  {
+    args: {
+      title: 'Webinar follow-up', goal: 'Reach out to webinar attendees. seed', visibility: 'organization', schedule: { type: 'continuous' },
+      brief: { targetAudience: 'Ops heads', offer: { name: 'Route audit', landingPageUrl: 'https://example.com/audit' } }, stats: { leads: 140 },
+    },
+  },
+  { args: { title: 'Launch post', goal: 'Post once. seed', characterId: 'char-1', schedule: { type: 'once', value: '2026-12-01T09:00:00Z', maxRuns: 1 } } },
+  { args: { title: 'Paused campaign', goal: 'Two weeks of content. seed', status: 'paused', schedule: { type: 'cron', value: '*/15 * * * *' }, startsAt: '2026-12-01T08:00:00Z', durationDays: 14 } },
+  { args: { title: 'Running job', goal: 'Runs now. seed', schedule: { type: 'continuous', maxRuns: 1_000 } }, then: ['running'] },
+  { args: { title: 'Archived', goal: 'Old. seed', agentType: 'codex', visibility: 'public' }, then: ['archived'] },
+  { args: { title: 'Done', goal: 'Finished. seed', schedule: { type: 'cron', value: '0 0 1 * *', timezone: 'Asia/Kolkata' } }, then: ['running', 'completed'] },
+];
+
+interface Tally {
+  cases: number;
+  outcomes: Record<Code, number>;
+  kinds: Record<Kind, number>;
+  note?: string;
+  /** Times the journal was folded into a new snapshot during the run. */
+  compactions?: number;
+}
+const tallies: Record<string, Tally> = {};
+
+async function openHarness(label: string) {
+  const temp = tempDir(`missions-fuzz-${label}-`);
+  const file = join(temp.dir, 'missions.json');
+  // A small threshold, so that the journal is folded into the snapshot now and then during the fuzz.
+  const store: JournalStore = openJsonFileStore(file, { log: () => undefined, compactAtBytes: COMPACT_AT });
+  const clock = fixedClock('2026-11-24T11:00:00Z');
+  let missions = 0;
+  let imports = 0;
+  const h = await connectInMemory({ store, now: clock.now, newMissionId: () => `msn_fuzz${String(++missions).padStart(16, '0')}` });
+  h.deps.newImportId = () => `imp_fuzz${++imports}`;
+  await h.client.listTools(); // so that the client validates structuredContent against each outputSchema
+  const pool: string[] = [];
+  /** Pool ids deleted by the fuzz: they stay in their slot (a case naming it expects not_found) until refilled. */
+  const gone = new Set<string>();
+  const disk: { last?: OnDisk } = {};
+  let seeded = 0;
+  const seedMission = async (): Promise<string> => {
+    const seed = SEEDS[seeded++ % SEEDS.length]!;
+    const id: string = (await ok(h.client, 'createMission', seed.args)).mission.id;
+    // Only updateMission's cases use the import (a duplicate importId); one write less elsewhere.
+    if (label === 'updateMission') await ok(h.client, 'updateMission', { id, addImports: [{ importId: 'imp_seed', type: 'csv', count: 3 }] });
+    for (const status of seed.then ?? []) await ok(h.client, 'updateMission', { id, status });
+    return id;
+  };
+  for (let i = 0; i < POOL; i++) pool.push(await seedMission());
+  const otherCursor: string = (await ok(h.client, 'listMissions', { sort: 'title', order: 'asc', limit: 1 })).nextCursor;
+  expect(otherCursor).toEqual(expect.any(String));
+  /** Closes the server, then checks that a fresh store over the same files (another process, a restart) reads every mission. */
+  const close = async () => {
+    try {
+      const live = (await store.read()).size;
+      await h.close();
+      await store.close();
+      const fresh = openJsonFileStore(file, { log: () => undefined });
+      try {
+        expect((await fresh.read()).size, `a fresh store over ${file} reads what the server held`).toBe(live);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      temp.cleanup();
+    }
+  };
+  /** Refills deleted slots, several at once: concurrent writes share one journal append. */
+  const refill = async () => {
+    await Promise.all(pool.map(async (id, slot) => {
+      if (gone.has(id)) pool[slot] = await seedMission();
+    }));
+    gone.clear();
+    await settle();
+  };
+  /**
+   * Waits until the store is idle. A write that outgrows the journal folds it into a new snapshot after
+   * answering; a write queued behind it (this one changes nothing) runs after that fold.
+   */
+  const settle = () => store.write(() => ({ result: undefined }));
+  return { h, file, dir: temp.dir, clock, pool, gone, disk, refill, settle, otherCursor, close, compactions: () => store.stats.compactions };
+}
+type Fixture = Awaited<ReturnType<typeof openHarness>>;
+
+/** Replaces the placeholders: ids of missions that exist now, cursors from a real first page. */
+async function resolve(fx: Fixture, args: Args): Promise<Args> {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string' && v.startsWith('\u0000id:')) return fx.pool[Number(v.slice(4))];
+    if (typeof v === 'string' && v === OTHER_CURSOR) return fx.otherCursor;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const out = walk(args) as Args;
+  if (out.cursor === CURSOR) {
+    const { cursor: _c, ...rest } = out;
+    const first = await fx.h.client.callTool({ name: 'listMissions', arguments: { ...rest, limit: 1 } });
+    const next = (first.structuredContent as { nextCursor?: string | null } | undefined)?.nextCursor;
+    if (next) out.cursor = next;
+    else delete out.cursor;
+  }
+  // As on the wire: JSON only (no undefined, NaN, -0, prototypes).
+  return JSON.parse(JSON.stringify(out)) as Args;
+}
+
+/**
+ * Whether a dotted path names a place in the input: each step a key the input has (keys may be "" or
+ * hold dots, so every split is tried), or, last, a field the schema knows where the input has an object
+ * (a required field that is missing, or one a rule names).
+ */
+function namesAPlace(schema: Parameters<typeof keysAt>[0], input: unknown, path: string): boolean {
+  const go = (node: unknown, keys: string[], rest: string): boolean => {
+    if (node === null || typeof node !== 'object') return false;
+    for (const [k, v] of Object.entries(node)) {
+      if (rest === k) return true;
+      if (rest.startsWith(`${k}.`) && go(v, [...keys, k], rest.slice(k.length + 1))) return true;
+    }
+    return !Array.isArray(node) && keysAt(schema, keys).includes(rest);
+  };
+  return go(input, [], path);
+}
+
+/** Every key sent where the schema has a strict object but no such field: its dotted path and name. */
+function unknownKeys(schema: Parameters<typeof keysAt>[0], value: unknown, path: string[] = []): { path: string; key: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownKeys(schema, v, [...path, String(i)]));
+  if (value === null || typeof value !== 'object') return [];
+  const allowed = keysAt(schema, path);
+  if (allowed.length === 0) return []; // the schema has no object here (a record, a list, a scalar)
+  const out: { path: string; key: string }[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (!allowed.includes(key)) out.push({ path: [...path, key].join('.'), key });
+    else out.push(...unknownKeys(schema, v, [...path, key]));
+  }
+  return out;
+}
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+/** Calls one tool with one case and checks every property; returns the outcome. */
+async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
+  const schema = toolByName(tool).inputSchema;
+  const args = await resolve(fx, c.args);
+  const idExists = typeof args.id === 'string' && fx.pool.includes(args.id) && !fx.gone.has(args.id);
+  const before = (fx.disk.last = onDisk(fx.file, fx.dir, fx.disk.last));
+  let raw: CallToolResult;
+  try {
+    raw = (await fx.h.client.callTool({ name: tool, arguments: args })) as CallToolResult;
+  } catch (error) {
+    throw new Error(`${tool} answered a protocol error for ${JSON.stringify(args).slice(0, 500)}: ${(error as Error).message}`);
+  }
+  fx.clock.advance(60_000);
+  const where = `${tool} ${JSON.stringify(args).slice(0, 400)}`;
+  expect(raw.content, where).toHaveLength(1);
+  const item = raw.content[0]!;
+  expect(item.type, where).toBe('text');
+  const text = item.type === 'text' ? item.text : '';
+  const body = JSON.parse(text) as Record<string, unknown>;
+  expect(text, where).toBe(JSON.stringify(body)); // minified
+
+  if (!raw.isError) {
+    expect(raw.structuredContent, where).toEqual(body);
+    expect(toolByName(tool).outputSchema.safeParse(body).success, where).toBe(true);
+    const full = (args.mode ?? 'full') === 'full';
+    const shape = (value: unknown, schema: { safeParse: (v: unknown) => { success: boolean; error?: unknown } }) => {
+      const parsed = schema.safeParse(value);
+      expect(parsed.success, `${where}: result does not match the mission model: ${String(parsed.error)}`).toBe(true);
+    };
+    if (body.mission) shape(body.mission, full ? Mission.strict() : CompactMission);
+    if (Array.isArray(body.missions)) for (const item of body.missions) shape(item, full ? Mission.strict() : CompactListItem);
+    expect(c.kind === 'bad' || c.kind === 'rule', `${where} was accepted though built to be bad at ${c.path}`).toBe(false);
+    if (!toolByName(tool).annotations.readOnlyHint) await fx.settle();
+    if (tool === 'deleteMission' && fx.pool.includes(args.id as string)) {
+      fx.gone.add(args.id as string);
+      if (fx.gone.size >= 3) await fx.refill();
+    }
+    return 'ok';
+  }
+
+  // A rejection: the documented shape, a code we can explain, and nothing changed on disk.
+  expect(raw.structuredContent, where).toBeUndefined();
+  expect(Object.keys(body), where).toEqual(['error']);
+  const error = body.error as { code: string; message: string; param?: string; issues?: Issue[] };
+  expect(['invalid_request', 'not_found', 'conflict'], `${where}: ${text}`).toContain(error.code);
+  expect(typeof error.message === 'string' && error.message.length > 0, where).toBe(true);
+  expectUnchanged(before, (fx.disk.last = onDisk(fx.file, fx.dir)), where);
+
+  const code = error.code as Code;
+  if (code === 'invalid_request') {
+    const issues = error.issues;
+    expect(Array.isArray(issues) && issues.length > 0, `${where}: ${text}`).toBe(true);
+    expect(error.param, where).toBe(issues![0]!.path);
+    const unknown = unknownKeys(schema, args);
+    for (const issue of issues!) {
+      expect(typeof issue.path, where).toBe('string');
+      // BUG (tolerated here, asserted by the it.fails below): an unknown field named "" is reported at path "".
+      const emptyKeySent = issue.path === '' && Object.prototype.hasOwnProperty.call(args, '');
+      expect(issue.path.length > 0 || emptyKeySent, `${where}: issue without a path: ${JSON.stringify(issue)}`).toBe(true);
+      expect(typeof issue.message === 'string' && issue.message.length > 0, where).toBe(true);
+      expect(namesAPlace(schema, args, issue.path), `${where}: issue at "${issue.path}", which is neither in the input nor a field there: ${issue.message}`).toBe(true);
+      if (issue.message.startsWith('Unknown field')) {
+        const sent = unknown.find((u) => u.path === issue.path);
+        expect(sent, `${where}: "${issue.path}" reported unknown but is not: ${text}`).toBeDefined();
+        expect(issue.message, where).toContain(`"${sent!.key}"`);
+      }
+    }
+    // Every unknown field sent is reported at its path and named.
+    for (const { path, key } of unknown) {
+      const issue = issues!.find((i) => i.path === path);
+      expect(issue, `${where}: unknown field ${path} not reported: ${text}`).toBeDefined();
+      expect(issue!.message, where).toContain(`"${key}"`);
+    }
+  } else {
+    expect(error.issues, where).toBeUndefined();
+  }
+
+  // What the case was built to be.
+  if (c.kind === 'valid') {
+    expect(code, `${where} was built valid: ${text}`).not.toBe('invalid_request');
+    if (typeof args.id === 'string') expect(code === 'not_found', `${where}: ${text}`).toBe(!idExists);
+    if (tool === 'createMission' || tool === 'listMissions') expect(code, `${where}: ${text}`).toBe('ok');
+    // Every status can become pending, and a mission that exists can always be read.
+    if ((tool === 'getMission' || tool === 'resumeMission') && idExists) expect(code, `${where}: ${text}`).toBe('ok');
+  } else if (c.kind === 'bad' || (c.kind === 'rule' && (tool === 'createMission' || idExists))) {
+    expect(code, `${where} was built bad at ${c.path}: ${text}`).toBe('invalid_request');
+    const hit = error.issues!.some((i) => i.path === c.path || i.path.startsWith(`${c.path}.`));
+    expect(hit, `${where}: no issue at ${c.path}: ${text}`).toBe(true);
+  } else if (c.kind === 'rule') {
+    expect(code, `${where}: ${text}`).toBe('not_found');
+  }
+  if (code === 'not_found') expect(idExists, where).toBe(false);
+  return code;
+}
+
+const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission'] as const;
+
+describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
+  afterAll(() => {
+    const total = Object.values(tallies).reduce((n, t) => n + t.cases, 0);
+    const sum = (code: Code) => Object.values(tallies).reduce((n, t) => n + t.outcomes[code], 0);
+    console.log(
+      `fuzz seed ${SEED} (FUZZ_SEED to change): ${total} cases; ` + CODES.map((code) => `${code} ${sum(code)}`).join(', ') + '\n' +
+        Object.entries(tallies)
+          .map(([tool, t]) => `  ${tool.padEnd(14)} ${t.cases} cases: ${CODES.map((c) => `${c} ${t.outcomes[c]}`).join(', ')} | ${t.note ?? `built ${Object.entries(t.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`}${t.compactions ? ` | snapshots written ${t.compactions}` : ''}`)
+          .join('\n'),
+    );
+  });
+
+  TOOLS.forEach((tool, index) => {
+    it(`${tool}: every call answers a result, rejections are explained and change nothing`, async () => {
+      const fx = await openHarness(tool);
+      const tally: Tally = { cases: 0, outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0 }, kinds: { valid: 0, bad: 0, rule: 0, any: 0 } };
+      try {
+        await fc.assert(
+          fc.asyncProperty(casesFor(tool), async (c) => {
+            const code = await check(fx, tool, c);
+            tally.cases++;
+            tally.outcomes[code]++;
+            tally.kinds[c.kind]++;
+          }),
+          { seed: SEED + index, numRuns: RUNS },
+        );
+      } finally {
+        tallies[tool] = { ...tally, compactions: fx.compactions() };
+        await fx.close();
+      }
+    }, 120_000);
+  });
+
+  // The SDK's CallToolRequest schema requires `arguments` to be an object; other values never reach
+  // the tool. What must hold: the server answers (no crash, no hang), keeps serving, and changes nothing.
+  it('arguments that are not an object: the server survives and the store is unchanged', async () => {
+    const fx = await openHarness('nonobject');
+    let cases = 0;
+    let protocolErrors = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...TOOLS), fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)), async (tool, args) => {
+          const where = `${tool} ${JSON.stringify(args)}`;
+          const before = onDisk(fx.file, fx.dir);
+          const answer = await fx.h.client.callTool({ name: tool, arguments: args as unknown as Args }).then(
+            (r) => ({ ok: true as const, r }),
+            (e: unknown) => ({ ok: false as const, e }),
+          );
+          if (answer.ok) expect(answer.r.isError, where).toBe(true); // accepted would be wrong
+          else {
+            // a JSON-RPC error answer (not a timeout or a closed connection); see the BUG below
+            expect(answer.e, where).toBeInstanceOf(McpError);
+            expect(Number.isInteger((answer.e as McpError).code), where).toBe(true);
+            protocolErrors++;
+          }
+          expectUnchanged(before, onDisk(fx.file, fx.dir), where);
+          await ok(fx.h.client, 'getMission', { id: fx.pool[0]! });
+          cases++;
+        }),
+        { seed: SEED + 100, numRuns: NON_OBJECT_RUNS },
+      );
+    } finally {
+      tallies['non-object'] = {
+        cases,
+        outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0 },
+        kinds: { valid: 0, bad: 0, rule: 0, any: cases },
+        note: `answered by a JSON-RPC error ${protocolErrors}, by a tool error ${cases - protocolErrors}`,
+      };
+      await fx.close();
+    }
+  }, 60_000);
+
+  // BUG: an ISO time the schema accepts but whose UTC form is outside years 0000–9999 is stored as
+  // "+010000-…" or "-000001-…". The server answers ok, but its result does not match the Mission model,
+  // and every other process (and this one after a restart) then answers store_error on every call:
+  // "a mission does not match the format … at missions.0.startsAt". Each of these should be rejected as
+  // invalid_request at the named path (or stored in range). Remove `.fails` once fixed, and widen isoTime.
+  it.fails('BUG: times at the edge of the four-digit years are rejected, not stored where no one can read them', async () => {
+    const fx = await openHarness('years');
+    try {
+      for (const [args, path] of [
+        [{ title: 'T', goal: 'G', startsAt: '9999-12-31T23:00:00-05:00' }, 'startsAt'],
+        [{ title: 'T', goal: 'G', startsAt: '0000-01-01T00:00:00+01:00' }, 'startsAt'],
+        [{ title: 'T', goal: 'G', startsAt: '9999-12-31T00:00:00Z', durationDays: 1 }, 'durationDays'],
+        [{ title: 'T', goal: 'G', schedule: { type: 'once', value: '9999-12-31T23:00:00-05:00' } }, 'schedule.value'],
+      ] as const) {
+        const raw = (await fx.h.client.callTool({ name: 'createMission', arguments: args })) as CallToolResult;
+        const item = raw.content[0];
+        const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
+        if (raw.isError) expect(body.error.issues.map((i: Issue) => i.path)).toContain(path);
+        else expect(Mission.strict().safeParse(body.mission).success, JSON.stringify(body.mission)).toBe(true);
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // BUG: an unknown field whose name is "" is reported at path "" (and one named "." at "plan.."): SPEC §7
+  // paths are dotted keys, so these cannot be told from "the whole input" or from nesting. The fuzz above
+  // tolerates exactly this; remove `.fails` once such a field gets a path that is not empty.
+  it.fails('BUG: an unknown field named "" is reported at a path that is not empty', async () => {
+    const fx = await openHarness('emptykey');
+    try {
+      const raw = (await fx.h.client.callTool({ name: 'getMission', arguments: { id: fx.pool[0]!, '': 1 } })) as CallToolResult;
+      const item = raw.content[0];
+      const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.issues[0].path).not.toBe('');
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // BUG: SPEC §7 and issue 3 want bad arguments answered as tool errors (`invalid_request`), never as
+  // JSON-RPC errors. Arguments that are not an object (5, "x", [1], true, null) are answered by the SDK
+  // with JSON-RPC error -32603 "Internal error" (a ZodError dump of params.arguments), not even -32602.
+  // Remove `.fails` once the server answers them as invalid_request.
+  it.fails('BUG: arguments that are not an object are answered as invalid_request, not a JSON-RPC error', async () => {
+    const fx = await openHarness('nonobject-strict');
+    try {
+      for (const args of [5, 'x', [1], true, null]) {
+        const raw = (await fx.h.client.callTool({ name: 'createMission', arguments: args as unknown as Args })) as CallToolResult;
+        expect(raw.isError).toBe(true);
+        const item = raw.content[0];
+        expect(JSON.parse(item?.type === 'text' ? item.text : '{}').error.code).toBe('invalid_request');
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+});
