@@ -36,8 +36,18 @@ export class MissionError extends Error {
 }
 
 /** A path as SPEC §7 writes it: dotted keys and array indexes (`plan.kpis.0.metric`). */
+/**
+ * `plan.constraints.tone`, `status.1`. A key that is empty or holds `.`, `[`, `]` or `"` is written
+ * `["…"]` (JSON-quoted), so that no path can be mistaken for another or for the whole input.
+ */
 export function dottedPath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
+  let out = '';
+  for (const part of path) {
+    const key = String(part);
+    if (key === '' || /[.[\]"]/.test(key)) out += `[${JSON.stringify(key)}]`;
+    else out += out === '' ? key : `.${key}`;
+  }
+  return out;
 }
 
 export function invalidRequest(issues: Issue[], what = 'the arguments'): MissionError {

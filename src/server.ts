@@ -4,13 +4,15 @@
 // its path. The SDK still does the protocol, capabilities and transports; the client SDK validates
 // our structuredContent against the advertised outputSchema.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { z } from 'zod';
 import {
-  CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   LoggingLevelSchema,
   McpError,
   SetLevelRequestSchema,
+  type CallToolResult,
   type LoggingLevel,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -55,6 +57,23 @@ function describe(tool: AnyTool): Tool {
     outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'],
     annotations: { ...tool.annotations },
   };
+}
+
+/**
+ * tools/call whose `arguments` may be anything. SPEC §7 (and MCP 2025-11-25, SEP-1303) want bad input
+ * answered as a tool error that a model can read and correct. The SDK's Server.setRequestHandler
+ * first checks tools/call params against its own schema (`arguments` must be an object) and answers
+ * a JSON-RPC error for `5` or `null`; Protocol's own registration skips that check, and callTool
+ * validates the arguments itself. Only a request without a tool name stays a protocol error.
+ */
+const ToolCallRequest = z.object({
+  method: z.literal('tools/call'),
+  params: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }),
+});
+
+function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>) => Promise<CallToolResult>): void {
+  const register = Protocol.prototype.setRequestHandler as unknown as (this: Server, schema: typeof ToolCallRequest, h: typeof handler) => void;
+  register.call(server, ToolCallRequest, handler);
 }
 
 export interface MissionServer {
@@ -119,7 +138,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   });
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  acceptAnyArguments(server, async (request) => {
     const tool = byName.get(request.params.name);
     if (!tool) {
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';

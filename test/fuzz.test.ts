@@ -4,8 +4,8 @@
 // - the call resolves: no JSON-RPC error (the client also validates structuredContent against outputSchema);
 // - the result is one text item holding minified JSON; a success matches the tool's exact output shapes;
 // - a rejection is invalid_request, not_found or conflict (internal or store_error would be a bug);
-// - invalid_request lists issues, `param` is the first path, and every path is non-empty (but see the BUG
-//   about a field named "") and names a place in the input (or a known field of the schema there: a required field that is missing); every unknown
+// - invalid_request lists issues, `param` is the first path, and every path is non-empty and names a
+//   place in the input (or a known field of the schema there: a required field that is missing); every unknown
 //   field sent is reported at its own path and named in its message;
 // - a case built to be bad in one field is rejected at that field's path; a case built to be valid is not
 //   rejected as invalid_request;
@@ -93,11 +93,8 @@ const cron = fc.oneof(
 const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *');
 /**
  * Dates in the forms the schema accepts, mostly near now, some far away.
- * BUG: the schema accepts 0000-01-01 … 9999-12-31 with any offset, but a time whose UTC form leaves that
- * range ("9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00", or startsAt + durationDays past 9999)
- * is stored as "+010000-…"/"-000001-…", which the store then refuses to load: see the it.fails below.
- * Until that is fixed the far range stops where neither an offset nor 3650 days can leave it; widen it
- * back to 0000-01-01 … 9999-12-31T23:59:59.999Z then.
+ * The far range stops where neither an offset nor 3650 days can leave the years 0000–9999 in UTC, so
+ * that every "valid" case is valid; the edges themselves (rejected at their path) have their own test.
  */
 const isoTime = fc
   .tuple(
@@ -248,10 +245,43 @@ const validDelete = fc.record({ id: someId, force: fc.boolean() }, { requiredKey
 
 // --- one field made bad ---------------------------------------------------------------------------
 
-/** Sets `path` (dotted) in a copy of `args`, creating objects on the way; undefined deletes. */
-function setPath(args: Args, path: string, value: unknown): Args {
+/**
+ * Issue paths as SPEC §7 and the README describe them, written here independently of src/: keys
+ * joined with dots, and a key that is empty or holds . [ ] or " written as ["…"] (JSON-quoted).
+ */
+function renderPath(keys: readonly string[]): string {
+  let out = '';
+  for (const key of keys) {
+    if (key === '' || /[.[\]"]/.test(key)) out += `[${JSON.stringify(key)}]`;
+    else out += out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+function parsePath(path: string): string[] {
+  const keys: string[] = [];
+  let i = 0;
+  while (i < path.length) {
+    if (path.startsWith('["', i)) {
+      let j = i + 2; // scan the JSON string literal, honouring escapes
+      while (j < path.length && path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+      keys.push(JSON.parse(path.slice(i + 1, j + 1)) as string);
+      i = j + 2; // past the closing quote and bracket
+    } else {
+      let j = i;
+      while (j < path.length && path[j] !== '.' && path[j] !== '[') j++;
+      keys.push(path.slice(i, j));
+      i = j;
+    }
+    if (path[i] === '.') i++;
+  }
+  return keys;
+}
+
+/** Sets `path` (dotted, or a list of keys) in a copy of `args`, creating objects on the way; undefined deletes. */
+function setPath(args: Args, path: string | string[], value: unknown): Args {
   const copy = structuredClone(args);
-  const keys = path.split('.');
+  const keys = Array.isArray(path) ? path : path.split('.');
   let node: Record<string, unknown> = copy;
   keys.slice(0, -1).forEach((key, i) => {
     const next = node[key];
@@ -383,8 +413,8 @@ function mutated(valid: fc.Arbitrary<Args>, mutations: Mutation[], tool: string)
     const base = deepMerge(args, baseFor[at] ?? {});
     const allowed = keysAt(toolByName(tool).inputSchema, at === '' ? [] : at.split('.'));
     const name = allowed.includes(key) || key === '__proto__' ? `${key}_x` : key;
-    const path = at === '' ? name : `${at}.${name}`;
-    return { kind: 'bad', path, args: setPath(base, path, value) };
+    const keys = [...(at === '' ? [] : at.split('.')), name];
+    return { kind: 'bad', path: renderPath(keys), args: setPath(base, keys, value) };
   });
   return fc.oneof({ weight: 4, arbitrary: field }, { weight: 1, arbitrary: extraKey });
 }
@@ -614,20 +644,23 @@ async function resolve(fx: Fixture, args: Args): Promise<Args> {
 }
 
 /**
- * Whether a dotted path names a place in the input: each step a key the input has (keys may be "" or
- * hold dots, so every split is tried), or, last, a field the schema knows where the input has an object
- * (a required field that is missing, or one a rule names).
+ * Whether a path names a place in the input: each step a key the input has, or, last, a field the
+ * schema knows where the input has an object (a required field that is missing, or one a rule names).
  */
 function namesAPlace(schema: Parameters<typeof keysAt>[0], input: unknown, path: string): boolean {
-  const go = (node: unknown, keys: string[], rest: string): boolean => {
+  const keys = parsePath(path);
+  if (renderPath(keys) !== path) return false; // not a well-formed path
+  let node = input;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (node === null || typeof node !== 'object') return false;
-    for (const [k, v] of Object.entries(node)) {
-      if (rest === k) return true;
-      if (rest.startsWith(`${k}.`) && go(v, [...keys, k], rest.slice(k.length + 1))) return true;
+    if (Object.prototype.hasOwnProperty.call(node, key)) {
+      node = (node as Record<string, unknown>)[key];
+      continue;
     }
-    return !Array.isArray(node) && keysAt(schema, keys).includes(rest);
-  };
-  return go(input, [], path);
+    return i === keys.length - 1 && !Array.isArray(node) && keysAt(schema, keys.slice(0, i)).includes(key);
+  }
+  return true;
 }
 
 /** Every key sent where the schema has a strict object but no such field: its dotted path and name. */
@@ -638,7 +671,7 @@ function unknownKeys(schema: Parameters<typeof keysAt>[0], value: unknown, path:
   if (allowed.length === 0) return []; // the schema has no object here (a record, a list, a scalar)
   const out: { path: string; key: string }[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (!allowed.includes(key)) out.push({ path: [...path, key].join('.'), key });
+    if (!allowed.includes(key)) out.push({ path: renderPath([...path, key]), key });
     else out.push(...unknownKeys(schema, v, [...path, key]));
   }
   return out;
@@ -705,9 +738,7 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     const unknown = unknownKeys(schema, args);
     for (const issue of issues!) {
       expect(typeof issue.path, where).toBe('string');
-      // BUG (tolerated here, asserted by the it.fails below): an unknown field named "" is reported at path "".
-      const emptyKeySent = issue.path === '' && Object.prototype.hasOwnProperty.call(args, '');
-      expect(issue.path.length > 0 || emptyKeySent, `${where}: issue without a path: ${JSON.stringify(issue)}`).toBe(true);
+      expect(issue.path.length > 0, `${where}: issue without a path: ${JSON.stringify(issue)}`).toBe(true);
       expect(typeof issue.message === 'string' && issue.message.length > 0, where).toBe(true);
       expect(namesAPlace(schema, args, issue.path), `${where}: issue at "${issue.path}", which is neither in the input nor a field there: ${issue.message}`).toBe(true);
       if (issue.message.startsWith('Unknown field')) {
@@ -794,13 +825,10 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
             (r) => ({ ok: true as const, r }),
             (e: unknown) => ({ ok: false as const, e }),
           );
-          if (answer.ok) expect(answer.r.isError, where).toBe(true); // accepted would be wrong
-          else {
-            // a JSON-RPC error answer (not a timeout or a closed connection); see the BUG below
-            expect(answer.e, where).toBeInstanceOf(McpError);
-            expect(Number.isInteger((answer.e as McpError).code), where).toBe(true);
-            protocolErrors++;
-          }
+          // null is read as "no arguments" (as if absent); anything else that is not an object is rejected
+          if (!answer.ok) protocolErrors++;
+          expect(answer.ok, `${where}: answered by a JSON-RPC error: ${answer.ok ? '' : String(answer.e)}`).toBe(true);
+          if (answer.ok && args !== null) expect(answer.r.isError, where).toBe(true); // null reads as "no arguments"
           expectUnchanged(before, onDisk(fx.file, fx.dir), where);
           await ok(fx.h.client, 'getMission', { id: fx.pool[0]! });
           cases++;
@@ -818,12 +846,9 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
     }
   }, 60_000);
 
-  // BUG: an ISO time the schema accepts but whose UTC form is outside years 0000–9999 is stored as
-  // "+010000-…" or "-000001-…". The server answers ok, but its result does not match the Mission model,
-  // and every other process (and this one after a restart) then answers store_error on every call:
-  // "a mission does not match the format … at missions.0.startsAt". Each of these should be rejected as
-  // invalid_request at the named path (or stored in range). Remove `.fails` once fixed, and widen isoTime.
-  it.fails('BUG: times at the edge of the four-digit years are rejected, not stored where no one can read them', async () => {
+  // Found by this fuzz: an ISO time whose UTC form fell outside years 0000–9999 was stored as
+  // "+010000-…" and then made every later load of the store fail. Now rejected at its path.
+  it('times at the edge of the four-digit years are rejected, not stored where no one can read them', async () => {
     const fx = await openHarness('years');
     try {
       for (const [args, path] of [
@@ -843,10 +868,9 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
     }
   });
 
-  // BUG: an unknown field whose name is "" is reported at path "" (and one named "." at "plan.."): SPEC §7
-  // paths are dotted keys, so these cannot be told from "the whole input" or from nesting. The fuzz above
-  // tolerates exactly this; remove `.fails` once such a field gets a path that is not empty.
-  it.fails('BUG: an unknown field named "" is reported at a path that is not empty', async () => {
+  // Found by this fuzz: an unknown field named "" was reported at path "" (and "." under plan at
+  // "plan.."). Such keys are now written ["…"].
+  it('an unknown field named "" is reported at a path that is not empty', async () => {
     const fx = await openHarness('emptykey');
     try {
       const raw = (await fx.h.client.callTool({ name: 'getMission', arguments: { id: fx.pool[0]!, '': 1 } })) as CallToolResult;
@@ -859,14 +883,12 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
     }
   });
 
-  // BUG: SPEC §7 and issue 3 want bad arguments answered as tool errors (`invalid_request`), never as
-  // JSON-RPC errors. Arguments that are not an object (5, "x", [1], true, null) are answered by the SDK
-  // with JSON-RPC error -32603 "Internal error" (a ZodError dump of params.arguments), not even -32602.
-  // Remove `.fails` once the server answers them as invalid_request.
-  it.fails('BUG: arguments that are not an object are answered as invalid_request, not a JSON-RPC error', async () => {
+  // Found by this fuzz: arguments that are not an object (5, "x", [1], true) were answered by the SDK
+  // with JSON-RPC error -32603 (a ZodError dump). They are tool errors now, as SPEC §7 wants.
+  it('arguments that are not an object are answered as invalid_request, not a JSON-RPC error', async () => {
     const fx = await openHarness('nonobject-strict');
     try {
-      for (const args of [5, 'x', [1], true, null]) {
+      for (const args of [5, 'x', [1], true]) {
         const raw = (await fx.h.client.callTool({ name: 'createMission', arguments: args as unknown as Args })) as CallToolResult;
         expect(raw.isError).toBe(true);
         const item = raw.content[0];

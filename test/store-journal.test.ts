@@ -176,6 +176,27 @@ describe('journal: group commit', () => {
   });
 });
 
+describe('journal: never write what would not load back', () => {
+  it('a mission that fails the snapshot check is refused (internal), alone in its batch, and nothing of it reaches the disk', async () => {
+    const file = fresh();
+    const { client, store } = await inMemoryOver(file);
+    const { mission } = await ok(client, 'createMission', { title: 'Good', goal: 'g' });
+    const view = await store.read();
+    const good = view.get(mission.id)!;
+    const before = readOnDisk(file);
+    const [bad, fine] = await Promise.allSettled([
+      store.write(() => ({ put: [{ ...good, id: 'msn_BBBBBBBBBBBBBBBBBBBB', startsAt: '+010000-01-01T00:00:00.000Z' }], result: 'bad' })),
+      store.write(() => ({ put: [{ ...good, id: 'msn_CCCCCCCCCCCCCCCCCCCC', title: 'Fine' }], result: 'fine' })),
+    ]);
+    expect(bad.status).toBe('rejected');
+    expect(String((bad as PromiseRejectedResult).reason)).toMatch(/would not load back \(startsAt/);
+    expect(fine.status).toBe('fulfilled');
+    const after = readOnDisk(file);
+    expect(after.missions.map((m) => m.id).sort()).toEqual([...before.missions.map((m) => m.id), 'msn_CCCCCCCCCCCCCCCCCCCC'].sort());
+    expect((await ok(client, 'listMissions', {})).total).toBe(2);
+  });
+});
+
 describe('journal: compaction under load', () => {
   it('compaction runs again and again while two other processes write; nothing is lost or duplicated', async () => {
     const file = fresh();

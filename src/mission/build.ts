@@ -1,7 +1,7 @@
 // Building and changing missions: pure functions from (mission, input, context) to a new mission.
 // Cross-field rules that a schema cannot express live here and report every problem at once.
 import { invalidRequest, type Issue } from '../errors.js';
-import { LIMITS } from './fields.js';
+import { LIMITS, inTimeRange } from './fields.js';
 import type { CreateMissionInput, MissionPatch } from './input.js';
 import { changeStatus } from './lifecycle.js';
 import {
@@ -102,11 +102,17 @@ function applyWindow(m: Mission, patch: MissionPatch, now: Date, issues: Issue[]
       issues.push({ path: 'durationDays', message: 'give either endsAt or durationDays, not both' });
     } else {
       startsAt ??= now.toISOString();
-      endsAt = new Date(Date.parse(startsAt) + patch.durationDays * DAY_MS).toISOString();
+      const ends = Date.parse(startsAt) + patch.durationDays * DAY_MS;
+      if (!inTimeRange(ends)) {
+        issues.push({ path: 'durationDays', message: `startsAt (${startsAt}) + ${patch.durationDays} days ends after the year 9999; give fewer days` });
+        return { startsAt, endsAt };
+      }
+      endsAt = new Date(ends).toISOString();
     }
   }
   if (startsAt && endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
-    issues.push({ path: patch.endsAt !== undefined ? 'endsAt' : 'startsAt', message: `endsAt (${endsAt}) must be after startsAt (${startsAt})` });
+    const path = patch.endsAt !== undefined ? 'endsAt' : patch.durationDays !== undefined ? 'durationDays' : 'startsAt';
+    issues.push({ path, message: `endsAt (${endsAt}) must be after startsAt (${startsAt})` });
   }
   return { startsAt, endsAt };
 }

@@ -16,8 +16,16 @@ export const LIMITS = {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Times are stored in UTC as `YYYY-MM-DDTHH:MM:SS.sssZ`: four-digit years only. */
+export const EARLIEST_TIME_MS = Date.parse('0000-01-01T00:00:00.000Z');
+export const LATEST_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+export function inTimeRange(ms: number): boolean {
+  return ms >= EARLIEST_TIME_MS && ms <= LATEST_TIME_MS;
+}
+
 export function isIsoTime(value: string): boolean {
-  return ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  return ISO_TIME.test(value) && inTimeRange(Date.parse(value));
 }
 
 /** An ISO 8601 time with a zone (`Z` or `+02:00`). Stored and returned in UTC. */
@@ -25,7 +33,7 @@ export const IsoTime = lengthImplied(
   z
     .string()
     .max(40)
-    .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z' })
+    .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z, in the years 0000–9999 once in UTC' })
     .meta({ format: 'date-time' }),
 );
 

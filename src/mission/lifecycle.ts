@@ -3,6 +3,7 @@
 import { MissionError } from '../errors.js';
 import type { Mission, Status } from './model.js';
 import { computeNextRun } from './schedule.js';
+import { LATEST_TIME_MS } from './fields.js';
 
 export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   pending: ['running', 'paused', 'completed', 'failed', 'archived'],
@@ -54,7 +55,7 @@ export function changeStatus(m: Mission, to: Status, now: Date): Mission {
   if (m.status === 'paused') {
     if (to === 'pending' && m.pausedAt && m.endsAt) {
       const pausedFor = Math.max(0, now.getTime() - Date.parse(m.pausedAt));
-      next.endsAt = new Date(Date.parse(m.endsAt) + pausedFor).toISOString();
+      next.endsAt = new Date(Math.min(Date.parse(m.endsAt) + pausedFor, LATEST_TIME_MS)).toISOString();
     }
     next.pausedAt = null;
   }

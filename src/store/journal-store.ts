@@ -10,6 +10,8 @@
 //   the callers have been answered. The journal's lines carry sequence numbers; the snapshot records
 //   the last one it holds, so a crash between writing the snapshot and removing the journal is harmless.
 import { Low } from 'lowdb';
+import { dottedPath } from '../errors.js';
+import { Mission } from '../mission/model.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import { storeError, storeIoError } from './faults.js';
@@ -27,6 +29,18 @@ export interface JournalStoreOptions {
   /** At most this many queued writes share one append. */
   maxBatch?: number;
   log?: (message: string) => void;
+}
+
+/**
+ * The last line of defence: a mission that would not pass the snapshot's own check is never written,
+ * because every later load of the store would then fail. Reaching this is a bug (answered `internal`).
+ */
+function mustLoadBack(m: Mission): void {
+  const checked = Mission.safeParse(m);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new Error(`refusing to store mission ${m.id}: it would not load back (${dottedPath(issue.path)}: ${issue.message})`);
+  }
 }
 
 interface Pending {
@@ -224,6 +238,7 @@ export class JournalStore implements MissionStore {
       let planned: WritePlan<unknown>;
       try {
         planned = p.plan(this.index);
+        for (const m of planned.put ?? []) mustLoadBack(m);
       } catch (error) {
         outcomes.push({ ok: false, error });
         continue;
