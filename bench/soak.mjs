@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { readOnDisk } from '../dist/test/on-disk.js';
 
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 50);
 const CALLS = Number(process.env.SOAK_CALLS ?? 200);
@@ -153,7 +154,7 @@ try {
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
   console.log(`calls: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s), errors ${errors}; latency ms p50 ${q(50)}, p95 ${q(95)}, p99 ${q(99)}, max ${q(100)}`);
-  const onDisk = new Set(JSON.parse(readFileSync(store, 'utf8')).missions.map((m) => m.id));
+  const onDisk = new Set(readOnDisk(store).missions.map((m) => m.id)); // snapshot + journal, while the server runs
   const missing = [...created].filter((id) => !onDisk.has(id)).length;
   console.log(`creates: ${created.size} acknowledged, ${onDisk.size} in the store file, ${missing} missing`);
   server.kill('SIGTERM');
