@@ -124,6 +124,16 @@ async function measureOurs(size: number, floor: { noop: Summary; append: Summary
     if (got.mission.id !== id) throw new Error('cross-process read returned the wrong mission');
   }
   const cross = summarize(crossSamples);
+  // The same alternation between two processes with nothing written: what waking an idle process costs.
+  const idleSamples: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const id = ids[(i * 104729) % ids.length];
+    await other.call('getMission', { id, mode: 'compact' });
+    const t = performance.now();
+    await peer.call('getMission', { id, mode: 'compact' });
+    idleSamples.push(performance.now() - t);
+  }
+  const crossIdle = summarize(idleSamples);
   await other.close();
 
   // Group commit: 16 callers in parallel into one process, each creating in a loop.
@@ -139,7 +149,7 @@ async function measureOurs(size: number, floor: { noop: Summary; append: Summary
   await peer.close();
   const journal = `${file}.journal`;
   const sizes = `${mb(statSync(file).size)} + ${existsSync(journal) ? mb(statSync(journal).size) : '0'} journal`;
-  return { size, cold: start.ms, create, get, getCompact, listCompact, listFull, listFiltered, cross, perSecond, rssStart, rssEnd, sizes, floor };
+  return { size, cold: start.ms, create, get, getCompact, listCompact, listFull, listFiltered, cross, crossIdle, perSecond, rssStart, rssEnd, sizes, floor };
 }
 
 async function measureMemoryPeer(size: number) {
@@ -192,6 +202,8 @@ async function main() {
   line('listMissions filtered (status+query) p50 ms', (o) => fmt(o.listFiltered.p50));
   line('read in B right after A wrote p50 / p99 ms', (o) => p(o.cross));
   line('  p50 ÷ no-op [target ≤ 3×]', (o) => `${(o.cross.p50 / noop.p50).toFixed(2)}×`);
+  line('same alternation, nothing written p50 ms', (o) => fmt(o.crossIdle.p50));
+  line('  read after a write ÷ read after none', (o) => `${(o.cross.p50 / o.crossIdle.p50).toFixed(2)}×`);
   line('16 parallel callers: durable creates/s [≥ 2,000]', (o) => Math.round(o.perSecond).toLocaleString('en'));
   line('cold start to first tools/list ms', (o) => fmt(o.cold));
   line('RSS after start / at end MB', (o) => `${o.rssStart.toFixed(0)} / ${o.rssEnd.toFixed(0)}`);

@@ -5,7 +5,7 @@
 //
 // A crash mid-append leaves at most a torn last line: readers never consume past the last newline,
 // and the next writer, holding the lock, cuts the torn tail off before it appends.
-import { constants, statSync, writeSync } from 'node:fs';
+import { constants, readSync, statSync, writeSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -110,8 +110,10 @@ export class JournalFile {
       this.pending = 0;
       return { entries: [], replaced };
     }
+    // Read synchronously: usually a line or two another process just appended, where a trip through
+    // libuv's thread pool would cost more than the read (a compaction's worth is a few MB at most).
     const buffer = Buffer.allocUnsafe(size - this.offset);
-    const { bytesRead } = await this.fd!.read(buffer, 0, buffer.length, this.offset);
+    const bytesRead = readSync(this.fd!.fd, buffer, 0, buffer.length, this.offset);
     return { entries: this.consume(buffer.subarray(0, bytesRead)), replaced };
   }
 
