@@ -44,6 +44,18 @@ export interface Poll {
 
 const NEWLINE = 0x0a;
 
+/** Read and write when allowed (a writer appends through the same handle); read-only otherwise, so
+ * that a `--read-only` server can serve a store it may not change. */
+async function openForReading(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, constants.O_RDWR);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return open(path, constants.O_RDONLY);
+    throw error;
+  }
+}
+
 export class JournalFile {
   private fd: FileHandle | undefined;
   private ino: bigint | undefined;
@@ -95,7 +107,7 @@ export class JournalFile {
     if (current.ino !== this.ino) {
       this.rewind();
       try {
-        this.fd = await open(this.path, constants.O_RDWR);
+        this.fd = await openForReading(this.path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], replaced: true };
         throw error;
