@@ -153,25 +153,41 @@ describe('a server without tokens, on loopback', () => {
 });
 
 describe('idle sessions', () => {
-  it('are closed after --session-idle seconds; their id then gets 404', async () => {
+  it('a session without an open stream is closed after --session-idle seconds and its id then gets 404; connected clients stay', async () => {
     const tmp = tempDir();
     const server = await spawnHttp(['--store', join(tmp.dir, 'missions.json'), '--session-idle', '2']);
     try {
       expect(server.stderr()).toContain('idle sessions close after 2 s');
+      // Clients of both transports hold a stream open: they are connected, however quiet.
       const h = await connectStreamable(server.origin);
       const s = await connectSse(server.origin);
-      const sessionId = h.transport.sessionId!;
-      expect(sessionId).toBeTruthy();
-      await until(async () => (await health(server.origin)).sessions === 0, 'idle sessions to be closed');
+      // A session opened by hand, with no stream: after one call it goes quiet.
+      const init = await raw(server.origin, {
+        headers: jsonHeaders,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+      });
+      expect(init.status).toBe(200);
+      const quietId = String(init.headers['mcp-session-id']);
+      expect((await health(server.origin)).sessions).toBe(3);
+
+      await until(async () => (await health(server.origin)).sessions === 2, 'the quiet session to be closed');
       expect(server.stderr()).toMatch(/closing streamable session .*idle/);
-      expect(server.stderr()).toMatch(/closing sse session .*idle/);
       const res = await raw(server.origin, {
-        headers: { ...jsonHeaders, 'Mcp-Session-Id': sessionId },
+        headers: { ...jsonHeaders, 'Mcp-Session-Id': quietId },
         body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'listMissions', arguments: {} } }),
       });
       expect(res.status).toBe(404);
+
+      // Well past the idle time, both connected clients still work on their sessions.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await health(server.origin)).sessions).toBe(2);
+      expect((await ok(h.client, 'listMissions', {})).total).toBe(0);
+      expect((await ok(s.client, 'listMissions', {})).total).toBe(0);
+
+      // Once they hang up, nothing keeps their sessions: they go.
       await h.client.close();
       await s.client.close();
+      await until(async () => (await health(server.origin)).sessions === 0, 'the closed clients\' sessions to go');
     } finally {
       expect(await server.stop()).toBe(0);
       tmp.cleanup();

@@ -151,7 +151,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         if (body === undefined) return;
         track(res, sessionId);
       } else {
-        sessions.begin(sessionId)(); // a GET stream or a DELETE counts as use, not as work in progress
+        // An open GET stream keeps its session in use until the client hangs up (a connected client
+        // that is merely quiet is not idle); a DELETE counts as one use.
+        const end = sessions.begin(sessionId);
+        if (req.method === 'GET') res.once('close', end);
+        else end();
       }
       await session.transport.handleRequest(req, res, body);
       return;
@@ -202,6 +206,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     };
     server.onclose = () => sessions.remove(session.id);
     sessions.add(session);
+    res.once('close', sessions.begin(session.id)); // connected while its stream is open: never idle
     await server.connect(transport); // writes the headers and the endpoint event
   }
 
