@@ -68,7 +68,8 @@ function describe(tool: AnyTool): Tool {
  */
 const ToolCallRequest = z.object({
   method: z.literal('tools/call'),
-  params: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }),
+  // Loose all the way down, so that parsing never throws (a throw would be a bare -32603).
+  params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
 function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>) => Promise<CallToolResult>): void {
@@ -139,12 +140,16 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   acceptAnyArguments(server, async (request) => {
-    const tool = byName.get(request.params.name);
+    const name = request.params?.name;
+    if (typeof name !== 'string') {
+      throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
+    }
+    const tool = byName.get(name);
     if (!tool) {
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params.arguments, deps, log, notify);
+    const answer = callTool(tool, request.params?.arguments, deps, log, notify);
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

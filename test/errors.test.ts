@@ -1,6 +1,7 @@
 // SPEC §7 at the edges: a bug answers `internal` without a stack trace; unknown fields get a hint.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../src/server.js';
 import type { MissionStore } from '../src/store/types.js';
@@ -92,6 +93,25 @@ describe('ids', () => {
     const second = await call(h.client, 'createMission', { title: 'two', goal: 'G' });
     expect(first.body.mission.id).toBe('msn_AAAAAAAAAAAAAAAAAAAA');
     expect(second.body.mission.id).toBe('msn_BBBBBBBBBBBBBBBBBBBB');
+    await h.close();
+  });
+});
+
+describe('malformed tools/call requests', () => {
+  it('a call without a tool name is -32602 Invalid params naming the tools, not a bare internal error', async () => {
+    const h = await connectInMemory();
+    for (const params of [{}, { name: 5 }, { arguments: { title: 'T' } }]) {
+      const error = await h.client.request({ method: 'tools/call', params } as never, CallToolResultSchema).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, JSON.stringify(params)).toBeInstanceOf(McpError);
+      expect((error as McpError).code, JSON.stringify(params)).toBe(ErrorCode.InvalidParams);
+      expect((error as McpError).message).toMatch(/needs params\.name.*createMission/);
+    }
+    // Arguments that are not an object are the tool's business: a tool error the model can read.
+    const answer = await h.client.request({ method: 'tools/call', params: { name: 'getMission', arguments: 5 } } as never, CallToolResultSchema);
+    expect(answer.isError).toBe(true);
     await h.close();
   });
 });
