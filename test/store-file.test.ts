@@ -55,7 +55,7 @@ describe('store file: creation, mode, folder, version', () => {
 
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(doc)).toContain('version');
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([mission.id]);
 
     // Later writes go to the journal beside it, also 0600; nothing else is left beside the file.
@@ -138,7 +138,7 @@ describe('store file: reads of an unchanged store do not re-read the file', () =
 });
 
 describe('store file: a v0 file (no "version") is migrated after a backup', () => {
-  it('reads a v0 file without writing; the first write keeps a byte-identical <file>.v0.bak and writes version 1 with the old missions', async () => {
+  it('reads a v0 file without writing; the first write keeps a byte-identical <file>.v0.bak and writes the current version with the old missions', async () => {
     // Make real missions with the product, then write them as a v0 file: no "version" key.
     const seedFile = join(fresh('v0-seed'), 'seed.json');
     const seed = await inMemoryOver(seedFile);
@@ -167,11 +167,11 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     expect(existsSync(backup)).toBe(true);
     expect(readFileSync(backup).equals(v0), 'the backup is byte-identical to the v0 file').toBe(true);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([...ids, mission.id]);
     expect(doc.missions.slice(0, 3)).toEqual(oldMissions);
 
-    // Later writes do not back up again, and the migrated file is read back as version 1.
+    // Later writes do not back up again, and the migrated file is read back as the current version.
     await ok(client, 'resumeMission', { id: ids[1] });
     expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.journal', 'missions.json.v0.bak']);
     const reader = await stdioOver(['--store', file]);
@@ -188,8 +188,30 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     const h = await stdioOver(['--store', file]);
     await ok(h.client, 'createMission', { title: 'After migration', goal: 'g' });
     expect(readFileSync(join(dir, 'missions.json.v0.bak')).equals(v0)).toBe(true);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
     expect(h.stderr()).toMatch(/migrated/);
+  }, 60_000);
+
+  it('a version-1 file (the whole-file engine, no journal) is read as it is, and migrated to 2 with a .v1.bak at the first write, so that builds of version 1 refuse it from then on', async () => {
+    const seedFile = join(fresh('v1-seed'), 'seed.json');
+    const seed = await inMemoryOver(seedFile);
+    const first = (await ok(seed.client, 'createMission', { title: 'Kept from v1', goal: 'g' })).mission.id;
+    const oldMissions = readOnDisk(seedFile).missions;
+    const dir = fresh('v1');
+    mkdirSync(dir);
+    const file = join(dir, 'missions.json');
+    const v1 = Buffer.from(`${JSON.stringify({ version: 1, missions: oldMissions }, null, 2)}\n`); // as version 1 wrote it
+    writeFileSync(file, v1, { mode: 0o600 });
+
+    const h = await stdioOver(['--store', file]);
+    expect((await ok(h.client, 'getMission', { id: first })).mission.title).toBe('Kept from v1');
+    expect(readFileSync(file).equals(v1), 'reads leave it as it is').toBe(true);
+    const { mission } = await ok(h.client, 'createMission', { title: 'After', goal: 'g' });
+    expect(readFileSync(join(dir, 'missions.json.v1.bak')).equals(v1)).toBe(true);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.version).toBe(2);
+    expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([first, mission.id]);
+    expect(h.stderr()).toMatch(/migrated .* from format version 1/);
   }, 60_000);
 });
 

@@ -176,6 +176,41 @@ describe('journal: group commit', () => {
   });
 });
 
+describe('journal: a compaction in the middle of a read', () => {
+  it('a read that loses the race (new snapshot and journal gone between its two steps) still returns every acknowledged mission', async () => {
+    const file = fresh();
+    const a = openJsonFileStore(file, { log: () => undefined, compactAtBytes: 1e9 });
+    const b = openJsonFileStore(file, { log: () => undefined });
+    const aClient = await connectInMemory({ store: a });
+    open.push(aClient);
+    await ok(aClient.client, 'createMission', { title: 'first', goal: 'g' }); // the snapshot
+    expect((await b.read()).size).toBe(1);
+    for (let i = 0; i < 3; i++) await ok(aClient.client, 'createMission', { title: `journal ${i}`, goal: 'g' });
+    // White-box: make A compact right after B has read the snapshot and before it reads the journal.
+    const db = (b as unknown as { db: { read: () => Promise<void> } }).db;
+    const read = db.read.bind(db);
+    db.read = async () => {
+      await read();
+      db.read = read;
+      await a.compact();
+    };
+    expect((await b.read()).size, 'the racing read').toBe(4);
+    expect((await b.read()).size).toBe(4);
+  });
+
+  it('a process that only read does not rewrite the store when it closes', async () => {
+    const file = fresh();
+    await seeded(file, 3); // a snapshot and a journal
+    const before = readFileSync(file);
+    const journalBefore = readFileSync(`${file}.journal`);
+    const reader = openJsonFileStore(file, { log: () => undefined });
+    expect((await reader.read()).size).toBe(3);
+    await reader.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readFileSync(`${file}.journal`).equals(journalBefore)).toBe(true);
+  });
+});
+
 describe('journal: never write what would not load back', () => {
   it('a mission that fails the snapshot check is refused (internal), alone in its batch, and nothing of it reaches the disk', async () => {
     const file = fresh();

@@ -1,4 +1,4 @@
-// The store file's format: `{ "version": 1, "seq": 42, "missions": [ … ], "digest": "…" }`, one
+// The store file's format: `{ "version": 2, "seq": 42, "missions": [ … ], "digest": "…" }`, one
 // mission per line. `seq` is the last journal entry folded into this snapshot (0, or absent, when
 // there was none). `digest` is the SHA-256 of the mission lines as written: a file that still matches
 // it is exactly what missions-mcp validated and wrote, so loading it skips validating each mission
@@ -11,7 +11,11 @@ import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 
-export const FORMAT_VERSION = 1;
+/**
+ * 2: the snapshot + journal engine. A file at 2 makes a build that knows only 1 (the whole-file
+ * engine, which would ignore the journal and write over it) refuse the store instead of damaging it.
+ */
+export const FORMAT_VERSION = 2;
 
 export interface StoreDocument {
   version: number;
@@ -66,9 +70,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Versions before 1 had no `version` field; missions had the same shape minus later defaults. */
+/** Versions before 1 had no `version` field; missions had the same shape minus later defaults.
+ * Version 1 was written by the whole-file engine, which kept no journal. */
 const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   0: (doc) => ({ ...doc, version: 1 }),
+  1: (doc) => ({ ...doc, version: 2, seq: 0 }), // a version-1 file has no journal
 };
 
 export interface ParsedDocument {

@@ -56,6 +56,17 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     return this.exists ? this.bytes : 0;
   }
 
+  /** True when the file on disk is no longer the one last read or written (one stat). */
+  changedOnDisk(): boolean {
+    let current: Stamp;
+    try {
+      current = stampOf(statSync(this.path, { bigint: true }));
+    } catch {
+      current = MISSING;
+    }
+    return current !== this.stamp;
+  }
+
   /** True when the file is in an older format: the next write must rewrite it (after a backup). */
   get migrationPending(): boolean {
     return this.migratedFrom !== undefined;

@@ -120,7 +120,9 @@ export class JournalStore implements MissionStore {
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
     const below = this.options.compactOnCloseBelowBytes ?? 1024 * 1024;
-    if (this.journal.size > 0 && this.snapshot.size < below) {
+    // Only a process that wrote folds on close: a reader (a --read-only server, a getMission from the
+    // CLI) never rewrites the store.
+    if (this.counters.appends > 0 && this.journal.size > 0 && this.snapshot.size < below) {
       await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location} on close: ${(error as Error).message}`));
     }
     await this.journal.close();
@@ -134,7 +136,12 @@ export class JournalStore implements MissionStore {
       const doc = await this.db.read().then(() => this.db.data);
       if (doc !== this.base) this.rebuild(doc);
       const gap = await this.applyJournal();
-      if (gap === undefined) break;
+      if (gap === undefined) {
+        // A compaction between reading the snapshot and the journal (new snapshot, journal removed)
+        // would leave us with the old snapshot alone: if the snapshot moved meanwhile, go round again.
+        if (!this.snapshot.changedOnDisk() || attempt >= 5) break;
+        continue;
+      }
       // The journal skips entries this process never saw. Another process compacted between our
       // reading the snapshot and the journal: read both again. A gap that stays is damage.
       this.base = undefined;
@@ -256,7 +263,8 @@ export class JournalStore implements MissionStore {
       if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot();
       else await this.appendDurably(entries);
     } catch (error) {
-      // Nothing of this batch is on disk; forget the in-memory changes by reading the files again.
+      // The disk refused the batch, or part of it: forget the in-memory changes and read the files
+      // again, which hold whatever did reach them (see JournalFile.append).
       this.base = undefined;
       this.journal.rewind();
       return outcomes.map((o) => (o.ok ? { ok: false, error } : o));
@@ -268,7 +276,13 @@ export class JournalStore implements MissionStore {
     try {
       await this.journal.append(entries);
     } catch (error) {
-      throw storeIoError(this.journal.path, 'cannot append to its journal', error);
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw storeError(
+        this.journal.path,
+        `the disk reported an error (${code}) while saving this change to the journal`,
+        'The change may or may not have been saved: check with getMission or listMissions before trying again, and check the disk (space, health)',
+        error,
+      );
     }
     this.counters.appends++;
     this.counters.appended += entries.length;

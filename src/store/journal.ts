@@ -190,8 +190,10 @@ export class JournalFile {
       while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
       await this.fd!.datasync();
     } catch (error) {
-      // Take back whatever reached the file, so that no reader ever applies an unacknowledged change.
-      await this.fd!.truncate(this.offset).catch(() => undefined);
+      // Whatever reached the file stays: another process may already have read those lines, and
+      // taking them back would let the next writer reuse their sequence numbers for other changes,
+      // which that reader would then skip. Complete lines count (their callers were told the outcome
+      // is unknown); a partial last line is a torn tail that the next writer cuts off.
       throw error;
     }
     this.offset += bytes.length;
