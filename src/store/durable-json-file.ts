@@ -173,12 +173,24 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
         await handle.close();
       }
       await rename(temp, this.path);
-      await syncFolder(dir);
-      this.remember(stampOf(await stat(this.path, { bigint: true })), doc);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       if (error instanceof MissionError) throw error;
       throw this.ioError('cannot write it', error);
+    }
+    try {
+      await syncFolder(dir);
+      this.remember(stampOf(await stat(this.path, { bigint: true })), doc);
+    } catch (error) {
+      // The new file is in place, but the disk did not confirm it: say so rather than "nothing was
+      // written", so that a caller checks before repeating (a repeated create would be a duplicate).
+      this.stamp = undefined; // read it again next time
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw this.storeError(
+        `the disk reported an error (${code}) after the new file was put in place`,
+        'The change may or may not have been saved: check with getMission or listMissions before trying again, and check the disk',
+        error,
+      );
     }
   }
 
