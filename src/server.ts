@@ -133,7 +133,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   chainCallback(server, 'onclose', () => resources.close());
   chainCallback(server, 'oninitialized', () => {
     void deps.store.read().then(
-      (view) => notify('info', `store ${deps.store.location} (${view.all().length} missions)`),
+      (view) => notify('info', `store ${deps.store.location} (${view.size} missions)`),
       (error: unknown) => notify('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
     );
   });

@@ -12,7 +12,7 @@ import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
-import { storeError, storeIoError } from './faults.js';
+import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { syncFolder } from './fsync.js';
 import { DocumentFault, emptyDocument, parseDocument, serializeDocument, type StoreDocument } from './document.js';
 
@@ -22,9 +22,20 @@ function stampOf(s: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigin
   return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
-const sizeOf = (stamp: Stamp): number => (stamp === MISSING ? 0 : Number(stamp.split(':')[1]));
-
 const MISSING = 'missing';
+
+const sizeOf = (stamp: Stamp | undefined): number => (stamp === undefined || stamp === MISSING ? 0 : Number(stamp.split(':')[1]));
+
+/** The file's stamp now (one synchronous stat: microseconds on a local disk, against tens for a
+ * trip through libuv's thread pool; this is the hot path of every read). */
+function stampNow(path: string): Stamp {
+  try {
+    return stampOf(statSync(path, { bigint: true }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
+    throw error;
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -42,7 +53,6 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   private cached: StoreDocument | undefined;
   private fault: MissionError | undefined;
   private migratedFrom: number | undefined;
-  private bytes = 0;
 
   constructor(readonly path: string) {}
 
@@ -53,18 +63,16 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
 
   /** Its size in bytes at the last read or write. */
   get size(): number {
-    return this.exists ? this.bytes : 0;
+    return sizeOf(this.stamp);
   }
 
   /** True when the file on disk is no longer the one last read or written (one stat). */
   changedOnDisk(): boolean {
-    let current: Stamp;
     try {
-      current = stampOf(statSync(this.path, { bigint: true }));
+      return stampNow(this.path) !== this.stamp;
     } catch {
-      current = MISSING;
+      return true; // unreadable now: let the next read say why
     }
-    return current !== this.stamp;
   }
 
   /** True when the file is in an older format: the next write must rewrite it (after a backup). */
@@ -76,17 +84,12 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     return storeError(this.path, what, advice, cause);
   }
 
-
   async read(): Promise<StoreDocument> {
     let current: Stamp;
     try {
-      // A synchronous stat: microseconds on a local disk, against tens for a trip through libuv's
-      // thread pool; this is the hot path of every read.
-      current = stampOf(statSync(this.path, { bigint: true }));
+      current = stampNow(this.path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw this.ioError('cannot read it', error);
-      current = MISSING;
+      throw this.ioError('cannot read it', error);
     }
     if (current === this.stamp) {
       if (this.fault) throw this.fault;
@@ -98,7 +101,6 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
 
   private remember(stamp: Stamp, doc: StoreDocument, migratedFrom?: number): StoreDocument {
     this.stamp = stamp;
-    this.bytes = sizeOf(stamp);
     this.cached = doc;
     this.fault = undefined;
     this.migratedFrom = migratedFrom;
@@ -124,7 +126,6 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       } catch (error) {
         if (!(error instanceof DocumentFault)) throw error;
         this.stamp = stamp;
-        this.bytes = sizeOf(stamp);
         this.cached = undefined;
         this.fault = this.storeError(`${error.message}, at ${error.where}`, `${error.advice}. Nothing was written`);
         throw this.fault;
@@ -140,7 +141,6 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   private ioError(what: string, error: unknown): MissionError {
     return storeIoError(this.path, what, error);
   }
-
 
   private swept = false;
 
@@ -185,12 +185,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       // The new file is in place, but the disk did not confirm it: say so rather than "nothing was
       // written", so that a caller checks before repeating (a repeated create would be a duplicate).
       this.stamp = undefined; // read it again next time
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw this.storeError(
-        `the disk reported an error (${code}) after the new file was put in place`,
-        'The change may or may not have been saved: check with getMission or listMissions before trying again, and check the disk',
-        error,
-      );
+      throw outcomeUnknown(this.path, 'after the new file was put in place', error);
     }
   }
 

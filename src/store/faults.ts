@@ -5,6 +5,20 @@ export function storeError(path: string, what: string, advice: string, cause?: u
   return new MissionError('store_error', `Cannot use the mission store ${path}: ${what}. ${advice}.`, { cause });
 }
 
+/**
+ * The disk failed after a change may already have reached it (a flush, or the fsync after a rename):
+ * the caller must not be told "nothing was written", or a retried create would be a duplicate.
+ */
+export function outcomeUnknown(path: string, what: string, cause: unknown): MissionError {
+  const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+  return storeError(
+    path,
+    `the disk reported an error (${code}) ${what}`,
+    'The change may or may not have been saved: check with getMission or listMissions before trying again, and check the disk (space, health)',
+    cause,
+  );
+}
+
 /** A failed system call on a store file, with advice that fits its error code. */
 export function storeIoError(path: string, what: string, error: unknown): MissionError {
   const e = error as NodeJS.ErrnoException;

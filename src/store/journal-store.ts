@@ -5,17 +5,18 @@
 //   Writes queued in one process while another batch is on disk go together: one lock, one append,
 //   one fdatasync for the whole batch (group commit). Each plan still sees the ones before it.
 // - A read stats the snapshot and the journal. An unchanged store costs two stats; a store another
-//   process appended to costs reading and applying only the new lines.
+//   process appended to costs reading and applying only the new lines. Only when the journal is gone
+//   or new is the snapshot stat'ed again, in case a compaction slipped in between the two.
 // - When the journal outgrows the snapshot, it is folded into a new snapshot under the lock, after
 //   the callers have been answered. The journal's lines carry sequence numbers; the snapshot records
 //   the last one it holds, so a crash between writing the snapshot and removing the journal is harmless.
 import { Low } from 'lowdb';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
-import { emptyDocument, type StoreDocument } from './document.js';
+import { FORMAT_VERSION, emptyDocument, type StoreDocument } from './document.js';
 import { DurableJsonFile } from './durable-json-file.js';
-import { storeError, storeIoError } from './faults.js';
-import { JournalFault, JournalFile, type JournalEntry } from './journal.js';
+import { outcomeUnknown, storeError, storeIoError } from './faults.js';
+import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
 import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
 import { MissionIndex } from './mission-index.js';
 import type { MissionStore, MissionView, WritePlan } from './types.js';
@@ -135,11 +136,14 @@ export class JournalStore implements MissionStore {
     for (let attempt = 1; ; attempt++) {
       const doc = await this.db.read().then(() => this.db.data);
       if (doc !== this.base) this.rebuild(doc);
-      const gap = await this.applyJournal();
+      const polled = await this.pollJournal();
+      const gap = this.applyJournal(polled);
       if (gap === undefined) {
-        // A compaction between reading the snapshot and the journal (new snapshot, journal removed)
-        // would leave us with the old snapshot alone: if the snapshot moved meanwhile, go round again.
-        if (!this.snapshot.changedOnDisk() || attempt >= 5) break;
+        // A compaction between reading the snapshot and the journal (new snapshot, journal removed,
+        // perhaps a new one begun) would leave us with the old snapshot alone. A journal we kept
+        // reading rules that out; otherwise, if the snapshot moved meanwhile, go round again.
+        const journalMoved = polled.replaced || !this.journal.exists;
+        if (!journalMoved || !this.snapshot.changedOnDisk() || attempt >= 5) break;
         continue;
       }
       // The journal skips entries this process never saw. Another process compacted between our
@@ -169,11 +173,9 @@ export class JournalStore implements MissionStore {
     this.journal.rewind();
   }
 
-  /** Applies journal entries past `seq`; on a gap, returns the sequence number found instead of seq + 1. */
-  private async applyJournal(): Promise<number | undefined> {
-    let polled;
+  private async pollJournal(): Promise<Poll> {
     try {
-      polled = await this.journal.poll();
+      return await this.journal.poll();
     } catch (error) {
       if (error instanceof JournalFault) {
         throw storeError(
@@ -184,6 +186,10 @@ export class JournalStore implements MissionStore {
       }
       throw storeIoError(this.journal.path, 'cannot read its journal', error);
     }
+  }
+
+  /** Applies polled entries past `seq`; on a gap, returns the sequence number found instead of seq + 1. */
+  private applyJournal(polled: Poll): number | undefined {
     if (polled.replaced && this.seq > this.base!.seq && !this.journal.exists) {
       // The journal is gone but we hold entries past the snapshot: someone removed it by hand.
       this.base = undefined;
@@ -276,13 +282,7 @@ export class JournalStore implements MissionStore {
     try {
       await this.journal.append(entries);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw storeError(
-        this.journal.path,
-        `the disk reported an error (${code}) while saving this change to the journal`,
-        'The change may or may not have been saved: check with getMission or listMissions before trying again, and check the disk (space, health)',
-        error,
-      );
+      throw outcomeUnknown(this.journal.path, 'while saving this change to the journal', error);
     }
     this.counters.appends++;
     this.counters.appended += entries.length;
@@ -290,7 +290,7 @@ export class JournalStore implements MissionStore {
 
   /** Writes every mission as the new snapshot, then removes the journal it now holds. */
   private async writeSnapshot(): Promise<void> {
-    const doc: StoreDocument = { version: emptyDocument().version, seq: this.seq, missions: [...this.index.all()] };
+    const doc: StoreDocument = { version: FORMAT_VERSION, seq: this.seq, missions: [...this.index.all()] };
     await this.db.adapter.write(doc);
     this.db.data = doc;
     this.base = doc;

@@ -93,8 +93,7 @@ export class JournalFile {
   async poll(): Promise<Poll> {
     let current: { ino: bigint; size: bigint } | undefined;
     try {
-      current = statSync(this.path, { bigint: true }); // synchronous: see DurableJsonFile.read
-
+      current = statSync(this.path, { bigint: true }); // synchronous: see stampNow in durable-json-file.ts
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -184,29 +183,23 @@ export class JournalFile {
     let text = '';
     for (const e of entries) text += `${JSON.stringify(e)}\n`;
     const bytes = Buffer.from(text, 'utf8');
-    try {
-      // The bytes go to the page cache synchronously (microseconds); only the fdatasync waits for the disk.
-      let written = 0;
-      while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
-      await this.fd!.datasync();
-    } catch (error) {
-      // Whatever reached the file stays: another process may already have read those lines, and
-      // taking them back would let the next writer reuse their sequence numbers for other changes,
-      // which that reader would then skip. Complete lines count (their callers were told the outcome
-      // is unknown); a partial last line is a torn tail that the next writer cuts off.
-      throw error;
-    }
+    // The bytes go to the page cache synchronously (microseconds); only the fdatasync waits for the
+    // disk. If either fails, whatever reached the file stays: another process may already have read
+    // those lines, and taking them back would let the next writer reuse their sequence numbers for
+    // other changes, which that reader would then skip. Complete lines count (their callers are told
+    // the outcome is unknown); a partial last line is a torn tail that the next writer cuts off.
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
+    await this.fd!.datasync();
     this.offset += bytes.length;
     this.lines += entries.length;
   }
 
   private async create(): Promise<void> {
+    this.rewind();
     const fd = await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
     this.fd = fd;
     this.ino = (await fd.stat({ bigint: true })).ino;
-    this.offset = 0;
-    this.lines = 0;
-    this.pending = 0;
     await syncFolder(dirname(this.path));
   }
 
