@@ -45,6 +45,7 @@ Options (flag, environment variable; a flag wins):
 ${flags}
 
   (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
+  (no flag)               MISSIONS_COMPACT_AT_BYTES tuning: fold the journal into the snapshot past this size (default 4194304)
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -53,7 +54,7 @@ Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carr
 
 function openConfiguredStore(config: Config) {
   try {
-    return openStore(config.store);
+    return openStore(config.store, config.compactAtBytes === undefined ? {} : { compactAtBytes: config.compactAtBytes });
   } catch (error) {
     if (error instanceof UnsupportedStoreError) throw new UsageError(error.message);
     throw error;

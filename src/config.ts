@@ -10,6 +10,8 @@ export interface Config {
   outputMode: Mode;
   transport: 'stdio' | 'http';
   readOnly: boolean;
+  /** `MISSIONS_COMPACT_AT_BYTES` (no flag: a tuning knob): journal size that triggers a compaction. */
+  compactAtBytes: number | undefined;
   http: HttpConfig;
 }
 
@@ -79,6 +81,7 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
     outputMode,
     transport,
     readOnly: (pick('read-only') as boolean | undefined) ?? false,
+    compactAtBytes: env.MISSIONS_COMPACT_AT_BYTES ? integer('MISSIONS_COMPACT_AT_BYTES', env.MISSIONS_COMPACT_AT_BYTES, 0, 2 ** 40) : undefined,
     http: {
       host: (pick('host') as string | undefined) ?? '127.0.0.1',
       port: integer('--port (MISSIONS_PORT)', pick('port') as string | undefined, DEFAULT_PORT, 65_535),

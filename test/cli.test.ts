@@ -52,6 +52,9 @@ describe('missions-mcp CLI', () => {
     expect(run(['--no-such-flag']).code).toBe(2);
     expect(run(['--output-mode', 'tiny']).code).toBe(2);
     expect(run(['serve'], { MISSIONS_READ_ONLY: 'maybe' }).code).toBe(2);
+    const knob = run(['call', 'getMission', '--store', store, '--input-json', '{}'], { MISSIONS_COMPACT_AT_BYTES: 'lots' });
+    expect(knob.code).toBe(2);
+    expect(knob.stderr).toMatch(/MISSIONS_COMPACT_AT_BYTES must be a whole number/);
   });
 
   it('tools lists each tool on one line; --read-only hides the tools that write', () => {

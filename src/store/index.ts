@@ -17,15 +17,11 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
 
 export class UnsupportedStoreError extends Error {}
 
-/**
- * The store a --store value names. `MISSIONS_COMPACT_AT_BYTES` (a tuning knob, default 4 MiB) sets
- * how large the journal may grow, beyond the snapshot's own size, before it is folded in.
- */
-export function openStore(location: string, env: NodeJS.ProcessEnv = process.env): MissionStore {
+/** The store a --store value names. */
+export function openStore(location: string, options: JournalStoreOptions = {}): MissionStore {
   if (location === ':memory:') return openMemoryStore();
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new UnsupportedStoreError('PostgreSQL stores are not available in this version; use a JSON file path for --store');
   }
-  const compactAt = Number(env.MISSIONS_COMPACT_AT_BYTES);
-  return openJsonFileStore(location, Number.isSafeInteger(compactAt) && compactAt >= 0 ? { compactAtBytes: compactAt } : {});
+  return openJsonFileStore(location, options);
 }

@@ -21,14 +21,15 @@ import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
 import { MissionIndex } from './mission-index.js';
 import type { MissionStore, MissionView, WritePlan } from './types.js';
 
+/** On close, a process that wrote folds the journal into a snapshot smaller than this, so the file reads current. */
+const COMPACT_ON_CLOSE_BELOW_BYTES = 1024 * 1024;
+/** At most this many queued writes share one append. */
+const MAX_BATCH = 256;
+
 export interface JournalStoreOptions {
   lock?: FileLockOptions;
   /** Fold the journal into the snapshot once it is larger than this and than the snapshot (default 4 MiB). */
   compactAtBytes?: number;
-  /** On close, fold a non-empty journal into a snapshot smaller than this, so the file reads current. */
-  compactOnCloseBelowBytes?: number;
-  /** At most this many queued writes share one append. */
-  maxBatch?: number;
   log?: (message: string) => void;
 }
 
@@ -120,10 +121,9 @@ export class JournalStore implements MissionStore {
 
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
-    const below = this.options.compactOnCloseBelowBytes ?? 1024 * 1024;
     // Only a process that wrote folds on close: a reader (a --read-only server, a getMission from the
     // CLI) never rewrites the store.
-    if (this.counters.appends > 0 && this.journal.size > 0 && this.snapshot.size < below) {
+    if (this.counters.appends > 0 && this.journal.size > 0 && this.snapshot.size < COMPACT_ON_CLOSE_BELOW_BYTES) {
       await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location} on close: ${(error as Error).message}`));
     }
     await this.journal.close();
@@ -214,7 +214,7 @@ export class JournalStore implements MissionStore {
   private async drainQueue(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch ?? 256);
+        const batch = this.queue.splice(0, MAX_BATCH);
         await this.flush(batch);
         if (this.needsCompaction()) {
           await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location}: ${(error as Error).message}`));
