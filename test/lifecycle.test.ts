@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MissionError } from '../src/errors.js';
 import { canTransition, changeStatus } from '../src/mission/lifecycle.js';
 import { newMission } from '../src/mission/build.js';
-import { STATUSES, type Status } from '../src/mission/model.js';
+import { Mission, STATUSES, type Status } from '../src/mission/model.js';
 
 const SPEC_TABLE: Record<Status, Status[]> = {
   pending: ['running', 'paused', 'completed', 'failed', 'archived'],
@@ -47,6 +47,13 @@ describe('the transition table', () => {
     const resumed = changeStatus(base('paused'), 'pending', new Date('2026-11-04T06:00:00Z'));
     expect(resumed.endsAt).toBe('2026-11-17T06:00:00.000Z'); // paused 2 days 6 hours
     expect(resumed.pausedAt).toBeNull();
+  });
+
+  it('resuming a window that ends near the year 9999 stops at its last millisecond: the mission still loads', () => {
+    const nearEnd = { ...base('paused'), endsAt: '9999-12-31T00:00:00.000Z' };
+    const resumed = changeStatus(nearEnd, 'pending', new Date('2026-11-04T06:00:00Z'));
+    expect(resumed.endsAt).toBe('9999-12-31T23:59:59.999Z');
+    expect(Mission.safeParse(resumed).success).toBe(true);
   });
 
   it.each(['completed', 'archived'] as const)('leaving paused for %s keeps endsAt and clears pausedAt', (to) => {
