@@ -51,6 +51,15 @@ describe('cron nextRun from a fixed clock', () => {
     )).toBe('2027-01-01T09:00:00.000Z');
   });
 
+  it('has no next run after the year 9999, even where the local day is still 9999 (nothing unloadable is stored)', () => {
+    for (const timezone of ['UTC', 'America/New_York']) {
+      expect(computeNextRun(
+        { status: 'pending', startsAt: null, endsAt: null, schedule: { type: 'cron', value: '0 23 * * *', timezone, maxRuns: null, lastRun: null, nextRun: null, runCount: 0 } },
+        new Date('9999-12-31T12:00:00Z'),
+      )).toBeNull();
+    }
+  });
+
   it.each([
     ['61 * * * *', 'schedule.value'],
     ['0 9 * *', 'schedule.value'],

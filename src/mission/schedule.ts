@@ -1,7 +1,7 @@
 // Schedules (SPEC §3): validating a merged schedule and computing nextRun. Pure: the clock comes in.
 import { Cron } from 'croner';
 import type { Issue } from '../errors.js';
-import { inTimeRange, isIanaTimeZone, isIsoTime } from './fields.js';
+import { isIanaTimeZone, isIsoTime } from './fields.js';
 import type { Mission, Schedule, ScheduleType } from './model.js';
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -117,6 +117,5 @@ export function computeNextRun(m: Pick<Mission, 'status' | 'schedule' | 'startsA
       break;
   }
   if (next && m.endsAt && next > new Date(m.endsAt)) return null;
-  if (next && !inTimeRange(next.getTime())) return null; // after the year 9999: never
   return next ? next.toISOString() : null;
 }
