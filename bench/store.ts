@@ -51,7 +51,7 @@ async function seedStore(file: string, count: number): Promise<Mission[]> {
   const missions = makeMissions(count);
   if (count === 0) return missions;
   const out = createWriteStream(file, { mode: 0o600 });
-  for (const chunk of serializeDocument({ version: 1, seq: 0, missions })) if (!out.write(chunk)) await once(out, 'drain');
+  for (const chunk of serializeDocument({ version: 1, seq: 0, missions, runs: [], workers: [] })) if (!out.write(chunk)) await once(out, 'drain');
   out.end();
   await once(out, 'close');
   return missions;

@@ -14,7 +14,7 @@ describe('internal errors', () => {
       location: ':broken:',
       read: async () => { throw new Error('disk controller on fire'); },
       write: async () => { throw new TypeError('cannot read properties of undefined'); },
-      close: async () => undefined,
+      readRunOutput: async () => '', close: async () => undefined,
     };
     const logged: string[] = [];
     const { server } = createServer(testDeps({ store: broken }), { log: (m) => logged.push(m) });

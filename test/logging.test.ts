@@ -25,7 +25,7 @@ const brokenStore = (): MissionStore => {
   const fail = async (): Promise<never> => {
     throw new MissionError('store_error', 'The store /data/missions.json is not valid JSON (line 3, column 7). Fix or move the file.');
   };
-  return { location: '/data/missions.json', read: fail, write: fail, close: async () => undefined };
+  return { location: '/data/missions.json', read: fail, write: fail, readRunOutput: async () => '', close: async () => undefined };
 };
 
 describe('logging', () => {
@@ -60,7 +60,7 @@ describe('logging', () => {
 
   it('an internal error reaches the client without its stack', async () => {
     const { messages, beforeConnect } = listening();
-    const store: MissionStore = { location: ':broken:', read: () => openMemoryStore().read(), write: async () => { throw new TypeError('boom'); }, close: async () => undefined };
+    const store: MissionStore = { location: ':broken:', read: () => openMemoryStore().read(), write: async () => { throw new TypeError('boom'); }, readRunOutput: async () => '', close: async () => undefined };
     const h = await connectInMemory({ store, beforeConnect });
     expect((await call(h.client, 'createMission', { title: 'T', goal: 'G' })).body.error.code).toBe('internal');
     const reported = await messages.next(saying(/internal error/));

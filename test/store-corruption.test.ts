@@ -178,12 +178,12 @@ describe('store: a corrupt, newer or unreadable file is never overwritten', () =
       console.log(`${c.name}: ${calls.length} calls, all store_error; e.g. ${(await call(h.client, 'getMission', { id: c.id() })).body.error.message}`);
 
       // Fix the file (a valid empty store): the same process works on its very next call.
-      writeFileSync(file, '{ "version": 2, "missions": [] }\n');
+      writeFileSync(file, '{ "version": 3, "missions": [], "runs": [], "workers": [] }\n');
       const { mission } = await ok(h.client, 'createMission', { title: 'After the fix', goal: 'The store works again.' });
       expect((await ok(h.client, 'getMission', { id: mission.id })).mission.title).toBe('After the fix');
       expect((await ok(h.client, 'listMissions', {})).total).toBe(1);
       const doc = readOnDisk(file);
-      expect(doc.version).toBe(2);
+      expect(doc.version).toBe(3);
       expect(doc.missions.map((m) => m.id)).toEqual([mission.id]);
       expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.journal']);
     }, 60_000);
@@ -217,14 +217,14 @@ describe('store: a corrupt, newer or unreadable file is never overwritten', () =
     mkdirSync(dir);
     const file = join(dir, 'missions.json');
     const doc = JSON.parse(valid.toString('utf8'));
-    const bytes = Buffer.from(JSON.stringify({ ...doc, version: 3 }, null, 2));
+    const bytes = Buffer.from(JSON.stringify({ ...doc, version: 4 }, null, 2));
     writeFileSync(file, bytes);
     const h = await connectStdio(['--store', file]);
     open.push(h);
     const listed = await call(h.client, 'listMissions', {});
     expect(listed.body.error?.code).toBe('store_error');
     expect(listed.body.error.message).toMatch(/newer/i);
-    expect(listed.body.error.message).toMatch(/version 3/);
+    expect(listed.body.error.message).toMatch(/version 4/);
     const updated = await call(h.client, 'updateMission', { id: validIds[0], title: 'Downgraded?' });
     expect(updated.body.error?.code).toBe('store_error');
     expect(readFileSync(file).equals(bytes)).toBe(true);

@@ -55,7 +55,7 @@ describe('store file: creation, mode, folder, version', () => {
 
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(doc)).toContain('version');
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([mission.id]);
 
     // Later writes go to the journal beside it, also 0600; nothing else is left beside the file.
@@ -167,7 +167,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     expect(existsSync(backup)).toBe(true);
     expect(readFileSync(backup).equals(v0), 'the backup is byte-identical to the v0 file').toBe(true);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([...ids, mission.id]);
     expect(doc.missions.slice(0, 3)).toEqual(oldMissions);
 
@@ -188,7 +188,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     const h = await stdioOver(['--store', file]);
     await ok(h.client, 'createMission', { title: 'After migration', goal: 'g' });
     expect(readFileSync(join(dir, 'missions.json.v0.bak')).equals(v0)).toBe(true);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(3);
     expect(h.stderr()).toMatch(/migrated/);
   }, 60_000);
 
@@ -209,7 +209,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     const { mission } = await ok(h.client, 'createMission', { title: 'After', goal: 'g' });
     expect(readFileSync(join(dir, 'missions.json.v1.bak')).equals(v1)).toBe(true);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.missions.map((m: { id: string }) => m.id)).toEqual([first, mission.id]);
     expect(h.stderr()).toMatch(/migrated .* from format version 1/);
   }, 60_000);

@@ -90,7 +90,7 @@ async function scenario(client: Client, extras: Extras = {}): Promise<void> {
   expect(minimal.createdAt).toMatch(ISO);
   expect(minimal.updatedAt).toBe(minimal.createdAt);
   expect(Object.keys(minimal).sort()).toEqual(
-    ['agentType', 'brief', 'characterId', 'createdAt', 'endsAt', 'goal', 'icon', 'id', 'imports', 'owner', 'pausedAt', 'plan', 'schedule', 'spaceId', 'startsAt', 'stats', 'status', 'title', 'updatedAt', 'visibility'],
+    ['agentType', 'brief', 'characterId', 'createdAt', 'endsAt', 'goal', 'icon', 'id', 'imports', 'origin', 'owner', 'pausedAt', 'plan', 'queuedRun', 'schedule', 'spaceId', 'startsAt', 'stats', 'status', 'title', 'updatedAt', 'visibility'],
   );
 
   // ── createMission, full mode, with everything ──────────────────────────────────────────────────

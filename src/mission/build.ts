@@ -13,6 +13,7 @@ import {
   type Brief,
   type ImportEntry,
   type Mission,
+  type Origin,
   type Owner,
   type Plan,
   type Schedule,
@@ -172,7 +173,7 @@ function timingChanged(a: Mission, b: Mission): boolean {
 }
 
 /** A new mission from createMission's input. Throws invalid_request listing every problem. */
-export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: string; owner: Owner }): Mission {
+export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: string; owner: Owner; origin?: Origin | null }): Mission {
   const nowIso = ctx.now.toISOString();
   const blank: Mission = {
     id: ctx.id,
@@ -193,6 +194,8 @@ export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: 
     pausedAt: null,
     stats: emptyStats(),
     imports: [],
+    origin: ctx.origin ?? null,
+    queuedRun: null,
     createdAt: nowIso,
     updatedAt: nowIso,
   };

@@ -105,6 +105,22 @@ export const Owner = z.object({
 export type Owner = z.infer<typeof Owner>;
 
 export const MISSION_ID = /^msn_[A-Za-z0-9]{16,64}$/;
+const RUN_ID = /^run_[A-Za-z0-9]{16,64}$/;
+
+/** The run during which an agent created this mission (SPEC §12: no runaway loops). */
+export const Origin = z.object({
+  runId: z.string().regex(RUN_ID).describe('the run whose agent created it'),
+  missionId: z.string().regex(MISSION_ID).describe('that run\'s mission'),
+});
+export type Origin = z.infer<typeof Origin>;
+
+/** What the next run will be when it is not a plain scheduled one: asked for by runMission, or a retry. */
+export const QueuedRun = z.object({
+  trigger: z.enum(['manual', 'retry']).describe('manual (runMission) or retry of a failed attempt'),
+  attempt: z.number().int().min(1).describe('attempt number of the slot'),
+  slot: nullable(IsoTime).describe('the scheduled time it serves'),
+});
+export type QueuedRun = z.infer<typeof QueuedRun>;
 
 export const Mission = z.object({
   id: z.string().regex(MISSION_ID).describe('mission id'),
@@ -125,6 +141,8 @@ export const Mission = z.object({
   pausedAt: nullable(IsoTime).describe('set while paused'),
   stats: Stats,
   imports: z.array(ImportEntry).describe('append-only import log'),
+  origin: nullable(Origin).default(null).describe('the run that created it, if an agent did'),
+  queuedRun: nullable(QueuedRun).default(null).describe('set when the next run is a manual one or a retry'),
   createdAt: IsoTime.describe('created'),
   updatedAt: IsoTime.describe('last changed'),
 });

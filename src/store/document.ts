@@ -1,6 +1,6 @@
-// The store file's format: `{ "version": 2, "seq": 42, "missions": [ … ], "digest": "…" }`, one
-// mission per line. `seq` is the last journal entry folded into this snapshot (0, or absent, when
-// there was none). `digest` is the SHA-256 of the mission lines as written: a file that still matches
+// The store file's format: `{ "version": 3, "seq": 42, "missions": [ … ], "runs": [ … ], "workers": [ … ],
+// "digest": "…" }`, one mission (or run record, or worker) per line. `seq` is the last journal entry folded into this snapshot (0, or absent, when
+// there was none). `digest` is the SHA-256 of the lines after the header as written: a file that still matches
 // it is exactly what missions-mcp validated and wrote, so loading it skips validating each mission
 // again (the largest part of a cold start). Any edit by hand changes the lines, and the file is then
 // validated mission by mission as before; a file without a digest is always validated. Parsing reports where a fault is;
@@ -10,21 +10,25 @@ import { ParseErrorCode, parse as parseJsonc, printParseErrorCode, type ParseErr
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
+import { RunRecord, WorkerRecord } from '../run/model.js';
 
 /**
  * 2: the snapshot + journal engine. A file at 2 makes a build that knows only 1 (the whole-file
  * engine, which would ignore the journal and write over it) refuse the store instead of damaging it.
  */
-export const FORMAT_VERSION = 2;
+/** 3: run records and worker heartbeats beside the missions (SPEC §12). */
+export const FORMAT_VERSION = 3;
 
 export interface StoreDocument {
   version: number;
   /** The last journal entry this snapshot includes. */
   seq: number;
   missions: Mission[];
+  runs: RunRecord[];
+  workers: WorkerRecord[];
 }
 
-export const emptyDocument = (): StoreDocument => ({ version: FORMAT_VERSION, seq: 0, missions: [] });
+export const emptyDocument = (): StoreDocument => ({ version: FORMAT_VERSION, seq: 0, missions: [], runs: [], workers: [] });
 
 /** Why a file cannot be used; `where` says where in the file the fault is. */
 export class DocumentFault extends Error {
@@ -75,6 +79,7 @@ function parseJson(text: string): unknown {
 const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   0: (doc) => ({ ...doc, version: 1 }),
   1: (doc) => ({ ...doc, version: 2, seq: 0 }), // a version-1 file has no journal
+  2: (doc) => ({ ...doc, version: 3, runs: [], workers: [] }), // missions gain origin and queuedRun (model defaults)
 };
 
 export interface ParsedDocument {
@@ -106,55 +111,80 @@ export function parseDocument(text: string): ParsedDocument {
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     throw new DocumentFault(`"seq" is ${JSON.stringify(doc.seq)}, not a journal sequence number`, 'the "seq" field', FIX);
   }
+  if (!Array.isArray(doc.runs)) throw new DocumentFault('"runs" is not an array', 'the "runs" field', FIX);
+  if (!Array.isArray(doc.workers)) throw new DocumentFault('"workers" is not an array', 'the "workers" field', FIX);
   let missions: Mission[];
+  let runs: RunRecord[];
+  let workers: WorkerRecord[];
   if (found === FORMAT_VERSION && writtenAsIs(text)) {
     missions = doc.missions as Mission[];
+    runs = doc.runs as RunRecord[];
+    workers = doc.workers as WorkerRecord[];
   } else {
-    const parsed = z.array(Mission).safeParse(doc.missions);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new DocumentFault(`a mission does not match the format (${issue.message})`, `missions.${dottedPath(issue.path)}`, FIX);
-    }
-    missions = parsed.data;
+    missions = validated(z.array(Mission), doc.missions, 'missions', 'a mission');
+    runs = validated(z.array(RunRecord), doc.runs, 'runs', 'a run record');
+    workers = validated(z.array(WorkerRecord), doc.workers, 'workers', 'a worker record');
   }
   const ids = new Set<string>();
   missions.forEach((m, i) => {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);
   });
-  const result: ParsedDocument = { document: { version: FORMAT_VERSION, seq, missions } };
+  const runIds = new Set<string>();
+  runs.forEach((r, i) => {
+    if (runIds.has(r.id)) throw new DocumentFault(`run id "${r.id}" appears twice`, `runs.${i}.id`, FIX);
+    runIds.add(r.id);
+  });
+  const result: ParsedDocument = { document: { version: FORMAT_VERSION, seq, missions, runs, workers } };
   if (found < FORMAT_VERSION) result.migratedFrom = found;
   return result;
 }
 
-const HEADER_END = '"missions": [\n';
-const TRAILER = /\n\], "digest": "([0-9a-f]{64})"\}\n?$/;
+function validated<T>(schema: z.ZodType<T[]>, value: unknown, field: string, what: string): T[] {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new DocumentFault(`${what} does not match the format (${issue.message})`, `${field}.${dottedPath(issue.path)}`, FIX);
+}
 
-/** True when the mission lines of `text` are byte for byte those its digest was made from. */
+const HEADER_END = '"missions": [\n';
+const TRAILER = /\], "digest": "([0-9a-f]{64})"\}\n?$/;
+
+/** True when the lines after the header are byte for byte those its digest was made from. */
 function writtenAsIs(text: string): boolean {
   const trailer = TRAILER.exec(text.slice(-100));
   const headerEnd = text.indexOf(HEADER_END);
   if (!trailer || headerEnd < 0 || headerEnd > 200) return false;
-  const body = text.slice(headerEnd + HEADER_END.length, text.length - trailer[0].length + 1);
+  const body = text.slice(headerEnd + HEADER_END.length, text.length - trailer[0].length);
   return createHash('sha256').update(body, 'utf8').digest('hex') === trailer[1];
 }
 
-/**
- * The file's text in chunks (a large store is never one giant string): the header, one mission per
- * line so the file stays readable and diffable at any size, and the digest of those lines.
- */
-export function* serializeDocument(doc: StoreDocument, missionsPerChunk = 500): Generator<string> {
-  const { missions } = doc;
-  if (missions.length === 0) {
-    yield `{"version": ${doc.version}, "seq": ${doc.seq}, "missions": []}\n`;
-    return;
+/** `items` as lines, `per` to a chunk: each line ends with ",\n", the last with "\n". */
+function* lines(items: readonly unknown[], per: number): Generator<string> {
+  for (let i = 0; i < items.length; i += per) {
+    const end = Math.min(i + per, items.length);
+    let chunk = '';
+    for (let j = i; j < end; j++) chunk += `${JSON.stringify(items[j])}${j === items.length - 1 ? '\n' : ',\n'}`;
+    yield chunk;
   }
+}
+
+/**
+ * The file's text in chunks (a large store is never one giant string): the header, one mission, run
+ * record or worker per line so the file stays readable and diffable at any size, and the digest of
+ * everything between the header and the digest.
+ */
+export function* serializeDocument(doc: StoreDocument, perChunk = 500): Generator<string> {
   yield `{"version": ${doc.version}, "seq": ${doc.seq}, ${HEADER_END}`;
   const hash = createHash('sha256');
-  for (let i = 0; i < missions.length; i += missionsPerChunk) {
-    const end = Math.min(i + missionsPerChunk, missions.length);
-    let chunk = '';
-    for (let j = i; j < end; j++) chunk += `${JSON.stringify(missions[j])}${j === missions.length - 1 ? '\n' : ',\n'}`;
+  const body = function* () {
+    yield* lines(doc.missions, perChunk);
+    yield '], "runs": [\n';
+    yield* lines(doc.runs, perChunk);
+    yield '], "workers": [\n';
+    yield* lines(doc.workers, perChunk);
+  };
+  for (const chunk of body()) {
     hash.update(chunk, 'utf8');
     yield chunk;
   }

@@ -18,7 +18,10 @@ import { DurableJsonFile } from './durable-json-file.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
 import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
-import { MissionIndex } from './mission-index.js';
+import { MissionIndex, changeOf, isEmptyChange } from './mission-index.js';
+import { RunIndex } from './run-index.js';
+import { RunOutputs } from './run-outputs.js';
+import type { RunRecord } from '../run/model.js';
 import type { MissionStore, MissionView, WritePlan } from './types.js';
 
 /** On close, a process that wrote folds the journal into a snapshot smaller than this, so the file reads current. */
@@ -68,6 +71,7 @@ export class JournalStore implements MissionStore {
   readonly location: string;
   readonly snapshot: DurableJsonFile;
   readonly journal: JournalFile;
+  readonly outputs: RunOutputs;
   private readonly db: Low<StoreDocument>;
   private readonly lock: FileLock;
   /** Orders everything that touches the in-memory state in this process. */
@@ -88,6 +92,7 @@ export class JournalStore implements MissionStore {
     this.location = path;
     this.snapshot = new DurableJsonFile(path);
     this.journal = new JournalFile(`${path}.journal`);
+    this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
     this.lock = new FileLock(path, options.lock);
     this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
@@ -107,6 +112,14 @@ export class JournalStore implements MissionStore {
       this.queue.push({ plan, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= this.drainQueue();
     });
+  }
+
+  async readRunOutput(run: RunRecord): Promise<string> {
+    try {
+      return await this.outputs.read(run.id);
+    } catch (error) {
+      throw storeIoError(this.outputs.dir, `cannot read the output of run ${run.id}`, error);
+    }
   }
 
   /** Folds the journal into a new snapshot now. */
@@ -167,7 +180,7 @@ export class JournalStore implements MissionStore {
   }
 
   private rebuild(doc: StoreDocument): void {
-    this.index = new MissionIndex(doc.missions);
+    this.index = new MissionIndex(doc.missions, new RunIndex(doc.runs, doc.workers));
     this.seq = doc.seq;
     this.base = doc;
     this.journal.rewind();
@@ -204,8 +217,7 @@ export class JournalStore implements MissionStore {
   }
 
   private apply(entry: JournalEntry): void {
-    for (const id of entry.remove ?? []) this.index.remove(id);
-    for (const m of entry.put ?? []) this.index.put(m);
+    this.index.apply(entry);
     this.seq = entry.seq;
   }
 
@@ -247,6 +259,8 @@ export class JournalStore implements MissionStore {
     await this.refresh(true);
     const outcomes: Outcome[] = [];
     const entries: JournalEntry[] = [];
+    const outputs = new Map<string, string>();
+    const dropped: string[] = [];
     for (const p of batch) {
       let planned: WritePlan<unknown>;
       try {
@@ -257,15 +271,19 @@ export class JournalStore implements MissionStore {
         continue;
       }
       outcomes.push({ ok: true, value: planned.result });
-      if (!planned.put?.length && !planned.remove?.length) continue;
-      const entry: JournalEntry = { seq: this.seq + 1 };
-      if (planned.put?.length) entry.put = planned.put;
-      if (planned.remove?.length) entry.remove = planned.remove;
+      if (isEmptyChange(planned)) continue;
+      const entry: JournalEntry = { seq: this.seq + 1, ...changeOf(planned) };
+      for (const [id, text] of Object.entries(planned.outputs ?? {})) outputs.set(id, text);
+      dropped.push(...(planned.removeRuns ?? []));
       this.apply(entry);
       entries.push(entry);
     }
     if (entries.length === 0) return outcomes;
     try {
+      // Outputs first: an acknowledged run record always finds its output on disk.
+      await this.outputs.write(outputs).catch((error: unknown) => {
+        throw storeIoError(this.outputs.dir, 'cannot write run output', error);
+      });
       if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot();
       else await this.appendDurably(entries);
     } catch (error) {
@@ -275,6 +293,7 @@ export class JournalStore implements MissionStore {
       this.journal.rewind();
       return outcomes.map((o) => (o.ok ? { ok: false, error } : o));
     }
+    await this.outputs.remove(dropped);
     return outcomes;
   }
 
@@ -290,7 +309,8 @@ export class JournalStore implements MissionStore {
 
   /** Writes every mission as the new snapshot, then removes the journal it now holds. */
   private async writeSnapshot(): Promise<void> {
-    const doc: StoreDocument = { version: FORMAT_VERSION, seq: this.seq, missions: [...this.index.all()] };
+    const runs = this.index.runs;
+    const doc: StoreDocument = { version: FORMAT_VERSION, seq: this.seq, missions: [...this.index.all()], runs: runs.all(), workers: [...runs.workers.values()] };
     await this.db.adapter.write(doc);
     this.db.data = doc;
     this.base = doc;

@@ -11,18 +11,22 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
+import { RunRecord, WorkerRecord } from '../run/model.js';
+import type { StoreChange } from './mission-index.js';
 import { syncFolder } from './fsync.js';
 
-export interface JournalEntry {
+export interface JournalEntry extends StoreChange {
   seq: number;
-  put?: Mission[];
-  remove?: string[];
 }
 
 const Entry = z.strictObject({
   seq: z.number().int().positive(),
   put: z.array(Mission).optional(),
   remove: z.array(z.string()).optional(),
+  runs: z.array(RunRecord).optional(),
+  removeRuns: z.array(z.string()).optional(),
+  workers: z.array(WorkerRecord).optional(),
+  removeWorkers: z.array(z.string()).optional(),
 });
 
 /** A complete journal line that is not an entry: the journal is damaged, not merely torn. */

@@ -1,5 +1,6 @@
 // The `:memory:` store: the same contract without files, for tests and throwaway sessions.
 import { ProcessMutex } from './lock.js';
+import type { RunRecord } from '../run/model.js';
 import { MissionIndex } from './mission-index.js';
 import type { MissionStore, MissionView, WritePlan } from './types.js';
 
@@ -7,6 +8,7 @@ export class MemoryStore implements MissionStore {
   readonly location = ':memory:';
   private readonly index = new MissionIndex();
   private readonly mutex = new ProcessMutex();
+  private readonly outputs = new Map<string, string>();
 
   async read(): Promise<MissionView> {
     return this.index;
@@ -15,10 +17,15 @@ export class MemoryStore implements MissionStore {
   write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T> {
     return this.mutex.run(async () => {
       const p = plan(this.index);
-      for (const id of p.remove ?? []) this.index.remove(id);
-      for (const m of p.put ?? []) this.index.put(m);
+      this.index.apply(p);
+      for (const [id, text] of Object.entries(p.outputs ?? {})) this.outputs.set(id, text);
+      for (const id of p.removeRuns ?? []) this.outputs.delete(id);
       return p.result;
     });
+  }
+
+  async readRunOutput(run: RunRecord): Promise<string> {
+    return this.outputs.get(run.id) ?? '';
   }
 
   async close(): Promise<void> {

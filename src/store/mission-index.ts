@@ -1,7 +1,9 @@
 // The missions of a store in memory: by id, in insertion order (oldest first), and — once asked for —
 // in each listMissions sort order, kept sorted as missions come and go so that a list never sorts.
 import type { Mission } from '../mission/model.js';
+import type { RunRecord, WorkerRecord } from '../run/model.js';
 import { compare, keyOf, type Sort } from '../mission/query.js';
+import { RunIndex } from './run-index.js';
 import type { MissionView } from './types.js';
 
 /** Ascending (key, id) order of one sort, maintained by binary search and splice. */
@@ -54,7 +56,10 @@ export class MissionIndex implements MissionView {
   private readonly orders = new Map<Sort, SortedOrder>();
   private inserted: Mission[] | undefined;
 
-  constructor(missions: Iterable<Mission> = []) {
+  constructor(
+    missions: Iterable<Mission> = [],
+    readonly runs: RunIndex = new RunIndex(),
+  ) {
     this.byId = new Map();
     for (const m of missions) this.byId.set(m.id, m);
   }
@@ -98,4 +103,40 @@ export class MissionIndex implements MissionView {
     for (const order of this.orders.values()) order.remove(old);
     this.inserted = undefined;
   }
+
+  /** Applies one change: what a journal entry or a write plan holds. */
+  apply(change: StoreChange): void {
+    for (const id of change.remove ?? []) this.remove(id);
+    for (const m of change.put ?? []) this.put(m);
+    for (const id of change.removeRuns ?? []) this.runs.remove(id);
+    for (const r of change.runs ?? []) this.runs.put(r);
+    for (const id of change.removeWorkers ?? []) this.runs.removeWorker(id);
+    for (const w of change.workers ?? []) this.runs.putWorker(w);
+  }
+}
+
+/** The parts of a write that change the store's state. */
+export interface StoreChange {
+  put?: Mission[];
+  remove?: string[];
+  runs?: RunRecord[];
+  removeRuns?: string[];
+  workers?: WorkerRecord[];
+  removeWorkers?: string[];
+}
+
+/** True when a change changes nothing. */
+export const isEmptyChange = (c: StoreChange): boolean =>
+  !c.put?.length && !c.remove?.length && !c.runs?.length && !c.removeRuns?.length && !c.workers?.length && !c.removeWorkers?.length;
+
+/** The state-changing parts of `c`, without empty lists (as a journal line holds them). */
+export function changeOf(c: StoreChange): StoreChange {
+  const out: StoreChange = {};
+  if (c.put?.length) out.put = c.put;
+  if (c.remove?.length) out.remove = c.remove;
+  if (c.runs?.length) out.runs = c.runs;
+  if (c.removeRuns?.length) out.removeRuns = c.removeRuns;
+  if (c.workers?.length) out.workers = c.workers;
+  if (c.removeWorkers?.length) out.removeWorkers = c.removeWorkers;
+  return out;
 }

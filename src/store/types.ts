@@ -3,6 +3,8 @@
 // durably, under its lock, against a fresh view, or not at all.
 import type { Mission } from '../mission/model.js';
 import type { SortedMissions } from '../mission/query.js';
+import type { RunRecord, WorkerRecord } from '../run/model.js';
+import type { RunView } from './run-index.js';
 
 /**
  * What a store holds at one moment. A view is live: use it synchronously after `read()` resolves
@@ -15,11 +17,19 @@ export interface MissionView extends SortedMissions {
   readonly size: number;
   /** Changes whenever the missions change; never the same for two different states of a store. */
   readonly version: number;
+  /** Run records (without output) and worker heartbeats. */
+  readonly runs: RunView;
 }
 
 export interface WritePlan<T> {
   put?: Mission[];
   remove?: string[];
+  /** Run records to add or replace; a run's output, when it has one, goes in `outputs` by run id. */
+  runs?: RunRecord[];
+  outputs?: Record<string, string>;
+  removeRuns?: string[];
+  workers?: WorkerRecord[];
+  removeWorkers?: string[];
   result: T;
 }
 
@@ -33,6 +43,8 @@ export interface MissionStore {
    * durable. If `plan` throws, nothing is written and the error propagates.
    */
   write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T>;
+  /** The output kept for a run ('' when it has none or it is gone). */
+  readRunOutput(run: RunRecord): Promise<string>;
   /** Finishes queued writes and releases what the store holds open. The store may be used again. */
   close(): Promise<void>;
 }
