@@ -111,6 +111,7 @@ const RUN_ID = /^run_[A-Za-z0-9]{16,64}$/;
 export const Origin = z.object({
   runId: z.string().regex(RUN_ID).describe('the run whose agent created it'),
   missionId: z.string().regex(MISSION_ID).describe('that run\'s mission'),
+  depth: z.number().int().min(1).describe('1 when that mission was created by a person, +1 per run in between'),
 });
 export type Origin = z.infer<typeof Origin>;
 

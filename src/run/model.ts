@@ -52,6 +52,7 @@ export const WorkerRecord = z.object({
   pid: z.number().int(),
   startedAt: IsoTime,
   seenAt: IsoTime,
+  leaseSeconds: z.number().int().min(1),
 });
 export type WorkerRecord = z.infer<typeof WorkerRecord>;
 

@@ -1,0 +1,227 @@
+// What a run does to its mission (SPEC §12), as pure functions from (mission, runs, now, policy) to
+// the records a store write puts. The runner, the tools and both stores share them, so that "due",
+// "claim", "finish" and "lost" mean one thing everywhere.
+import { changeStatus } from '../mission/lifecycle.js';
+import type { Mission } from '../mission/model.js';
+import { RUNS_KEPT_PER_MISSION, type RunRecord, type RunStatus, type Trigger } from './model.js';
+
+/** How an agent type is retried; from the agents file (or its defaults). */
+export interface RetryPolicy {
+  /** Further attempts of a slot after its first fails. */
+  retries: number;
+  /** Delay before the first retry; doubles for each later one. */
+  retryDelayMs: number;
+}
+
+const RUNNABLE = new Set(['once', 'cron', 'continuous']);
+
+/** Due (SPEC §12): pending, a schedule that runs, nextRun at or before now. */
+export function isDue(m: Mission, now: Date): boolean {
+  return m.status === 'pending' && RUNNABLE.has(m.schedule.type) && m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= now.getTime();
+}
+
+/** Missions due at `now`, oldest nextRun first, at most `limit`. `byNextRun` is sorted by nextRun ascending, nulls last. */
+export function dueMissions(byNextRun: readonly Mission[], now: Date, limit: number): Mission[] {
+  const out: Mission[] = [];
+  for (const m of byNextRun) {
+    if (m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > now.getTime() || out.length >= limit) break;
+    if (isDue(m, now)) out.push(m);
+  }
+  return out;
+}
+
+/** The cool-down of a continuous schedule: "30s", "5m", "1h" (default 60 s). */
+export function coolDownMs(value: string | null): number {
+  if (value === null) return 60_000;
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value.trim());
+  if (!match) return 60_000;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+/** The mission's run in progress, if any. */
+export function openRun(runs: readonly RunRecord[]): RunRecord | undefined {
+  for (let i = runs.length - 1; i >= 0; i--) if (runs[i]!.status === 'running') return runs[i];
+  return undefined;
+}
+
+/** Oldest finished runs to drop so that one more fits within the per-mission limit. */
+export function runsToDrop(runs: readonly RunRecord[], keep = RUNS_KEPT_PER_MISSION): string[] {
+  const excess = runs.length + 1 - keep;
+  if (excess <= 0) return [];
+  return runs.filter((r) => r.status !== 'running').slice(0, excess).map((r) => r.id);
+}
+
+export interface NewRun {
+  id: string;
+  trigger: Trigger;
+  attempt: number;
+  slot: string | null;
+  worker: string | null;
+  leaseMs: number | null;
+}
+
+/** The record of a run that starts now. */
+export function startRecord(m: Mission, run: NewRun, now: Date): RunRecord {
+  return {
+    id: run.id,
+    missionId: m.id,
+    status: 'running',
+    trigger: run.trigger,
+    attempt: run.attempt,
+    slot: run.slot,
+    agentType: m.agentType,
+    worker: run.worker,
+    leaseExpiresAt: run.leaseMs === null ? null : new Date(now.getTime() + run.leaseMs).toISOString(),
+    startedAt: now.toISOString(),
+    endedAt: null,
+    durationMs: null,
+    exitCode: null,
+    signal: null,
+    error: null,
+    retryAt: null,
+    outputBytes: 0,
+  };
+}
+
+export interface Change {
+  mission?: Mission;
+  runs: RunRecord[];
+  removeRuns: string[];
+}
+
+/** How deep a mission's chain of origins is: 0 for one a person made. */
+export const depthOf = (m: Mission): number => m.origin?.depth ?? 0;
+
+export type Claim =
+  | { kind: 'run'; change: Change; run: RunRecord }
+  | { kind: 'refused'; change: Change; run: RunRecord; reason: string }
+  | { kind: 'skip' };
+
+/**
+ * A worker takes a due mission: one write moves it to running (runCount and lastRun, except for a
+ * retry of a slot already counted) and opens the run record under a lease. A mission created by a
+ * chain of runs deeper than maxDepth is refused instead: a failed run says why, the mission fails.
+ */
+export function claim(m: Mission, runs: readonly RunRecord[], now: Date, opts: { runId: string; worker: string; leaseMs: number; maxDepth: number }): Claim {
+  if (!isDue(m, now) || openRun(runs)) return { kind: 'skip' };
+  const queued = m.queuedRun;
+  const newRun: NewRun = {
+    id: opts.runId,
+    trigger: queued?.trigger ?? 'schedule',
+    attempt: queued?.attempt ?? 1,
+    slot: queued ? queued.slot : m.schedule.nextRun,
+    worker: opts.worker,
+    leaseMs: opts.leaseMs,
+  };
+  const removeRuns = runsToDrop(runs);
+  if (depthOf(m) > opts.maxDepth) {
+    const reason = `refused: this mission was created by a chain of ${depthOf(m)} runs (origin ${m.origin!.missionId}), deeper than the limit of ${opts.maxDepth} (--max-depth); an agent may not start agents without end. Start it by hand with updateMission if it is wanted`;
+    const run = { ...startRecord(m, newRun, now), ...ended(now, now), status: 'failed' as const, leaseExpiresAt: null, error: reason };
+    const mission = { ...changeStatus({ ...m, queuedRun: null }, 'failed', now), updatedAt: now.toISOString() };
+    return { kind: 'refused', change: { mission, runs: [run], removeRuns }, run, reason };
+  }
+  let mission = changeStatus({ ...m, queuedRun: null }, 'running', now);
+  if (newRun.trigger === 'retry') mission = { ...mission, schedule: { ...mission.schedule, runCount: m.schedule.runCount } };
+  mission = { ...mission, updatedAt: now.toISOString() };
+  const run = startRecord(m, newRun, now);
+  return { kind: 'run', change: { mission, runs: [run], removeRuns }, run };
+}
+
+function ended(startedAt: Date, now: Date): Pick<RunRecord, 'endedAt' | 'durationMs'> {
+  return { endedAt: now.toISOString(), durationMs: Math.max(0, now.getTime() - startedAt.getTime()) };
+}
+
+export interface Outcome {
+  status: Exclude<RunStatus, 'running'>;
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: string | null;
+  outputBytes?: number;
+}
+
+const FAILED: ReadonlySet<RunStatus> = new Set(['failed', 'timed_out', 'lost']);
+
+/** Recurring missions fail after this many slots in a row have failed (SPEC §12). */
+export const FAILED_SLOTS_TO_FAIL = 3;
+
+/** Whether the last `n` slots (the one just finished included) all ended in failure. */
+function lastSlotsFailed(runs: readonly RunRecord[], finished: RunRecord, n: number): boolean {
+  const bySlot = new Map<string, RunRecord>(); // the final attempt of each slot, newest first
+  const all = [...runs.filter((r) => r.id !== finished.id), finished];
+  for (let i = all.length - 1; i >= 0 && bySlot.size < n; i--) {
+    const r = all[i]!;
+    const key = r.slot ?? r.id;
+    if (!bySlot.has(key) && r.status !== 'running') bySlot.set(key, r);
+  }
+  return bySlot.size >= n && [...bySlot.values()].every((r) => FAILED.has(r.status));
+}
+
+/** Into pending after a run, or completed when its window, maxRuns or once-schedule says so. */
+function afterRun(m: Mission, now: Date, nextRun: string | null | undefined): Mission {
+  let next = changeStatus(m, 'pending', now);
+  if (next.status !== 'pending') return next;
+  if (nextRun !== undefined) next = { ...next, schedule: { ...next.schedule, nextRun } };
+  const endsAt = next.endsAt ? Date.parse(next.endsAt) : Infinity;
+  if (next.schedule.nextRun === null || endsAt <= now.getTime()) next = changeStatus(next, 'completed', now);
+  return next;
+}
+
+/**
+ * A run ends: its record gets the outcome, and its mission moves on — once completes on success,
+ * cron goes to its next slot, continuous comes back after its cool-down; a failure is retried after
+ * a doubling delay while attempts are left; then once fails, and a recurring mission fails after
+ * three failed slots in a row. A mission no longer running this run (paused, stopped, deleted)
+ * keeps what was done to it; only the record is written.
+ */
+export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: RunRecord, outcome: Outcome, now: Date, policy: RetryPolicy): Change {
+  const record: RunRecord = {
+    ...run,
+    ...ended(new Date(run.startedAt), now),
+    status: outcome.status,
+    exitCode: outcome.exitCode ?? null,
+    signal: outcome.signal ?? null,
+    error: outcome.error ?? null,
+    leaseExpiresAt: null,
+    outputBytes: outcome.outputBytes ?? run.outputBytes,
+  };
+  if (!m) return { runs: [], removeRuns: [] }; // deleted with its runs
+  if (m.status !== 'running' || openRun(runs)?.id !== run.id) return { runs: [record], removeRuns: [] };
+  const nowIso = now.toISOString();
+  let mission: Mission;
+  if (outcome.status === 'succeeded') {
+    const s = m.schedule;
+    if (s.type === 'once') mission = changeStatus(m, 'completed', now);
+    else if (s.type === 'continuous') mission = afterRun(m, now, new Date(now.getTime() + coolDownMs(s.value)).toISOString());
+    else mission = afterRun(m, now, undefined);
+  } else if (outcome.status === 'cancelled') {
+    // The worker was stopped (not the mission): the same slot again, at once, by whichever worker is next.
+    mission = { ...afterRun(m, now, nowIso) };
+    if (mission.status === 'pending') mission = { ...mission, queuedRun: { trigger: 'retry', attempt: run.attempt, slot: run.slot } };
+  } else if (run.attempt <= policy.retries) {
+    const retryAt = new Date(now.getTime() + policy.retryDelayMs * 2 ** (run.attempt - 1)).toISOString();
+    record.retryAt = retryAt;
+    mission = changeStatus(m, 'pending', now);
+    if (mission.status === 'pending') {
+      mission = { ...mission, schedule: { ...mission.schedule, nextRun: retryAt }, queuedRun: { trigger: 'retry', attempt: run.attempt + 1, slot: run.slot } };
+    }
+  } else if (m.schedule.type === 'once' || m.schedule.type === 'none' || lastSlotsFailed(runs, record, FAILED_SLOTS_TO_FAIL)) {
+    mission = changeStatus(m, 'failed', now);
+  } else {
+    const next = m.schedule.type === 'continuous' ? new Date(now.getTime() + coolDownMs(m.schedule.value)).toISOString() : undefined;
+    mission = afterRun(m, now, next);
+  }
+  if (mission.status !== 'pending' && mission.queuedRun) mission = { ...mission, queuedRun: null };
+  return { mission: { ...mission, updatedAt: nowIso }, runs: [record], removeRuns: [] };
+}
+
+/** A running run whose lease has passed: its worker is gone. */
+export const leaseExpired = (r: RunRecord, now: Date): boolean =>
+  r.status === 'running' && r.leaseExpiresAt !== null && Date.parse(r.leaseExpiresAt) < now.getTime();
+
+/** The lost outcome for a run whose worker stopped renewing its lease. */
+export const lostOutcome = (r: RunRecord): Outcome => ({
+  status: 'lost',
+  error: `worker ${r.worker} stopped renewing its lease (it was killed, or its machine stopped); the attempt counts as failed`,
+});
+
