@@ -15,4 +15,5 @@ export function randomToken(length: number): string {
 
 /** `msn_` + 20 random letters/digits (119 bits): never reused in practice, and checked on create. */
 export const newMissionId = (): string => `msn_${randomToken(20)}`;
+export const newRunId = (): string => `run_${randomToken(20)}`;
 export const newImportId = (): string => `imp_${randomToken(16)}`;

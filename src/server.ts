@@ -36,7 +36,8 @@ export const SERVER_VERSION = PACKAGE.version;
 export const INSTRUCTIONS =
   'missions-mcp keeps missions: durable, schedulable agent assignments. listMissions finds them (dueBefore finds due work), ' +
   'createMission adds one, getMission reads one, updateMission changes one (status "running" starts a run, "pending" ends it), ' +
-  'pauseMission/resumeMission stop and restart the clock, deleteMission removes one. Use mode "compact" to save tokens. ' +
+  'pauseMission/resumeMission stop and restart the clock, deleteMission removes one. A runner (missions-mcp run) starts each ' +
+  'due mission\'s agent; runMission makes one due now, listRuns/getRun show runs and their output. Use mode "compact" to save tokens. ' +
   'Each mission is also the resource mission://{id} (JSON), which clients can subscribe to.';
 
 const listings = new WeakMap<AnyTool, Tool>();

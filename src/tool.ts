@@ -11,6 +11,9 @@ export interface ToolDeps {
   now: () => Date;
   newMissionId: () => string;
   newImportId: () => string;
+  newRunId: () => string;
+  /** The run this caller is an agent of (MISSION_RUN_ID and MISSION_ID in its environment), if any. */
+  origin: { runId: string; missionId: string } | null;
   /** The server-wide output mode, used when a call gives none. */
   defaultMode: Mode;
 }

@@ -59,14 +59,14 @@ describe('missions-mcp CLI', () => {
 
   it('tools lists each tool on one line; --read-only hides the tools that write', () => {
     const all = run(['tools']);
-    expect(all.stdout.trim().split('\n')).toHaveLength(7);
+    expect(all.stdout.trim().split('\n')).toHaveLength(10);
     const readOnly = run(['tools'], { MISSIONS_READ_ONLY: 'true' });
-    expect(readOnly.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['getMission', 'listMissions']);
+    expect(readOnly.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['getMission', 'listMissions', 'listRuns', 'getRun']);
   });
 
   it('--read-only: call refuses every tool that writes (exit 2) and still runs the readers', () => {
     const store = join(tmp.dir, 'ro.json');
-    for (const tool of ['createMission', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission']) {
+    for (const tool of ['createMission', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission']) {
       const refused = run(['call', tool, '--read-only', '--store', store, '--input-json', '{}']);
       expect(refused.code, tool).toBe(2);
       expect(refused.stderr).toContain('--read-only');
@@ -95,7 +95,7 @@ describe('missions-mcp CLI', () => {
     expect(existsSync(store)).toBe(true);
 
     const ro = await connectStdio(['--store', store, '--read-only'], { HOME: tmp.dir });
-    expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['getMission', 'listMissions']);
+    expect((await ro.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['getMission', 'getRun', 'listMissions', 'listRuns']);
     await expect(ro.client.callTool({ name: 'createMission', arguments: { title: 'T', goal: 'G' } })).rejects.toThrow(/read-only/);
     expect((await ok(ro.client, 'listMissions', {})).total).toBe(1);
     await ro.close();

@@ -35,9 +35,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('every tool', () => {
-  it('is listed, and the list is exactly the seven tools of the spec', () => {
+  it('is listed, and the list is exactly the ten tools of the spec (§5, §12)', () => {
     expect(listed.map((t) => t.name).sort()).toEqual(
-      ['createMission', 'deleteMission', 'getMission', 'listMissions', 'pauseMission', 'resumeMission', 'updateMission'],
+      ['createMission', 'deleteMission', 'getMission', 'getRun', 'listMissions', 'listRuns', 'pauseMission', 'resumeMission', 'runMission', 'updateMission'],
     );
     expect(allTools.map((t) => t.name).sort()).toEqual(listed.map((t) => t.name).sort());
   });
@@ -147,8 +147,8 @@ describe('structuredContent matches outputSchema in both modes', () => {
   it('full mode has every field of SPEC §2, unset values null / [] / {}', async () => {
     const { mission } = await ok(h.client, 'createMission', { title: 'Bare', goal: 'Nothing else set', mode: 'full' });
     expect(Object.keys(mission).sort()).toEqual(
-      ['agentType', 'brief', 'characterId', 'createdAt', 'endsAt', 'goal', 'icon', 'id', 'imports', 'owner', 'pausedAt', 'plan',
-        'schedule', 'spaceId', 'startsAt', 'stats', 'status', 'title', 'updatedAt', 'visibility'].sort(),
+      ['agentType', 'brief', 'characterId', 'createdAt', 'endsAt', 'goal', 'icon', 'id', 'imports', 'origin', 'owner', 'pausedAt', 'plan',
+        'queuedRun', 'schedule', 'spaceId', 'startsAt', 'stats', 'status', 'title', 'updatedAt', 'visibility'].sort(),
     );
     expect(mission.schedule).toEqual({ type: 'none', value: null, timezone: 'UTC', maxRuns: null, lastRun: null, nextRun: null, runCount: 0 });
     expect(mission.brief).toEqual({ targetAudience: null, desiredAction: null, ctaUrl: null, toneInstructions: null, exampleMessages: [], offer: null });

@@ -13,7 +13,7 @@ import { createServer } from '../src/server.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import type { ToolDeps } from '../src/tool.js';
-import { newImportId, newMissionId } from '../src/ids.js';
+import { newImportId, newMissionId, newRunId } from '../src/ids.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'dist', 'src', 'bin.js');
@@ -30,6 +30,8 @@ export interface InMemoryOptions {
   defaultMode?: Mode;
   readOnly?: boolean;
   newMissionId?: () => string;
+  /** As if the caller were the agent of this run. */
+  origin?: { runId: string; missionId: string } | null;
   /** How often the server looks for changes by others while a client watches resources. */
   resourcePollMs?: number;
   /** Set up the client (notification handlers) before it connects. */
@@ -42,6 +44,8 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     identity: options.identity ?? LOCAL_USER,
     now: options.now ?? (() => new Date()),
     newMissionId: options.newMissionId ?? newMissionId,
+    newRunId,
+    origin: options.origin ?? null,
     newImportId,
     defaultMode: options.defaultMode ?? 'full',
   };

@@ -15,7 +15,7 @@ const MODULES = join(ROOT, 'node_modules');
 const NODE22 = join(MODULES, 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
 const INSPECTOR = join(MODULES, '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
 const INSPECTOR_VERSION = JSON.parse(readFileSync(join(MODULES, '@modelcontextprotocol', 'inspector', 'package.json'), 'utf8')).version;
-const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission'];
+const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'];
 const TOKEN = 'inspector-test-token-0123456789abcdef';
 /** The Inspector's exit code for a tool result with isError: true. */
 const TOOL_ERROR_EXIT = 5;
@@ -90,7 +90,7 @@ const transports: { name: string; target: () => string[] }[] = [
 ];
 
 describe.each(transports)('the Inspector CLI over $name', ({ target }) => {
-  it('lists the seven tools, each with both schemas, and finds no error-severity portability problem (--strict)', async () => {
+  it('lists the ten tools, each with both schemas, and finds no error-severity portability problem (--strict)', async () => {
     const out = await inspect(target(), 'tools/list', ['--strict']);
     expect(out.code, out.stderr).toBe(0);
     expect(out.json.tools.map((t: { name: string }) => t.name)).toEqual(TOOLS);

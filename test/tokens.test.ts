@@ -1,5 +1,5 @@
 // Token costs, counted with the o200k tokenizer that current OpenAI models use (a fair proxy for any):
-// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools), and SPEC §6's
+// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools; issue 10: 3,800 for ten), and SPEC §6's
 // compact text for a page of 20 typical missions costs at most a quarter of the tokens of full text.
 // `npm run bench:tokens` prints the same figures per tool.
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
@@ -18,12 +18,12 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('tools/list', () => {
-  it('costs at most 3,000 tokens for the seven tools', async () => {
+  it('costs at most 3,800 tokens for the ten tools', async () => {
     const { tools } = await h.client.listTools();
-    expect(tools).toHaveLength(7);
+    expect(tools).toHaveLength(10);
     const total = tokens(JSON.stringify({ tools }));
     console.log(`tools/list: ${total} tokens (${tools.map((t) => `${t.name} ${tokens(JSON.stringify(t))}`).join(', ')})`);
-    expect(total).toBeLessThanOrEqual(3_000);
+    expect(total).toBeLessThanOrEqual(3_800);
   });
 });
 

@@ -207,7 +207,7 @@ describe('read-only server', () => {
     const ro = await connectInMemory({ store, identity: ALICE, readOnly: true });
     try {
       const tools = (await ro.client.listTools()).tools;
-      expect(tools.map((t) => t.name).sort()).toEqual(['getMission', 'listMissions']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['getMission', 'getRun', 'listMissions', 'listRuns']);
       for (const t of tools) expect(t.annotations?.readOnlyHint).toBe(true);
       // reads work, on the shared data
       expect((await ok(ro.client, 'getMission', { id: fx.alicePrivate })).mission.title).toBe('Alice private');

@@ -7,12 +7,21 @@ import { changedFields, updateMission, type BuildContext } from '../src/mission/
 import type { Mode, MissionPatch } from '../src/mission/input.js';
 import type { Mission } from '../src/mission/model.js';
 import { MissionOutput } from '../src/render/index.js';
+import { runsForStatusChange } from '../src/run/manual.js';
+import { missionWarnings } from '../src/run/warnings.js';
 import type { MissionView } from '../src/store/types.js';
 import type { ToolDeps } from '../src/tool.js';
 
 export const modeOf = (args: { mode?: Mode | undefined }, deps: ToolDeps): Mode => args.mode ?? deps.defaultMode;
 
-export const MissionResult = z.looseObject({ mission: MissionOutput });
+export const Warnings = z.array(z.string()).optional().describe('things allowed but likely unintended');
+export const MissionResult = z.looseObject({ mission: MissionOutput, warnings: Warnings });
+
+/** `{ warnings }` when there are any, else nothing (results stay small). */
+export function warningsOf(m: Mission, view: MissionView, deps: ToolDeps): { warnings?: string[] } {
+  const warnings = missionWarnings(m, view.runs.workers, deps.now());
+  return warnings.length > 0 ? { warnings } : {};
+}
 
 export const buildContext = (deps: ToolDeps): BuildContext => ({ now: deps.now(), newImportId: deps.newImportId });
 
@@ -29,15 +38,22 @@ export function findChangeable(view: MissionView, id: string, deps: ToolDeps): M
   return m;
 }
 
-/** Applies a patch under the store's lock; writes only if something changed. */
-export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): Promise<{ mission: Mission; updated: string[] }> {
+/**
+ * Applies a patch under the store's lock; writes only if something changed. Into `running` by hand
+ * opens a manual run; out of `running` closes the open run (a worker's run is cancelled, and its
+ * worker stops the agent).
+ */
+export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): Promise<{ mission: Mission; updated: string[]; warnings?: string[] }> {
   return deps.store.write((view) => {
     const before = findChangeable(view, id, deps);
     const ctx = buildContext(deps);
-    const after = updateMission(before, patch, ctx);
+    let after = updateMission(before, patch, ctx);
+    // A queued manual run or retry belongs to the nextRun it was queued for: a new status or timing drops it.
+    if (after.queuedRun && (after.status !== 'pending' || after.schedule.nextRun !== before.schedule.nextRun)) after = { ...after, queuedRun: null };
     const updated = changedFields(before, after);
-    if (updated.length === 0) return { result: { mission: before, updated } };
+    if (updated.length === 0) return { result: { mission: before, updated, ...warningsOf(before, view, deps) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };
-    return { put: [mission], result: { mission, updated } };
+    const runs = runsForStatusChange(before, mission, view.runs.ofMission(id), ctx.now, deps.newRunId);
+    return { put: [mission], ...runs, result: { mission, updated, ...warningsOf(mission, view, deps) } };
   });
 }

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
 import { renderMission } from '../src/render/index.js';
-import { defineTool } from '../src/tool.js';
-import { MissionResult, buildContext, modeOf } from './common.js';
+import type { Origin } from '../src/mission/model.js';
+import type { MissionView } from '../src/store/types.js';
+import { defineTool, type ToolDeps } from '../src/tool.js';
+import { MissionResult, buildContext, modeOf, warningsOf } from './common.js';
+
+/** The run whose agent creates this mission, one level deeper than that run's mission. */
+function originOf(view: MissionView, deps: ToolDeps): Origin | null {
+  if (!deps.origin) return null;
+  const parent = view.get(deps.origin.missionId);
+  return { ...deps.origin, depth: (parent?.origin?.depth ?? 0) + 1 };
+}
 
 export const createMission = defineTool({
   name: 'createMission',
@@ -20,12 +29,12 @@ export const createMission = defineTool({
     const ctx = buildContext(deps);
     const owner = { user: deps.identity.user, org: deps.identity.org };
     const draft = newMission(args, { ...ctx, id: deps.newMissionId(), owner });
-    const mission = await deps.store.write((view) => {
+    const { mission, warnings } = await deps.store.write((view) => {
       let id = draft.id;
       while (view.get(id)) id = deps.newMissionId();
-      const m = { ...draft, id };
-      return { put: [m], result: m };
+      const m = { ...draft, id, origin: originOf(view, deps) };
+      return { put: [m], result: { mission: m, ...warningsOf(m, view, deps) } };
     });
-    return { mission: renderMission(mission, modeOf(args, deps)) } satisfies z.input<typeof MissionResult>;
+    return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) } satisfies z.input<typeof MissionResult>;
   },
 });

@@ -24,6 +24,7 @@ export const deleteMission = defineTool({
           param: 'force',
         });
       }
-      return { remove: [m.id], result: { id: m.id, deleted: true as const } };
+      // Its run history goes with it; a worker running it sees the mission gone and stops the agent.
+      return { remove: [m.id], removeRuns: view.runs.ofMission(m.id).map((r) => r.id), result: { id: m.id, deleted: true as const } };
     }),
 });

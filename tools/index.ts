@@ -3,6 +3,9 @@ import type { AnyTool } from '../src/tool.js';
 import { createMission } from './create-mission.js';
 import { deleteMission } from './delete-mission.js';
 import { getMission } from './get-mission.js';
+import { getRun } from './get-run.js';
+import { listRuns } from './list-runs.js';
+import { runMission } from './run-mission.js';
 import { listMissions } from './list-missions.js';
 import { pauseMission } from './pause-mission.js';
 import { resumeMission } from './resume-mission.js';
@@ -16,6 +19,9 @@ export const allTools: readonly AnyTool[] = [
   deleteMission,
   pauseMission,
   resumeMission,
+  runMission,
+  listRuns,
+  getRun,
 ];
 
 /** The tools a server offers: with readOnly, only those whose annotations say they change nothing. */

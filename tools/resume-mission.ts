@@ -14,7 +14,7 @@ export const resumeMission = defineTool({
   outputSchema: MissionResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    const { mission } = await changeMission(deps, args.id, { status: 'pending' });
-    return { mission: renderMission(mission, modeOf(args, deps)) };
+    const { mission, warnings } = await changeMission(deps, args.id, { status: 'pending' });
+    return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) };
   },
 });

@@ -20,7 +20,7 @@ export const updateMission = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (args, deps) => {
     const { id, mode: _mode, ...patch } = args;
-    const { mission, updated } = await changeMission(deps, id, patch);
-    return { mission: renderMission(mission, modeOf(args, deps)), updated };
+    const { mission, updated, warnings } = await changeMission(deps, id, patch);
+    return { mission: renderMission(mission, modeOf(args, deps)), updated, ...(warnings && { warnings }) };
   },
 });

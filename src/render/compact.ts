@@ -36,6 +36,8 @@ export const CompactMission = z
     brief: z.array(z.string()).optional().describe('names of the brief fields that are set'),
     plan: z.array(z.string()).optional().describe('names of the plan parts that are set'),
     imports: z.number().optional().describe('number of imports'),
+    origin: z.strictObject({ runId: z.string(), missionId: z.string(), depth: z.number() }).optional().describe('the run that created it'),
+    queuedRun: z.strictObject({ trigger: z.enum(['manual', 'retry']), attempt: z.number(), slot: z.string().nullable() }).optional(),
   })
   .describe('compact mission: call getMission with mode "full" for everything');
 export type CompactMission = z.infer<typeof CompactMission>;
@@ -90,6 +92,8 @@ export function compactMission(m: Mission): CompactMission {
   const plan = setKeys(m.plan);
   if (plan.length > 0) out.plan = plan;
   if (m.imports.length > 0) out.imports = m.imports.length;
+  if (m.origin) out.origin = m.origin;
+  if (m.queuedRun) out.queuedRun = m.queuedRun;
   return out;
 }
 

@@ -15,9 +15,10 @@ export interface RetryPolicy {
 
 const RUNNABLE = new Set(['once', 'cron', 'continuous']);
 
-/** Due (SPEC §12): pending, a schedule that runs, nextRun at or before now. */
+/** Due (SPEC §12): pending, a schedule that runs (or a run asked for by runMission), nextRun at or before now. */
 export function isDue(m: Mission, now: Date): boolean {
-  return m.status === 'pending' && RUNNABLE.has(m.schedule.type) && m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= now.getTime();
+  if (m.status !== 'pending' || m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > now.getTime()) return false;
+  return RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual';
 }
 
 /** Missions due at `now`, oldest nextRun first, at most `limit`. `byNextRun` is sorted by nextRun ascending, nulls last. */
@@ -186,6 +187,8 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
     outputBytes: outcome.outputBytes ?? run.outputBytes,
   };
   if (!m) return { runs: [], removeRuns: [] }; // deleted with its runs
+  const current = runs.find((r) => r.id === run.id);
+  if (!current || current.status !== 'running') return { runs: [], removeRuns: [] }; // closed by someone else, or dropped
   if (m.status !== 'running' || openRun(runs)?.id !== run.id) return { runs: [record], removeRuns: [] };
   const nowIso = now.toISOString();
   let mission: Mission;

@@ -1,0 +1,55 @@
+// How runs look in results, in both modes. Full: the record (and, for getRun, its output). Compact:
+// what is set and not default, and the end of the output.
+import { z } from 'zod';
+import { advertised } from '../json-schema.js';
+import type { Mode } from '../mission/input.js';
+import { RunStatus, type Run, type RunRecord } from '../run/model.js';
+
+/** The end of the output that compact mode keeps. */
+export const OUTPUT_EXCERPT = 600;
+
+export const CompactRun = z.strictObject({
+  id: z.string(),
+  missionId: z.string(),
+  status: RunStatus,
+  trigger: z.string().optional().describe('when not "schedule"'),
+  attempt: z.number().optional().describe('when not 1'),
+  startedAt: z.string(),
+  durationMs: z.number().optional(),
+  exitCode: z.number().optional(),
+  signal: z.string().optional(),
+  error: z.string().optional(),
+  retryAt: z.string().optional(),
+  output: z.string().optional().describe('the end of the output; "…" marks a cut'),
+});
+export type CompactRun = z.infer<typeof CompactRun>;
+
+const str = z.string();
+/** Advertised shape: an object, valid for both modes (the exact shapes are RunRecord and CompactRun). */
+export const RunOutput = advertised(z.looseObject({ id: str, missionId: str, status: str }), (s) => {
+  delete s.properties;
+  delete s.required;
+});
+
+export function compactRun(r: RunRecord, output?: string): CompactRun {
+  const out: CompactRun = { id: r.id, missionId: r.missionId, status: r.status, startedAt: r.startedAt };
+  if (r.trigger !== 'schedule') out.trigger = r.trigger;
+  if (r.attempt !== 1) out.attempt = r.attempt;
+  if (r.durationMs !== null) out.durationMs = r.durationMs;
+  if (r.exitCode !== null) out.exitCode = r.exitCode;
+  if (r.signal !== null) out.signal = r.signal;
+  if (r.error !== null) out.error = r.error;
+  if (r.retryAt !== null) out.retryAt = r.retryAt;
+  if (output) out.output = output.length > OUTPUT_EXCERPT ? `…${output.slice(-OUTPUT_EXCERPT)}` : output;
+  return out;
+}
+
+/** A run with its output (getRun). */
+export function renderRun(run: Run, mode: Mode): Run | CompactRun {
+  return mode === 'full' ? run : compactRun(run, run.output);
+}
+
+/** A run in a list: without output in both modes (getRun has it). */
+export function renderRunItem(r: RunRecord, mode: Mode): RunRecord | CompactRun {
+  return mode === 'full' ? r : compactRun(r);
+}

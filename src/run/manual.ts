@@ -1,0 +1,40 @@
+// Runs opened and closed by hand (SPEC §12): an agent in a conversation may do a mission's work
+// itself. Setting a mission `running` opens a manual run; leaving `running` closes the open run. A
+// run a worker owns is cancelled instead, and its worker stops the agent when it sees that.
+import type { Mission, Status } from '../mission/model.js';
+import { openRun, runsToDrop, startRecord } from './lifecycle.js';
+import type { RunRecord, RunStatus } from './model.js';
+
+export interface RunChange {
+  runs: RunRecord[];
+  removeRuns: string[];
+}
+
+const CLOSED_AS: Partial<Record<Status, RunStatus>> = { pending: 'succeeded', completed: 'succeeded', failed: 'failed' };
+
+export function runsForStatusChange(before: Mission, after: Mission, runs: readonly RunRecord[], now: Date, newRunId: () => string): RunChange {
+  if (before.status !== 'running' && after.status === 'running') {
+    const run = startRecord(after, { id: newRunId(), trigger: 'manual', attempt: 1, slot: null, worker: null, leaseMs: null }, now);
+    return { runs: [run], removeRuns: runsToDrop(runs) };
+  }
+  if (before.status === 'running' && after.status !== 'running') {
+    const open = openRun(runs);
+    if (!open) return { runs: [], removeRuns: [] };
+    return { runs: [closeByHand(open, after.status, now)], removeRuns: [] };
+  }
+  return { runs: [], removeRuns: [] };
+}
+
+/** The open run when its mission is moved out of `running` by a person or an agent. */
+export function closeByHand(open: RunRecord, to: Status | 'deleted', now: Date): RunRecord {
+  const byWorker = open.worker !== null;
+  const status: RunStatus = byWorker ? 'cancelled' : to === 'deleted' ? 'cancelled' : (CLOSED_AS[to] ?? 'cancelled');
+  return {
+    ...open,
+    status,
+    endedAt: now.toISOString(),
+    durationMs: Math.max(0, now.getTime() - Date.parse(open.startedAt)),
+    leaseExpiresAt: null,
+    error: status === 'cancelled' ? `cancelled: the mission was ${to === 'deleted' ? 'deleted' : `set to "${to}"`} while it ran` : null,
+  };
+}

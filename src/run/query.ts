@@ -1,0 +1,80 @@
+// listRuns as a pure function: newest first, filters, keyset pagination on (startedAt, id), so runs
+// that start while a client pages never repeat or shift a page.
+import { z } from 'zod';
+import { MissionError, invalidField } from '../errors.js';
+import { MISSION_ID } from '../mission/model.js';
+import { ModeInput } from '../mission/input.js';
+import type { RunView } from '../store/run-index.js';
+import { newerFirst } from '../store/run-index.js';
+import { RUN_STATUSES, type RunRecord } from './model.js';
+
+const StatusFilter = z.enum(RUN_STATUSES);
+
+export const ListRunsInput = z.strictObject({
+  missionId: z
+    .string()
+    .regex(MISSION_ID, { message: 'Expected a mission id like "msn_…"' })
+    .optional()
+    .describe('only this mission\'s runs'),
+  status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(6)]).optional().describe('a run status or a list'),
+  limit: z.number().int().min(1).max(100).optional().describe('page size 1–100, default 20'),
+  cursor: z.string().max(500).optional().describe('nextCursor of the previous page, same filters'),
+  mode: ModeInput,
+});
+export type ListRunsInput = z.infer<typeof ListRunsInput>;
+
+export interface RunPage {
+  runs: RunRecord[];
+  total: number;
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+interface Cursor {
+  v: 1;
+  f: string;
+  s: string;
+  i: string;
+}
+
+function decode(cursor: string, fingerprint: string): Cursor {
+  let c: Cursor | undefined;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+  } catch {
+    c = undefined;
+  }
+  if (!c || c.v !== 1 || typeof c.s !== 'string' || typeof c.i !== 'string') {
+    throw invalidField('cursor', 'not a cursor from listRuns; pass nextCursor exactly as returned, or omit it to start over');
+  }
+  if (c.f !== fingerprint) {
+    throw new MissionError('invalid_request', 'This cursor belongs to a listRuns call with other filters. Repeat the same filters with it, or omit cursor to start over.', {
+      param: 'cursor',
+      issues: [{ path: 'cursor', message: 'made for different filters' }],
+    });
+  }
+  return c;
+}
+
+/** One page of the runs of missions that pass `visible`, newest first. */
+export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+  const { limit = 20, cursor, missionId } = input;
+  const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
+  const fingerprint = JSON.stringify([missionId ?? null, statuses ? [...statuses].sort() : null]);
+  const after = cursor === undefined ? undefined : decode(cursor, fingerprint);
+  const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
+  const page: RunRecord[] = [];
+  let total = 0;
+  let hasMore = false;
+  for (const r of source) {
+    if (statuses && !statuses.has(r.status)) continue;
+    if (!missionId && !visible(r.missionId)) continue;
+    total++;
+    if (after && newerFirst(r, { startedAt: after.s, id: after.i }) <= 0) continue;
+    if (page.length === limit) hasMore = true;
+    else page.push(r);
+  }
+  const last = page[page.length - 1];
+  const nextCursor = hasMore && last ? Buffer.from(JSON.stringify({ v: 1, f: fingerprint, s: last.startedAt, i: last.id })).toString('base64url') : null;
+  return { runs: page, total, hasMore, nextCursor };
+}

@@ -1,0 +1,28 @@
+// Warnings beside a result (SPEC §12, like SalesTouch's meta.warnings): things that are allowed but
+// probably not what the caller meant, said in a line each.
+import type { Mission } from '../mission/model.js';
+import type { WorkerRecord } from './model.js';
+
+/** A worker that has written its heartbeat within its lease period. */
+export function workerSeen(workers: ReadonlyMap<string, WorkerRecord>, now: Date): boolean {
+  for (const w of workers.values()) if (Date.parse(w.seenAt) + w.leaseSeconds * 1000 >= now.getTime()) return true;
+  return false;
+}
+
+export const NO_WORKER =
+  'no runner has been seen on this store in the last lease period, so nothing will start this mission\'s agent: start one with "missions-mcp run" (or "missions-mcp serve --runner"), or do the work yourself: updateMission status "running", then "pending" when done';
+
+/** What to warn about a mission as it now stands. */
+export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerRecord>, now: Date): string[] {
+  const out: string[] = [];
+  const s = m.schedule;
+  const active = m.status === 'pending' || m.status === 'running';
+  if (active && s.type === 'once' && s.value !== null && s.runCount === 0 && Date.parse(s.value) < now.getTime()) {
+    out.push(`schedule.value ${s.value} is in the past: the mission is due now`);
+  }
+  if (active && s.type !== 'none' && s.nextRun === null && m.endsAt !== null && (s.maxRuns === null || s.runCount < s.maxRuns) && !(s.type === 'once' && s.runCount > 0)) {
+    out.push(`the next run would fall after endsAt (${m.endsAt}), so none is scheduled: move endsAt later or change the schedule`);
+  }
+  if (m.status === 'pending' && s.nextRun !== null && !workerSeen(workers, now)) out.push(NO_WORKER);
+  return out;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { canSee } from '../src/mission/access.js';
+import { RunOutput, renderRunItem } from '../src/render/run.js';
+import { ListRunsInput, listRunsPage } from '../src/run/query.js';
+import { defineTool } from '../src/tool.js';
+import { findVisible, modeOf } from './common.js';
+
+export const listRuns = defineTool({
+  name: 'listRuns',
+  title: 'List runs',
+  description:
+    'The runs of missions (each start of a mission\'s agent), newest first: status running, succeeded, failed, ' +
+    'timed_out, lost or cancelled, with trigger, attempt, times and exit code. Filter by missionId and status; 20 per ' +
+    'page, up to 100; if hasMore, call again with cursor = nextCursor. No output here: getRun has it.',
+  inputSchema: ListRunsInput,
+  outputSchema: z.looseObject({ runs: z.array(RunOutput), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: async (args, deps) => {
+    const view = await deps.store.read();
+    if (args.missionId !== undefined) findVisible(view, args.missionId, deps);
+    const who = deps.identity;
+    const visible = (id: string) => {
+      const m = view.get(id);
+      return m !== undefined && (who.local === true || canSee(m, who));
+    };
+    const page = listRunsPage(view.runs, args, visible);
+    const mode = modeOf(args, deps);
+    return { ...page, runs: page.runs.map((r) => renderRunItem(r, mode)) };
+  },
+});
