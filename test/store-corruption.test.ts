@@ -29,6 +29,10 @@ function everyToolCall(id: string): [string, Record<string, unknown>][] {
     ['deleteMission', { id, force: true }],
     ['pauseMission', { id }],
     ['resumeMission', { id }],
+    ['runMission', { id }],
+    ['listRuns', {}],
+    ['listRuns', { missionId: id, status: 'failed' }],
+    ['getRun', { id: 'run_AAAAAAAAAAAAAAAAAAAA' }],
   ];
 }
 

@@ -1,6 +1,7 @@
 // SPEC §8 "Atomic and durable": after kill -9 at any instant the file parses and holds every
 // acknowledged change; and a new process can write afterwards (a lock left by the dead process is
 // taken over once stale). Real processes of the built bin, real SIGKILL, nothing mocked.
+import { FORMAT_VERSION } from '../src/store/document.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -129,7 +130,7 @@ describe('store: kill -9 at a random moment', () => {
         // The snapshot and journal parse and hold every acknowledged create, and nothing never sent.
         const doc = readOnDisk(file);
         tornTails += doc.tornBytes > 0 ? 1 : 0;
-        expect(doc.version).toBe(2);
+        expect(doc.version).toBe(FORMAT_VERSION);
         const ids = doc.missions.map((m) => m.id);
         expect(new Set(ids).size).toBe(ids.length);
         const inFile = new Set(ids);

@@ -1,6 +1,7 @@
 // SPEC §8 "Many processes, one file" and "Concurrent calls in one process": real server processes
 // of the built bin share one JSON file; no acknowledged create is lost and each process sees the
 // others' changes on its next call. Nothing mocked.
+import { FORMAT_VERSION } from '../src/store/document.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ describe('store: many processes, one file', () => {
     expect(new Set(allAcked).size).toBe(1000);
 
     const doc = readStore(file);
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(FORMAT_VERSION);
     const ids = doc.missions.map((m) => m.id);
     const distinct = new Set(ids);
     console.log(`4 processes x 250 creates: ${doc.missions.length} missions in file, ${distinct.size} distinct ids (${elapsed} ms)`);
