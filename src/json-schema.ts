@@ -33,9 +33,14 @@ const LIMITS_SAID = 'x-limits-in-description';
  */
 export const limitsInDescription = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => void (s[LIMITS_SAID] = true));
 
+const KEEP_LIMITS = 'x-keep-limits';
+
+/** A field whose bounds stay advertised inside a `limitsInDescription` object (a page size, say). */
+export const keepLimits = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => void (s[KEEP_LIMITS] = true));
+
 function stripLimits(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(stripLimits);
-  if (!isNode(node)) return;
+  if (!isNode(node) || node[KEEP_LIMITS]) return;
   for (const bound of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum']) delete node[bound];
   for (const key of ['items', 'anyOf', 'additionalProperties']) stripLimits(node[key]);
   if (isNode(node.properties)) Object.values(node.properties).forEach(stripLimits);
@@ -81,6 +86,7 @@ export function tighten(node: unknown, root = true): unknown {
     delete out[LIMITS_SAID];
     stripLimits(out);
   }
+  if (root) dropMarkers(out);
   if (out.minLength === 0) delete out.minLength;
   if (out.maximum === Number.MAX_SAFE_INTEGER) delete out.maximum;
   if (out.minimum === Number.MIN_SAFE_INTEGER) delete out.minimum;
@@ -88,6 +94,13 @@ export function tighten(node: unknown, root = true): unknown {
   if (out.additionalProperties === false && !root) delete out.additionalProperties;
   if (Array.isArray(out.enum) && out.type === 'string' && out.enum.every((v) => typeof v === 'string')) delete out.type;
   return out;
+}
+
+function dropMarkers(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(dropMarkers);
+  if (!isNode(node)) return;
+  delete node[KEEP_LIMITS];
+  Object.values(node).forEach(dropMarkers);
 }
 
 /** A string advertised without its maxLength: its format or description already bounds it. */

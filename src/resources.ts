@@ -180,7 +180,7 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     let page;
     try {
       // Newest first, with listMissions' keyset cursor: paging never repeats or skips a mission.
-      page = listPage(view, { limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, (m) => canSee(m, deps.identity));
+      page = listPage(view, { limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.now(), (m) => canSee(m, deps.identity));
     } catch (error) {
       throw protocolError(error);
     }

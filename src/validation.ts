@@ -76,10 +76,20 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
+/** Fields of a nested object, sent one level too high: say where they belong. */
+const NESTED_HOME: Record<string, string> = {
+  objectives: 'plan', platforms: 'plan', constraints: 'plan', kpis: 'plan',
+  targetAudience: 'brief', desiredAction: 'brief', ctaUrl: 'brief', toneInstructions: 'brief', exampleMessages: 'brief', offer: 'brief',
+  type: 'schedule', value: 'schedule', maxRuns: 'schedule', timezone: 'schedule',
+  leads: 'stats', contacted: 'stats', replied: 'stats',
+};
+
 export function unknownFieldMessage(key: string, allowed: string[]): string {
   const base = `Unknown field "${key}"`;
   const server = SERVER_FIELDS[key];
   if (server) return `${base}: ${server}`;
+  const home = NESTED_HOME[key];
+  if (home && allowed.includes(home)) return `${base}: it belongs inside ${home}, as { "${home}": { "${key}": … } }`;
   const synonyms = (SYNONYMS[key] ?? []).filter((k) => allowed.includes(k));
   if (synonyms.length > 0) return `${base}: did you mean ${synonyms.map((k) => `"${k}"`).join(' or ')}?`;
   const close = allowed

@@ -332,7 +332,7 @@ const missionFieldMutations: Mutation[] = [
   { path: 'startsAt', value: fc.oneof(badIso, fc.constantFrom(5, [], 'x'.repeat(41))) },
   { path: 'endsAt', value: fc.oneof(badIso, fc.constantFrom(true, {})) },
   m('durationDays', 0, -1, 3651, '14', null, Number.MIN_VALUE * -1),
-  m('stats', [], 'x', 3, null),
+  m('stats', [], 'x', 3),
   m('stats.1bad', 1),
   m('stats.has space', 1),
   m('stats.leads', -1, 1.5, '3', true, Number.MAX_SAFE_INTEGER + 2),
@@ -341,9 +341,11 @@ const createMutations: Mutation[] = [
   m('title', undefined, '', '   ', 'x'.repeat(201), ...wrongType),
   m('goal', undefined, '', '\n\t', 'g'.repeat(20_001), ...wrongType),
   m('status', 'running', 'archived', 'active', 'bogus', '', null, 1),
+  m('stats', null), // updateMission takes stats: null as a reset
   ...missionFieldMutations,
 ];
 const addImportsMutations: Mutation[] = [
+  m('addStats', [], 'x', null, { leads: 1.5 }, { 'no space': 1 }, { leads: 2_000_000_000 }),
   m('addImports', [], 'csv', {}, null, Array(51).fill({ type: 'csv' })),
   m('addImports.0', null, 'csv', 5),
   { path: 'addImports.0.type', value: fc.constantFrom(undefined, '', '  ', 5, null, 'x'.repeat(201)), extra: { addImports: [{ type: 'csv' }] } },

@@ -177,7 +177,7 @@ describe('limit and pages', () => {
     expect(one.missions).toHaveLength(1);
     expect(one.hasMore).toBe(true);
     const none = await ok(h.client, 'listMissions', { status: 'failed' });
-    expect(none).toEqual({ missions: [], total: 0, hasMore: false, nextCursor: null });
+    expect(none).toEqual({ missions: [], total: 0, hasMore: false, nextCursor: null, now: expect.any(String) });
   });
 
   it('cursor pagination never repeats or skips a mission that existed throughout, while others are created and deleted', async () => {

@@ -14,8 +14,9 @@ import type { ToolDeps } from '../src/tool.js';
 
 export const modeOf = (args: { mode?: Mode | undefined }, deps: ToolDeps): Mode => args.mode ?? deps.defaultMode;
 
-export const Warnings = z.array(z.string()).optional().describe('things allowed but likely unintended');
-export const MissionResult = z.looseObject({ mission: MissionOutput, warnings: Warnings });
+export const MissionResult = z.looseObject({ mission: MissionOutput });
+/** For tools whose result may say what looks unintended (a once time in the past, no runner seen). */
+export const MissionWithWarnings = z.looseObject({ mission: MissionOutput, warnings: z.array(z.string()).optional() });
 
 /** `{ warnings }` when there are any, else nothing (results stay small). */
 export function warningsOf(m: Mission, view: MissionView, deps: ToolDeps): { warnings?: string[] } {

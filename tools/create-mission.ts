@@ -5,7 +5,7 @@ import { renderMission } from '../src/render/index.js';
 import type { Origin } from '../src/mission/model.js';
 import type { MissionView } from '../src/store/types.js';
 import { defineTool, type ToolDeps } from '../src/tool.js';
-import { MissionResult, buildContext, modeOf, warningsOf } from './common.js';
+import { MissionWithWarnings, buildContext, modeOf, warningsOf } from './common.js';
 
 /** The run whose agent creates this mission, one level deeper than that run's mission. */
 function originOf(view: MissionView, deps: ToolDeps): Origin | null {
@@ -23,7 +23,7 @@ export const createMission = defineTool({
     'Returns the mission with its id and nextRun. Call listMissions first to avoid duplicates; change it later with ' +
     'updateMission. Unknown fields are rejected.',
   inputSchema: CreateMissionInput,
-  outputSchema: MissionResult,
+  outputSchema: MissionWithWarnings,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (args, deps) => {
     const ctx = buildContext(deps);
@@ -35,6 +35,6 @@ export const createMission = defineTool({
       const m = { ...draft, id, origin: originOf(view, deps) };
       return { put: [m], result: { mission: m, ...warningsOf(m, view, deps) } };
     });
-    return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) } satisfies z.input<typeof MissionResult>;
+    return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) } satisfies z.input<typeof MissionWithWarnings>;
   },
 });

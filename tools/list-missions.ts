@@ -9,8 +9,8 @@ export const listMissions = defineTool({
   name: 'listMissions',
   title: 'List missions',
   description:
-    'Find missions by any mix of filters; dueBefore = now gives the work that is due. Newest first unless sort/order ' +
-    'say otherwise; 20 per page, up to 100. If hasMore, call again with cursor = nextCursor and the same filters; ' +
+    'Find missions by any mix of filters; dueBefore "now" gives due work, soonest first. Else newest first unless sort/order ' +
+    'say otherwise; now is the server\'s time. If hasMore, call again with cursor = nextCursor and the same filters; ' +
     'total counts every match. Scan in compact mode (id, title, status, nextRun), then getMission for details.',
   inputSchema: ListMissionsInput,
   outputSchema: z.looseObject({
@@ -18,13 +18,15 @@ export const listMissions = defineTool({
     total: z.number().int(),
     hasMore: z.boolean(),
     nextCursor: z.string().nullable(),
+    now: z.string(),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const view = await deps.store.read();
     const who = deps.identity;
-    const page = listPage(view, args, who.local ? undefined : (m) => canSee(m, who));
+    const now = deps.now();
+    const page = listPage(view, args, now, who.local ? undefined : (m) => canSee(m, who));
     const mode = modeOf(args, deps);
-    return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)) };
+    return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)), now: now.toISOString() };
   },
 });

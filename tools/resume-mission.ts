@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MissionId, ModeInput } from '../src/mission/input.js';
 import { renderMission } from '../src/render/index.js';
 import { defineTool } from '../src/tool.js';
-import { MissionResult, changeMission, modeOf } from './common.js';
+import { MissionWithWarnings, changeMission, modeOf } from './common.js';
 
 export const resumeMission = defineTool({
   name: 'resumeMission',
@@ -11,7 +11,7 @@ export const resumeMission = defineTool({
     'Resume a paused mission (status pending): endsAt moves later by the time paused and nextRun is recomputed. ' +
     'Same as updateMission status "pending", so it also restarts a completed, failed or archived mission.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
-  outputSchema: MissionResult,
+  outputSchema: MissionWithWarnings,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const { mission, warnings } = await changeMission(deps, args.id, { status: 'pending' });

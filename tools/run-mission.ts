@@ -4,7 +4,7 @@ import { changeStatus } from '../src/mission/lifecycle.js';
 import { MissionId, ModeInput } from '../src/mission/input.js';
 import { renderMission } from '../src/render/index.js';
 import { defineTool } from '../src/tool.js';
-import { MissionResult, findChangeable, modeOf, warningsOf } from './common.js';
+import { MissionWithWarnings, findChangeable, modeOf, warningsOf } from './common.js';
 
 export const runMission = defineTool({
   name: 'runMission',
@@ -14,7 +14,7 @@ export const runMission = defineTool({
     'Works for pending, completed and failed missions; resumeMission a paused one first. Warns when no runner is seen on ' +
     'this store. Follow the run with listRuns { missionId } and getRun.',
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
-  outputSchema: MissionResult,
+  outputSchema: MissionWithWarnings,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const { mission, warnings } = await deps.store.write((view) => {

@@ -16,6 +16,7 @@ export const updateMission = defineTool({
   outputSchema: z.looseObject({
     mission: MissionOutput,
     updated: z.array(z.string()),
+    warnings: z.array(z.string()).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (args, deps) => {

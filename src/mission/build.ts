@@ -80,13 +80,20 @@ function mergePlan(current: Plan, patch: MissionPatch['plan']): Plan {
   return next;
 }
 
-function mergeStats(current: Stats, patch: MissionPatch['stats'], issues: Issue[]): Stats {
-  if (patch === undefined) return current;
-  const next: Stats = { ...current };
-  for (const [name, value] of Object.entries(patch)) {
+function mergeStats(current: Stats, patch: MissionPatch['stats'], add: MissionPatch['addStats'], issues: Issue[]): Stats {
+  if (patch === undefined && add === undefined) return current;
+  const next: Stats = patch === null ? emptyStats() : { ...current };
+  for (const [name, value] of Object.entries(patch ?? {})) {
     if (value !== null) next[name] = value;
     else if ((STANDARD_COUNTERS as readonly string[]).includes(name)) next[name] = 0;
     else delete next[name];
+  }
+  // Increments apply to the stored value, under the store's lock: two agents counting never lose one.
+  for (const [name, delta] of Object.entries(add ?? {})) {
+    const sum = (next[name] ?? 0) + delta;
+    if (sum < 0) issues.push({ path: `addStats.${name}`, message: `would make ${name} negative (${next[name] ?? 0} + ${delta}); counters are ≥ 0` });
+    else if (!Number.isSafeInteger(sum)) issues.push({ path: `addStats.${name}`, message: `would make ${name} larger than ${Number.MAX_SAFE_INTEGER}` });
+    else next[name] = sum;
   }
   if (Object.keys(next).length > LIMITS.counters) {
     issues.push({ path: 'stats', message: `at most ${LIMITS.counters} counters; remove some with null` });
@@ -148,7 +155,7 @@ function applyFields(m: Mission, patch: MissionPatch, ctx: BuildContext, issues:
     brief: mergeBrief(m.brief, patch.brief, issues),
     plan: mergePlan(m.plan, patch.plan),
     ...applyWindow(m, patch, ctx.now, issues),
-    stats: mergeStats(m.stats, patch.stats, issues),
+    stats: mergeStats(m.stats, patch.stats, patch.addStats, issues),
     imports: patch.addImports ? [...m.imports, ...toImportEntries(patch.addImports, ctx)] : m.imports,
   };
   const seen = new Set(m.imports.map((i) => i.importId));

@@ -37,6 +37,27 @@ export const IsoTime = lengthImplied(
     .meta({ format: 'date-time' }),
 );
 
+const RELATIVE_TIME = /^([+-])(\d{1,6})(s|m|h|d)$/;
+
+/** A time in a query: an ISO time, "now", or relative to now such as "+1h" or "-30m". */
+export const QueryTime = lengthImplied(
+  z
+    .string()
+    .max(40)
+    .refine((v) => v === 'now' || RELATIVE_TIME.test(v) || isIsoTime(v), {
+      message: 'Expected "now", a time relative to now such as "+1h" or "-30m" (s, m, h, d), or an ISO 8601 time with a zone',
+    }),
+);
+
+/** The ISO time a QueryTime names at `now`. */
+export function resolveQueryTime(value: string, now: Date): string {
+  if (value === 'now') return now.toISOString();
+  const rel = RELATIVE_TIME.exec(value);
+  if (!rel) return new Date(value).toISOString();
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[3] as 's' | 'm' | 'h' | 'd'];
+  return new Date(now.getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * unit).toISOString();
+}
+
 const zoneChecks = new Map<string, boolean>();
 
 export function isIanaTimeZone(value: string): boolean {

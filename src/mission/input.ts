@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, isIsoTime, text } from './fields.js';
 import { advertised, fieldsElsewhere, limitsInDescription } from '../json-schema.js';
-import { cronProblem } from './schedule.js';
+import { COOL_DOWN, cronProblem } from './schedule.js';
 import { AgentType, MISSION_ID, ScheduleType, Status, Visibility } from './model.js';
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional();
@@ -22,7 +22,7 @@ advertised(MissionId, (s) => delete s.pattern);
 export const ScheduleInput = z
   .strictObject({
     type: opt(ScheduleType).describe('default none'),
-    value: clearable(z.string().max(200)).describe('cron: "min hour day month weekday", e.g. "0 9 * * 1-5"; once: ISO time, omit for now'),
+    value: clearable(z.string().max(200)).describe('cron: "min hour day month weekday", e.g. "0 9 * * 1-5"; once: ISO time, omit for now; continuous: cool-down e.g. "5m"'),
     timezone: opt(TimeZone).describe('IANA zone of the cron, default UTC'),
     maxRuns: clearable(z.number().int().min(1).max(1_000_000)).describe('completes after this many runs'),
   })
@@ -30,7 +30,7 @@ export const ScheduleInput = z
     // Checked here too (not only after merging in build.ts) so that one call reports a bad cron
     // expression together with every other problem. A value without a type is judged as cron
     // unless it is an ISO time; the merged check in build.ts has the last word.
-    if (typeof s.value !== 'string' || !(s.type === 'cron' || (s.type === undefined && !isIsoTime(s.value)))) return;
+    if (typeof s.value !== 'string' || !(s.type === 'cron' || (s.type === undefined && !isIsoTime(s.value) && !COOL_DOWN.test(s.value.trim())))) return;
     const problem = cronProblem(s.value, s.timezone ?? 'UTC');
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `"${s.value}": ${problem}` });
   });
@@ -83,6 +83,12 @@ export const PlanInput = z
 // Advertised without the name pattern; each tool's description of stats says what names may be.
 export const StatsInput = advertised(z.record(CounterName, Count.nullable()), (s) => delete s.propertyNames);
 
+// Increments may be negative (a correction); a counter may not go below 0.
+export const AddStatsInput = advertised(z.record(CounterName, z.number().int().min(-1_000_000_000).max(1_000_000_000)), (s) => {
+  delete s.propertyNames;
+  delete s.additionalProperties;
+});
+
 export const ImportInput = z
   .strictObject({
     importId: opt(text(LIMITS.id, 1)).describe('unique; generated if omitted'),
@@ -121,7 +127,7 @@ export const CreateMissionInput = z.strictObject({
   visibility: field.visibility.describe('default private: owner only'),
   schedule: opt(ScheduleInput).describe('when it runs'),
   brief: opt(limitsInDescription(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples'))),
-  plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; numbers ≥0, postsPerDay ≤1000'))),
+  plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; postsPerDay 0–1000, budgetCents ≥0; KPI numbers any'))),
   startsAt: field.startsAt.describe('window start'),
   endsAt: field.endsAt.describe('window end; or durationDays'),
   durationDays: field.durationDays.describe('sets endsAt = startsAt (default now) + days'),
@@ -152,7 +158,8 @@ export const UpdateMissionInput = limitsInDescription(
     startsAt: field.startsAt.describe('window start'),
     endsAt: field.endsAt.describe('window end'),
     durationDays: field.durationDays.describe('sets endsAt = startsAt (or now) + days'),
-    stats: opt(StatsInput).describe('counters to set; null resets leads/contacted/replied to 0, removes others'),
+    stats: clearable(StatsInput).describe('counters to set; null (all, or one counter) resets leads/contacted/replied to 0, removes others'),
+    addStats: opt(AddStatsInput).describe('add to counters atomically, e.g. {"leads":5}; use it to count'),
     addImports: opt(
       z.array(ImportInput).min(1).max(LIMITS.listItems).describe('1–50 entries to append to the import log; importId ≤128 chars, context ≤2000, other texts ≤200; counts ≥0'),
     ),

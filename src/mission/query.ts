@@ -3,10 +3,10 @@
 // repeats or skips a mission that existed throughout.
 import { z } from 'zod';
 import { MissionError, invalidField } from '../errors.js';
-import { IsoTime, LIMITS } from './fields.js';
+import { LIMITS, QueryTime, resolveQueryTime } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
 import { ModeInput } from './input.js';
-import { advertised, limitsInDescription } from '../json-schema.js';
+import { advertised, keepLimits, limitsInDescription } from '../json-schema.js';
 
 export const SORTS = ['createdAt', 'updatedAt', 'nextRun', 'title'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -18,8 +18,8 @@ const StatusFilter = z.enum([...STATUSES, 'active']);
 export const ListMissionsInput = limitsInDescription(z.strictObject({
   status: advertised(
     z.union([StatusFilter, z.array(StatusFilter).min(1).max(7)]).optional().describe('a status or a list of them; active = pending or running'),
-    // the list's items are the same statuses; saying them once saves tokens
-    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array' })),
+    // the list's items are the same statuses
+    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array', items: (s.anyOf as object[])[0] })),
   ),
   agentType: AgentType.optional().describe('agent runtime'),
   visibility: Visibility.optional().describe('visibility'),
@@ -27,10 +27,10 @@ export const ListMissionsInput = limitsInDescription(z.strictObject({
   characterId: z.string().max(LIMITS.id).optional().describe('agent'),
   platform: z.string().max(LIMITS.name).optional().describe('a platform in the plan, any case'),
   query: z.string().trim().min(1).max(200).optional().describe('text in title or goal, any case'),
-  dueBefore: IsoTime.optional().describe('nextRun at or before this time: due work'),
+  dueBefore: QueryTime.optional().describe('nextRun at or before: "now" (due work), "+1h", or an ISO time'),
   sort: z.enum(SORTS).optional().describe('default createdAt'),
   order: z.enum(['asc', 'desc']).optional().describe('default desc'),
-  limit: z.number().int().min(1).max(100).optional().describe('page size 1–100, default 20'),
+  limit: keepLimits(z.number().int().min(1).max(100).optional().describe('page size, default 20')),
   cursor: z.string().max(1000).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,
 }));
@@ -40,7 +40,7 @@ type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | '
 
 /** The filters as one predicate, with its sets and lower-cased strings made once per call;
  * undefined when there are no filters. */
-export function compileFilter(f: Filters): ((m: Mission) => boolean) | undefined {
+export function compileFilter(f: Filters, now: Date): ((m: Mission) => boolean) | undefined {
   const tests: ((m: Mission) => boolean)[] = [];
   if (f.status !== undefined) {
     const wanted = new Set<string>(Array.isArray(f.status) ? f.status : [f.status]);
@@ -61,7 +61,7 @@ export function compileFilter(f: Filters): ((m: Mission) => boolean) | undefined
     tests.push((m) => searchText(m).includes(q));
   }
   if (f.dueBefore !== undefined) {
-    const due = Date.parse(f.dueBefore);
+    const due = Date.parse(resolveQueryTime(f.dueBefore, now));
     tests.push((m) => m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= due);
   }
   if (tests.length === 0) return undefined;
@@ -157,8 +157,9 @@ function searchText(m: Mission): string {
  * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
  * caller who sees everything costs only the page itself.
  */
-export function listPage(source: SortedMissions, input: ListMissionsInput, visible?: (m: Mission) => boolean): Page {
-  const { sort = 'createdAt', order = 'desc', limit = 20, cursor, mode: _mode, ...filters } = input;
+export function listPage(source: SortedMissions, input: ListMissionsInput, now: Date, visible?: (m: Mission) => boolean): Page {
+  const due = input.dueBefore !== undefined;
+  const { sort = due ? 'nextRun' : 'createdAt', order = due ? 'asc' : 'desc', limit = 20, cursor, mode: _mode, ...filters } = input;
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
   if (cursor !== undefined) {
@@ -172,7 +173,7 @@ export function listPage(source: SortedMissions, input: ListMissionsInput, visib
     }
     after = { key: c.k, id: c.i };
   }
-  const wanted = compileFilter(filters);
+  const wanted = compileFilter(filters, now);
   const pass = visible && wanted ? (m: Mission) => visible(m) && wanted(m) : (visible ?? wanted);
   const sorted = source.sorted(sort);
   const at = positions(sorted, sort, order);

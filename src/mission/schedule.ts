@@ -70,12 +70,34 @@ export function scheduleIssues(s: ScheduleSettings): Issue[] {
         issues.push({ path: 'schedule.value', message: `"${s.value}" is not an ISO 8601 time with a zone; use e.g. "2026-12-01T09:00:00Z", or omit it for as soon as possible` });
       }
       break;
-    case 'none':
     case 'continuous':
-      if (s.value !== null) issues.push({ path: 'schedule.value', message: `a ${s.type} schedule takes no value; set it to null or change schedule.type` });
+      if (s.value !== null && !COOL_DOWN.test(s.value.trim())) {
+        issues.push({ path: 'schedule.value', message: `"${s.value}" is not a cool-down: use e.g. "30s", "5m" or "1h" (at least 1s), or null for 60 s` });
+      }
+      break;
+    case 'none':
+      if (s.value !== null) issues.push({ path: 'schedule.value', message: `a none schedule takes no value; ${typeFor(s.value, s.timezone)}` });
       break;
   }
   return issues;
+}
+
+/** A continuous schedule's cool-down between runs: "30s", "5m", "1h", "1d". */
+export const COOL_DOWN = /^[1-9]\d{0,5}(s|m|h|d)$/;
+
+/** The cool-down of a continuous schedule in ms: "30s", "5m", "1h", "1d"; null means 60 s. */
+export function coolDownMs(value: string | null): number {
+  const match = value === null ? null : /^(\d+)(s|m|h|d)$/.exec(value.trim());
+  if (!match) return 60_000;
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** What a value sent without a schedule type probably meant. */
+function typeFor(value: string, timezone: string): string {
+  if (isIsoTime(value)) return 'to run once at that time, add "type": "once"';
+  if (COOL_DOWN.test(value.trim())) return 'for a cool-down between runs, add "type": "continuous"';
+  if (cronProblem(value, timezone) === undefined) return 'it reads as a cron expression: add "type": "cron"';
+  return 'set it to null or give schedule.type';
 }
 
 /** Normalises what is stored: once-times in UTC, cron expressions with single spaces. */
@@ -83,7 +105,7 @@ export function normaliseValue(s: ScheduleSettings): string | null {
   if (s.value === null) return null;
   if (s.type === 'once') return new Date(s.value).toISOString();
   if (s.type === 'cron') return s.value.trim().split(/\s+/).join(' ');
-  return s.value;
+  return s.value.trim();
 }
 
 /** The next cron match strictly after `after`, in the schedule's zone. */
@@ -108,9 +130,12 @@ export function computeNextRun(m: Pick<Mission, 'status' | 'schedule' | 'startsA
     case 'once':
       next = s.runCount > 0 ? null : s.value ? new Date(s.value) : from;
       break;
-    case 'continuous':
-      next = m.status === 'pending' ? from : null;
+    case 'continuous': {
+      // Due now, but not before the cool-down since the last run started has passed.
+      const cooled = s.lastRun ? new Date(Date.parse(s.lastRun) + coolDownMs(s.value)) : from;
+      next = m.status === 'pending' ? (cooled > from ? cooled : from) : null;
       break;
+    }
     case 'cron':
       // croner returns the first match strictly after its argument: step back 1 ms to include startsAt.
       next = s.value ? nextCronMatch(s.value, s.timezone, from === now ? now : new Date(from.getTime() - 1)) : null;

@@ -3,6 +3,7 @@
 // "claim", "finish" and "lost" mean one thing everywhere.
 import { changeStatus } from '../mission/lifecycle.js';
 import type { Mission } from '../mission/model.js';
+import { coolDownMs } from '../mission/schedule.js';
 import { RUNS_KEPT_PER_MISSION, type RunRecord, type RunStatus, type Trigger } from './model.js';
 
 /** How an agent type is retried; from the agents file (or its defaults). */
@@ -31,14 +32,6 @@ export function dueMissions(byNextRun: readonly Mission[], now: Date, limit: num
   return out;
 }
 
-/** The cool-down of a continuous schedule: "30s", "5m", "1h" (default 60 s). */
-export function coolDownMs(value: string | null): number {
-  if (value === null) return 60_000;
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value.trim());
-  if (!match) return 60_000;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
 
 /** The mission's run in progress, if any. */
 export function openRun(runs: readonly RunRecord[]): RunRecord | undefined {

@@ -2,25 +2,21 @@
 // that start while a client pages never repeat or shift a page.
 import { z } from 'zod';
 import { MissionError, invalidField } from '../errors.js';
-import { MISSION_ID } from '../mission/model.js';
-import { ModeInput } from '../mission/input.js';
+import { keepLimits, limitsInDescription } from '../json-schema.js';
+import { MissionId, ModeInput } from '../mission/input.js';
 import type { RunView } from '../store/run-index.js';
 import { newerFirst } from '../store/run-index.js';
 import { RUN_STATUSES, type RunRecord } from './model.js';
 
 const StatusFilter = z.enum(RUN_STATUSES);
 
-export const ListRunsInput = z.strictObject({
-  missionId: z
-    .string()
-    .regex(MISSION_ID, { message: 'Expected a mission id like "msn_…"' })
-    .optional()
-    .describe('only this mission\'s runs'),
+export const ListRunsInput = limitsInDescription(z.strictObject({
+  missionId: MissionId.optional().describe('only this mission\'s runs'),
   status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(6)]).optional().describe('a run status or a list'),
-  limit: z.number().int().min(1).max(100).optional().describe('page size 1–100, default 20'),
+  limit: keepLimits(z.number().int().min(1).max(100).optional().describe('page size, default 20')),
   cursor: z.string().max(500).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,
-});
+}));
 export type ListRunsInput = z.infer<typeof ListRunsInput>;
 
 export interface RunPage {
