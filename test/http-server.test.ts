@@ -234,11 +234,32 @@ describe('starting', () => {
     }
   });
 
+  it('refuses an auth entry named "local" or "default" (the local user, MISSIONS_TOKEN) with exit 2 and the entry at fault', () => {
+    // the attack: a private mission of the local user (made with the CLI), and an auth entry that
+    // would have been the local user in another org
+    const store = join(tmp.dir, 's.json');
+    const made = spawnSync(process.execPath, [BIN, 'call', 'createMission', '--store', store, '--input-json', '{"title":"local secret","goal":"g"}'], { encoding: 'utf8', timeout: 20_000 });
+    expect(made.status, made.stderr).toBe(0);
+    const file = join(tmp.dir, 'reserved.json');
+    const entry = (user: string, i: number) => ({ token: `secret-value-${i}-abcdefghijkl`, user, org: 'acme' });
+    for (const [user, at] of [['local', 3], ['LOCAL', 0], ['default', 1], [' Default ', 2]] as const) {
+      const tokens = ['a', 'b', 'c', 'd'].map((u, i) => entry(u, i));
+      tokens[at] = { ...entry(user, at), org: 'evilcorp' };
+      writeFileSync(file, JSON.stringify({ tokens }), { mode: 0o600 });
+      const r = run(['--auth-file', file]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`tokens[${at}].user`);
+      expect(r.stderr).toMatch(/reserved/);
+      expect(r.stderr).not.toContain('secret-value');
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('refuses a bad auth file or bad numbers with exit 2, naming the problem but never a token', () => {
     const file = join(tmp.dir, 'auth.json');
     const cases: [string, RegExp][] = [
-      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "" } ] }', /tokens\.0\.user/],
-      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "sha256": "ab", "user": "a" } ] }', /tokens\.0/],
+      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "" } ] }', /tokens\[0\]\.user/],
+      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "sha256": "ab", "user": "a" } ] }', /tokens\[0\]/],
       ['{ "tokens": [] }', /no tokens/],
       ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "a" }, { "token": "secret-value-one-abcdef", "user": "b" } ] }', /same token twice/],
       ['not json', /not valid JSON/],

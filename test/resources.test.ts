@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { tokenPrincipal } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
 import { BIN, connectInMemory, connectStdio, fixedClock, inbox, ok, tempDir, type Harness } from './helpers.js';
 
@@ -75,8 +76,8 @@ describe('reading missions as resources', () => {
 
   it('shows a caller only the missions it may see; the others do not exist for it', async () => {
     const store = openMemoryStore();
-    const bob = keep(await connectInMemory({ store, identity: { user: 'bob', org: 'acme' } }));
-    const alice = keep(await connectInMemory({ store, identity: { user: 'alice', org: 'acme' } }));
+    const bob = keep(await connectInMemory({ store, identity: tokenPrincipal('bob', 'acme') }));
+    const alice = keep(await connectInMemory({ store, identity: tokenPrincipal('alice', 'acme') }));
     const secret = (await ok(bob.client, 'createMission', { title: 'Secret', goal: 'G' })).mission;
     const shared = (await ok(bob.client, 'createMission', { title: 'Shared', goal: 'G', visibility: 'organization' })).mission;
     const { resources } = await alice.client.listResources();

@@ -23,7 +23,7 @@ export const listMissions = defineTool({
   handler: async (args, deps) => {
     const view = await deps.store.read();
     const who = deps.identity;
-    const page = listPage(view, args, who.local ? undefined : (m) => canSee(m, who));
+    const page = listPage(view, args, who.kind === 'local' ? undefined : (m) => canSee(m, who));
     const mode = modeOf(args, deps);
     return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)) };
   },

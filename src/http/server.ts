@@ -13,13 +13,13 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from '../config.js';
 import { realDeps } from '../deps.js';
 import type { Logger } from '../dispatch.js';
-import { LOCAL_USER, type Identity } from '../mission/access.js';
+import { LOCAL_USER, principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
 import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
 import { createGuards, isLoopbackName, readBody, sendError, sendJson } from './guards.js';
-import { SessionRegistry, identityKey, type Session } from './sessions.js';
+import { SessionRegistry, type Session } from './sessions.js';
 
 export class BindRefusedError extends Error {}
 
@@ -135,7 +135,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log });
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
-    const owner = identityKey(identity);
+    const owner = principalKey(identity);
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (!['GET', 'POST', 'DELETE'].includes(req.method ?? '')) {
@@ -199,7 +199,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const session: Session & { transport: SSEServerTransport } = {
       id: transport.sessionId,
       kind: 'sse',
-      owner: identityKey(identity),
+      owner: principalKey(identity),
       transport,
       drain,
       close: () => server.close(),
@@ -212,7 +212,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   async function postSse(req: IncomingMessage, res: ServerResponse, url: URL, identity: Identity): Promise<void> {
     const id = url.searchParams.get('sessionId') ?? '';
-    const session = sessions.find(id, 'sse', identityKey(identity)) as (Session & { transport: SSEServerTransport }) | undefined;
+    const session = sessions.find(id, 'sse', principalKey(identity)) as (Session & { transport: SSEServerTransport }) | undefined;
     if (!session) return sessionGone(res);
     const body = await jsonBody(req, res);
     if (body === undefined) return;

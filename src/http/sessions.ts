@@ -1,6 +1,5 @@
 // The open MCP sessions of the HTTP server, both transports: who owns each, when it was last used,
 // how many requests it is serving. Idle ones are closed; at shutdown all are drained, then closed.
-import type { Identity } from '../mission/access.js';
 
 export type SessionKind = 'streamable' | 'sse';
 
@@ -14,8 +13,6 @@ export interface Session {
   /** Closes the transport and the server (once). */
   close(): Promise<void>;
 }
-
-export const identityKey = (who: Identity): string => JSON.stringify([who.user, who.org, who.local === true]);
 
 interface Entry {
   session: Session;
