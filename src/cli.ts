@@ -26,9 +26,12 @@ const processIo: Io = {
 };
 
 function helpText(env: NodeJS.ProcessEnv): string {
-  const flags = Object.entries(OPTIONS)
-    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(26)}${o.help}`)
-    .join('\n');
+  const flagOf = (name: string, type: string) => `  --${name}${type === 'string' ? ' VALUE' : ''}`;
+  const entries = Object.entries(OPTIONS);
+  const flagWidth = Math.max(26, ...entries.map(([name, o]) => flagOf(name, o.type).length + 1));
+  const envWidth = Math.max(26, ...entries.map(([, o]) => o.env.length + 1));
+  const flags = entries.map(([name, o]) => flagOf(name, o.type).padEnd(flagWidth) + `${o.env.padEnd(envWidth)}${o.help}`).join('\n');
+  const noFlag = (env: string, help: string) => '  (no flag)'.padEnd(flagWidth) + `${env.padEnd(envWidth)}${help}`;
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
 Usage:
@@ -44,8 +47,8 @@ Usage:
 Options (flag, environment variable; a flag wins):
 ${flags}
 
-  (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
-  (no flag)               MISSIONS_COMPACT_AT_BYTES tuning: fold the journal into the snapshot past this size (default 4194304)
+${noFlag('MISSIONS_TOKEN', 'http: one bearer token, user "default", org null')}
+${noFlag('MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)')}
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -119,7 +122,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
       : 'no tokens configured (MISSIONS_TOKEN, --auth-file): loopback only, every request acts as the local user',
   );
   const idle = config.http.sessionIdle === 0 ? 'never' : `after ${config.http.sessionIdle} s`;
-  log(`idle sessions close ${idle}; request bodies up to ${config.http.maxBody} bytes${config.readOnly ? '; read-only' : ''}; output mode ${config.outputMode}`);
+  log(`sessions: at most ${config.http.maxSessions}, ${config.http.maxSessionsPerPrincipal} per caller; idle sessions close ${idle}; request bodies up to ${config.http.maxBody} bytes${config.readOnly ? '; read-only' : ''}; output mode ${config.outputMode}`);
   log(`listening on ${running.origin} (Streamable HTTP at ${running.origin}/mcp, legacy SSE at ${running.origin}/sse, health at ${running.origin}/healthz)`);
   const signal = await stopped;
   const before = running.health();

@@ -275,6 +275,8 @@ describe('starting', () => {
     expect(run(['--port', '70000']).code).toBe(2);
     expect(run(['--max-body', 'lots']).stderr).toMatch(/--max-body/);
     expect(run(['--session-idle', '-1']).code).toBe(2);
+    expect(run(['--max-sessions', '0']).stderr).toMatch(/--max-sessions \(MISSIONS_MAX_SESSIONS\) must be a whole number from 1/);
+    expect(run([], { MISSIONS_MAX_SESSIONS_PER_PRINCIPAL: 'many' }).stderr).toMatch(/MISSIONS_MAX_SESSIONS_PER_PRINCIPAL/);
   });
 });
 

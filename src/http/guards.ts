@@ -4,7 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname as machineName, networkInterfaces } from 'node:os';
 
-export type HttpErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | 'bad_request' | 'method_not_allowed' | 'payload_too_large' | 'unavailable';
+export type HttpErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'too_many_sessions'
+  | 'unavailable';
 
 /** Every refusal of the HTTP layer: `{ "error": { "code", "message" } }` (SPEC §9). */
 export function sendError(res: ServerResponse, status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {

@@ -19,6 +19,7 @@ import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
 import { createGuards, isLoopbackName, readBody, sendError, sendJson } from './guards.js';
+import { SessionLimits, type Admission } from './session-limits.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
 export class BindRefusedError extends Error {}
@@ -51,6 +52,10 @@ export interface Health {
   streamable: number;
   sse: number;
   requests: number;
+  /** Principals with at least one open session, and the most sessions one of them holds (no names). */
+  principals: number;
+  mostSessionsOfOnePrincipal: number;
+  limits: { sessionsPerPrincipal: number; sessions: number };
 }
 
 const MCP_PATH = '/mcp';
@@ -78,13 +83,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
   const guards = createGuards({ bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
   const sessions = new SessionRegistry(config.sessionIdle * 1000, log);
+  const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
   let requests = 0;
   let idleWaiters: (() => void)[] = [];
   let stopping = false;
 
   const health = (): Health => {
     const { total, streamable, sse } = sessions.counts();
-    return { status: stopping ? 'stopping' : 'ok', sessions: total, streamable, sse, requests };
+    const held = limits.counts();
+    return {
+      status: stopping ? 'stopping' : 'ok',
+      sessions: total,
+      streamable,
+      sse,
+      requests,
+      principals: held.principals,
+      mostSessionsOfOnePrincipal: held.mostByOnePrincipal,
+      limits: { sessionsPerPrincipal: held.limits.perPrincipal, sessions: held.limits.total },
+    };
   };
 
   /** Counts a request until its answer is written or its connection is gone. */
@@ -131,6 +147,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   };
 
+  /** A slot for one more session of this caller, or undefined when the refusal was sent (429/503). */
+  const admit = (res: ServerResponse, identity: Identity): Extract<Admission, { ok: true }> | undefined => {
+    const admission = limits.admit(principalKey(identity));
+    if (admission.ok) return admission;
+    sendError(res, admission.status, 'too_many_sessions', admission.message);
+    return undefined;
+  };
+
   const newServer = (identity: Identity) =>
     createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log });
 
@@ -170,10 +194,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendError(res, 400, 'bad_request', 'No Mcp-Session-Id header: the first request of a session must be initialize (one message, not a batch).');
       return;
     }
+    const slot = admit(res, identity);
+    if (!slot) return;
     const { server, drain } = newServer(identity);
+    let opened = false;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
+        opened = true;
         sessions.add(session(id));
         track(res, id);
       },
@@ -188,12 +216,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
     server.onclose = () => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
+      slot.release();
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      // An initialize the transport refused (a bad Accept header, say) opened no session.
+      if (!opened) {
+        slot.release();
+        void server.close().catch(() => undefined);
+      }
+    }
   }
 
   async function openSse(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
+    const slot = admit(res, identity);
+    if (!slot) return;
     const { server, drain } = newServer(identity);
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
     const session: Session & { transport: SSEServerTransport } = {
@@ -204,10 +243,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       drain,
       close: () => server.close(),
     };
-    server.onclose = () => sessions.remove(session.id);
+    server.onclose = () => {
+      sessions.remove(session.id);
+      slot.release();
+    };
     sessions.add(session);
     res.once('close', sessions.begin(session.id)); // connected while its stream is open: never idle
-    await server.connect(transport); // writes the headers and the endpoint event
+    try {
+      await server.connect(transport); // writes the headers and the endpoint event
+    } catch (error) {
+      sessions.remove(session.id);
+      slot.release();
+      throw error;
+    }
   }
 
   async function postSse(req: IncomingMessage, res: ServerResponse, url: URL, identity: Identity): Promise<void> {
