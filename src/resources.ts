@@ -4,10 +4,13 @@
 // Change notices come from a watcher that compares the missions the caller may see with those it saw
 // last: `notifications/resources/updated` for a subscribed mission that changed or went away,
 // `notifications/resources/list_changed` when missions were created or deleted (or became visible or
-// invisible). It checks right after each of this server's own writes, and polls the store while the
-// session has subscriptions or has listed resources, so that writes by other processes sharing the
-// store are noticed too. Polling costs one store.read() per tick, which does not re-read an unchanged
-// store; the diff is skipped when the store's version has not moved.
+// invisible). It checks right after each of this server's own writes, and polls the store only while
+// the session has subscriptions and its client can hear notices (`canNotify`: a Streamable HTTP session
+// without an open GET stream cannot), so that writes by other sessions and processes sharing the store
+// are noticed too. Listing alone does not start a poll: 1,000 sessions that once listed would make
+// every write cost sessions × missions. Polling costs one store.read() per tick, which does not re-read
+// an unchanged store; the diff is skipped when the store's version has not moved. The poll stops for
+// good when the session closes.
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   ListResourceTemplatesRequestSchema,
@@ -50,6 +53,15 @@ export interface MissionResources {
   check(): Promise<void>;
   /** Stop polling and forget subscriptions. */
   close(): void;
+  /** True while this session polls the store for others' changes. */
+  polling(): boolean;
+}
+
+export interface WatchOptions {
+  /** How often a subscribed session looks for changes made by others. */
+  pollMs?: number;
+  /** False while the client cannot hear notices; the poll then skips reading the store. */
+  canNotify?: () => boolean;
 }
 
 function idOf(uri: string): string {
@@ -72,7 +84,9 @@ function protocolError(error: unknown): unknown {
   return error;
 }
 
-export function registerResources(server: Server, deps: ToolDeps, notify: Notify, pollMs = DEFAULT_POLL_MS): MissionResources {
+export function registerResources(server: Server, deps: ToolDeps, notify: Notify, options: WatchOptions = {}): MissionResources {
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const canNotify = options.canNotify ?? (() => true);
   const subscriptions = new Set<string>();
   let listed = false; // the client has listed resources, so it wants list_changed
   let seen: Map<string, Mission> | undefined; // the visible missions by id, last time we looked
@@ -141,18 +155,19 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
   }
 
   function updatePolling() {
-    const wanted = !closed && (subscriptions.size > 0 || listed);
-    if (wanted && !timer) {
+    const tracking = !closed && (subscriptions.size > 0 || listed); // checked after our own writes
+    const poll = !closed && subscriptions.size > 0; // and for others' writes, on a timer
+    if (poll && !timer) {
       timer = setInterval(() => {
         if (!server.transport) return close(); // the connection is gone
-        void check();
+        if (canNotify()) void check();
       }, pollMs);
       timer.unref();
-    } else if (!wanted && timer) {
+    } else if (!poll && timer) {
       clearInterval(timer);
       timer = undefined;
     }
-    if (!wanted) {
+    if (!tracking) {
       seen = undefined; // nobody is watching: start afresh when someone does
       seenVersion = undefined;
     }
@@ -221,5 +236,5 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     return {};
   });
 
-  return { check, close };
+  return { check, close, polling: () => timer !== undefined && canNotify() };
 }

@@ -28,6 +28,8 @@ export interface ServerOptions {
   log?: Logger;
   /** How often a session with resource subscriptions looks for changes made by other processes. */
   resourcePollMs?: number;
+  /** False while the client cannot hear notices (no open stream); the resource poll then pauses. */
+  canNotify?: () => boolean;
 }
 
 export const SERVER_NAME = PACKAGE.name;
@@ -81,6 +83,8 @@ export interface MissionServer {
   server: Server;
   /** Resolves when every tool call in progress has answered; call before closing a transport. */
   drain(): Promise<void>;
+  /** True while the session polls the store for changes by others (it has subscriptions, and a client that can hear). */
+  watching(): boolean;
 }
 
 /**
@@ -129,7 +133,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
     log(message);
     notify(level, message);
   };
-  const resources = registerResources(server, deps, watchLog, options.resourcePollMs ?? DEFAULT_POLL_MS);
+  const resources = registerResources(server, deps, watchLog, { pollMs: options.resourcePollMs ?? DEFAULT_POLL_MS, canNotify: options.canNotify });
   chainCallback(server, 'onclose', () => resources.close());
   chainCallback(server, 'oninitialized', () => {
     void deps.store.read().then(
@@ -158,6 +162,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   });
   return {
     server,
+    watching: () => resources.polling(),
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

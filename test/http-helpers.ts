@@ -77,6 +77,7 @@ export interface HealthBody {
   streamable: number;
   sse: number;
   requests: number;
+  watching: number;
   principals: number;
   mostSessionsOfOnePrincipal: number;
   limits: { sessionsPerPrincipal: number; sessions: number };

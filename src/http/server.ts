@@ -52,6 +52,8 @@ export interface Health {
   streamable: number;
   sse: number;
   requests: number;
+  /** Sessions polling the store for resource notices (subscribed, with a stream open to hear them). */
+  watching: number;
   /** Principals with at least one open session, and the most sessions one of them holds (no names). */
   principals: number;
   mostSessionsOfOnePrincipal: number;
@@ -89,7 +91,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let stopping = false;
 
   const health = (): Health => {
-    const { total, streamable, sse } = sessions.counts();
+    const { total, streamable, sse, watching } = sessions.counts();
     const held = limits.counts();
     return {
       status: stopping ? 'stopping' : 'ok',
@@ -97,6 +99,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       streamable,
       sse,
       requests,
+      watching,
       principals: held.principals,
       mostSessionsOfOnePrincipal: held.mostByOnePrincipal,
       limits: { sessionsPerPrincipal: held.limits.perPrincipal, sessions: held.limits.total },
@@ -155,8 +158,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return undefined;
   };
 
-  const newServer = (identity: Identity) =>
-    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log });
+  const newServer = (identity: Identity, canNotify?: () => boolean) =>
+    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log, canNotify });
+
+  type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void };
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
     const owner = principalKey(identity);
@@ -167,7 +172,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (sessionId !== undefined) {
-      const session = sessions.find(sessionId, 'streamable', owner) as (Session & { transport: StreamableHTTPServerTransport }) | undefined;
+      const session = sessions.find(sessionId, 'streamable', owner) as StreamableSession | undefined;
       if (!session) return sessionGone(res);
       let body: unknown;
       if (req.method === 'POST') {
@@ -177,9 +182,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       } else {
         // An open GET stream keeps its session in use until the client hangs up (a connected client
         // that is merely quiet is not idle); a DELETE counts as one use.
+        // While a GET stream is open the session's notices can be heard, so its resource watcher polls.
         const end = sessions.begin(sessionId);
-        if (req.method === 'GET') res.once('close', end);
-        else end();
+        if (req.method === 'GET') {
+          const endStream = session.streamOpened();
+          res.once('close', () => {
+            end();
+            endStream();
+          });
+        } else end();
       }
       await session.transport.handleRequest(req, res, body);
       return;
@@ -196,7 +207,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const slot = admit(res, identity);
     if (!slot) return;
-    const { server, drain } = newServer(identity);
+    // Notices outside a request reach a Streamable HTTP client only on its GET stream; without one the
+    // resource watcher would poll for nobody (a client that left without DELETE keeps its session until
+    // it is idle).
+    let streams = 0;
+    const { server, drain, watching } = newServer(identity, () => streams > 0);
     let opened = false;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -206,13 +221,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         track(res, id);
       },
     });
-    const session = (id: string): Session & { transport: StreamableHTTPServerTransport } => ({
+    const session = (id: string): StreamableSession => ({
       id,
       kind: 'streamable',
       owner,
       transport,
       drain,
+      watching,
       close: () => server.close(),
+      streamOpened: () => {
+        streams += 1;
+        let ended = false;
+        return () => {
+          if (!ended) streams -= 1;
+          ended = true;
+        };
+      },
     });
     server.onclose = () => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
@@ -233,7 +257,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function openSse(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
     const slot = admit(res, identity);
     if (!slot) return;
-    const { server, drain } = newServer(identity);
+    const { server, drain, watching } = newServer(identity);
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
     const session: Session & { transport: SSEServerTransport } = {
       id: transport.sessionId,
@@ -241,6 +265,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       owner: principalKey(identity),
       transport,
       drain,
+      watching,
       close: () => server.close(),
     };
     server.onclose = () => {
