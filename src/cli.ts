@@ -5,6 +5,7 @@ import { allTools, selectTools } from '../tools/index.js';
 import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
 import { realDeps } from './deps.js';
 import { callTool, jsonSchemaOf } from './dispatch.js';
+import { MAX_STDIO_LINE_BYTES, limitLineLength } from './line-limit.js';
 import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
@@ -139,10 +140,25 @@ async function serve(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   await logStore(store, log);
-  const transport = new StdioServerTransport();
+  let exitCode = 0;
+  let tooLong: (() => void) | undefined;
+  const stdin = process.stdin.pipe(
+    limitLineLength(MAX_STDIO_LINE_BYTES, (bytes) => {
+      log(
+        `stdin: a message line passed ${MAX_STDIO_LINE_BYTES} bytes (${bytes} so far, no line end yet); ` +
+          'MCP over stdio reads one JSON-RPC message per line, up to that size. That message was not read; stopping. ' +
+          'Send smaller messages (a mission is far smaller), or use --transport http for large requests.',
+      );
+      exitCode = 1;
+      tooLong?.();
+    }),
+  );
+  // The SDK reader's own limit sits above ours: ours speaks first, and hands it one line at a time.
+  const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_LINE_BYTES + 1 });
   const closed = new Promise<void>((resolve) => {
+    tooLong = resolve;
     transport.onclose = resolve;
-    process.stdin.once('end', resolve);
+    stdin.once('end', resolve);
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
@@ -155,7 +171,8 @@ async function serve(config: Config, io: Io): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
-  return 0;
+  process.stdin.unpipe(stdin);
+  return exitCode;
 }
 
 async function call(config: Config, positionals: string[], values: Record<string, unknown>, io: Io): Promise<number> {
