@@ -19,6 +19,7 @@ import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
 import { createGuards, isLoopbackName, readBody, sendError, sendJson } from './guards.js';
+import { InFlightIds, duplicateIdErrors } from './request-ids.js';
 import { SessionLimits, type Admission } from './session-limits.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
@@ -161,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const newServer = (identity: Identity, canNotify?: () => boolean) =>
     createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log, canNotify });
 
-  type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void };
+  type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void; inFlight: InFlightIds };
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
     const owner = principalKey(identity);
@@ -178,6 +179,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (req.method === 'POST') {
         body = await jsonBody(req, res);
         if (body === undefined) return;
+        const claim = session.inFlight.claim(body);
+        if (!claim.ok) {
+          const errors = duplicateIdErrors(claim.duplicates);
+          return sendJson(res, 400, Array.isArray(body) ? errors : errors[0]);
+        }
+        res.once('close', claim.release);
         track(res, sessionId);
       } else {
         // An open GET stream keeps its session in use until the client hangs up (a connected client
@@ -229,6 +236,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       drain,
       watching,
       close: () => server.close(),
+      inFlight: new InFlightIds(),
       streamOpened: () => {
         streams += 1;
         let ended = false;
