@@ -17,12 +17,10 @@ import {
   ListResourcesRequestSchema,
   McpError,
   ErrorCode,
-  ReadResourceRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
   type Resource,
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { MissionError } from './errors.js';
 import { canSee } from './mission/access.js';
 import { MISSION_ID, type Mission } from './mission/model.js';
@@ -70,6 +68,24 @@ function idOf(uri: string): string {
     throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`);
   }
   return id;
+}
+
+/**
+ * resources/read, subscribe and unsubscribe with any params: the SDK's own schemas would answer a
+ * non-string `uri` with -32603 and a zod dump; we answer -32602 that says what `uri` should be.
+ */
+const uriRequest = <M extends string>(method: M) =>
+  z.object({ method: z.literal(method), params: z.looseObject({ uri: z.unknown().optional() }).optional().catch(undefined) });
+const ReadRequest = uriRequest('resources/read');
+const SubscribeRequest = uriRequest('resources/subscribe');
+const UnsubscribeRequest = uriRequest('resources/unsubscribe');
+
+function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
+  const uri = request.params?.uri;
+  if (typeof uri !== 'string') {
+    throw new McpError(ErrorCode.InvalidParams, `${request.method} needs params.uri, a mission URI as a string (mission://msn_…; see resources/list).`);
+  }
+  return uri;
 }
 
 function notFound(uri: string): McpError {
@@ -211,16 +227,16 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     return page.nextCursor ? { resources, nextCursor: page.nextCursor } : { resources };
   });
 
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-    const { uri } = request.params;
+  server.setRequestHandler(ReadRequest, async (request) => {
+    const uri = uriOf(request);
     const id = idOf(uri);
     const mission = (await readView()).get(id);
     if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);
     return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(mission) }] };
   });
 
-  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    const { uri } = request.params;
+  server.setRequestHandler(SubscribeRequest, async (request) => {
+    const uri = uriOf(request);
     const id = idOf(uri);
     const view = await readView();
     const mission = view.get(id);
@@ -230,8 +246,8 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     return {};
   });
 
-  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    subscriptions.delete(request.params.uri);
+  server.setRequestHandler(UnsubscribeRequest, (request) => {
+    subscriptions.delete(uriOf(request));
     updatePolling();
     return {};
   });

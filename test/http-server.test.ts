@@ -92,6 +92,38 @@ describe('a server without tokens, on loopback', () => {
     expect((await health(server.origin)).status).toBe('ok');
   });
 
+  it('refuses a request with several Host or Authorization headers with 400 and a JSON body', async () => {
+    const port = new URL(server.origin).port;
+    /** Exactly these header lines, repeats included. */
+    const rawHeaders = (path: string, method: string, lines: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, headers: lines, setHost: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? JSON.stringify(INIT) : undefined);
+      });
+    const json = ['Content-Type', 'application/json', 'Accept', 'application/json, text/event-stream'];
+    for (const [name, lines] of [
+      ['Host', ['Host', `127.0.0.1:${port}`, 'Host', `evil.example:${port}`, ...json]],
+      ['Host', ['Host', `127.0.0.1:${port}`, 'Host', `127.0.0.1:${port}`, ...json]],
+      ['Authorization', ['Host', `127.0.0.1:${port}`, 'Authorization', 'Bearer one', 'Authorization', 'Bearer two', ...json]],
+    ] as const) {
+      for (const [path, method] of [['/mcp', 'POST'], ['/sse', 'GET'], ['/healthz', 'GET']] as const) {
+        const res = await rawHeaders(path, method, [...lines]);
+        expect(res.status, `${name} ${method} ${path}: ${res.body}`).toBe(400);
+        const body = JSON.parse(res.body);
+        expect(body.error.code).toBe('bad_request');
+        expect(body.error.message).toContain(`several ${name} headers`);
+      }
+    }
+    // one of each is fine
+    expect((await rawHeaders('/healthz', 'GET', ['Host', `127.0.0.1:${port}`, 'Authorization', 'Bearer one'])).status).toBe(200);
+  });
+
   it('answers 413 to a body over --max-body, declared or streamed, and serves the next request', async () => {
     const h = await connectStreamable(server.origin);
     try {

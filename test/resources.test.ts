@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EmptyResultSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tokenPrincipal } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
@@ -53,6 +53,18 @@ describe('reading missions as resources', () => {
 
     await expect(h.client.readResource({ uri: 'mission://msn_AAAAAAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: -32002 });
     await expect(h.client.readResource({ uri: 'https://example.com/x' })).rejects.toThrow(/Not a mission URI/);
+  });
+
+  it('answers a uri that is not a string (or missing) with -32602 saying what uri should be, never a zod dump', async () => {
+    const h = keep(await connectInMemory());
+    for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe'] as const) {
+      for (const params of [{ uri: 5 }, { uri: null }, { uri: { id: 'msn_x' } }, {}]) {
+        const answer = h.client.request({ method, params } as never, EmptyResultSchema);
+        await expect(answer, `${method} ${JSON.stringify(params)}`).rejects.toMatchObject({ code: -32602 });
+        await expect(answer).rejects.toThrow(new RegExp(`${method} needs params.uri, a mission URI as a string`));
+        await expect(answer).rejects.not.toThrow(/invalid_type|expected/);
+      }
+    }
   });
 
   it('lists the missions newest first, 100 a page, every mission once', async () => {

@@ -129,6 +129,16 @@ export function createGuards(options: GuardOptions): Guards {
   };
 }
 
+/**
+ * The name of a header that must appear once but came several times (Host, Authorization), or null.
+ * Node keeps only the first of each, so a second one could otherwise pass unseen, one proxy reading
+ * the first and another the last.
+ */
+export function repeatedHeader(req: IncomingMessage): string | null {
+  for (const name of ['host', 'authorization'] as const) if ((req.headersDistinct[name]?.length ?? 0) > 1) return name === 'host' ? 'Host' : 'Authorization';
+  return null;
+}
+
 export type BodyResult = { ok: true; text: string } | { ok: false };
 
 /**

@@ -18,7 +18,7 @@ import type { Mode } from '../mission/input.js';
 import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
-import { createGuards, isLoopbackName, readBody, sendError, sendJson } from './guards.js';
+import { createGuards, isLoopbackName, readBody, repeatedHeader, sendError, sendJson } from './guards.js';
 import { InFlightIds, duplicateIdErrors } from './request-ids.js';
 import { SessionLimits, type Admission } from './session-limits.js';
 import { SessionRegistry, type Session } from './sessions.js';
@@ -314,6 +314,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.setHeader('Connection', 'close');
       return sendError(res, 503, 'unavailable', 'The server is shutting down.');
     }
+    const repeated = repeatedHeader(req);
+    if (repeated) return sendError(res, 400, 'bad_request', `The request has several ${repeated} headers; send exactly one.`);
     const refusal = guards.refuse(req);
     if (refusal) return sendError(res, 403, 'forbidden', refusal);
     corsHeaders(req, res);
