@@ -138,7 +138,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   if (config.transport === 'http') return serveHttp(config, io);
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
-  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   await logStore(store, log);
   let exitCode = 0;
   let tooLong: (() => void) | undefined;
@@ -157,7 +157,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_LINE_BYTES + 1 });
   const closed = new Promise<void>((resolve) => {
     tooLong = resolve;
-    transport.onclose = resolve;
+    onClose(resolve);
     stdin.once('end', resolve);
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

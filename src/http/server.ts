@@ -218,7 +218,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // resource watcher would poll for nobody (a client that left without DELETE keeps its session until
     // it is idle).
     let streams = 0;
-    const { server, drain, watching } = newServer(identity, () => streams > 0);
+    const { server, drain, watching, onClose } = newServer(identity, () => streams > 0);
     let opened = false;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -246,10 +246,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         };
       },
     });
-    server.onclose = () => {
+    onClose(() => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
       slot.release();
-    };
+    });
     try {
       await server.connect(transport);
       await transport.handleRequest(req, res, body);
@@ -265,7 +265,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function openSse(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
     const slot = admit(res, identity);
     if (!slot) return;
-    const { server, drain, watching } = newServer(identity);
+    const { server, drain, watching, onClose } = newServer(identity);
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
     const session: Session & { transport: SSEServerTransport } = {
       id: transport.sessionId,
@@ -276,10 +276,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       watching,
       close: () => server.close(),
     };
-    server.onclose = () => {
+    onClose(() => {
       sessions.remove(session.id);
       slot.release();
-    };
+    });
     sessions.add(session);
     res.once('close', sessions.begin(session.id)); // connected while its stream is open: never idle
     try {
