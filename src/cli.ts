@@ -5,6 +5,7 @@ import { allTools, selectTools } from '../tools/index.js';
 import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
 import { realDeps } from './deps.js';
 import { callTool, jsonSchemaOf } from './dispatch.js';
+import { MAX_STDIO_LINE_BYTES, limitLineLength } from './line-limit.js';
 import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
@@ -26,9 +27,12 @@ const processIo: Io = {
 };
 
 function helpText(env: NodeJS.ProcessEnv): string {
-  const flags = Object.entries(OPTIONS)
-    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(26)}${o.help}`)
-    .join('\n');
+  const flagOf = (name: string, type: string) => `  --${name}${type === 'string' ? ' VALUE' : ''}`;
+  const entries = Object.entries(OPTIONS);
+  const flagWidth = Math.max(26, ...entries.map(([name, o]) => flagOf(name, o.type).length + 1));
+  const envWidth = Math.max(26, ...entries.map(([, o]) => o.env.length + 1));
+  const flags = entries.map(([name, o]) => flagOf(name, o.type).padEnd(flagWidth) + `${o.env.padEnd(envWidth)}${o.help}`).join('\n');
+  const noFlag = (env: string, help: string) => '  (no flag)'.padEnd(flagWidth) + `${env.padEnd(envWidth)}${help}`;
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
 Usage:
@@ -44,8 +48,8 @@ Usage:
 Options (flag, environment variable; a flag wins):
 ${flags}
 
-  (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
-  (no flag)               MISSIONS_COMPACT_AT_BYTES tuning: fold the journal into the snapshot past this size (default 4194304)
+${noFlag('MISSIONS_TOKEN', 'http: one bearer token, user "default", org null')}
+${noFlag('MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)')}
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -119,7 +123,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
       : 'no tokens configured (MISSIONS_TOKEN, --auth-file): loopback only, every request acts as the local user',
   );
   const idle = config.http.sessionIdle === 0 ? 'never' : `after ${config.http.sessionIdle} s`;
-  log(`idle sessions close ${idle}; request bodies up to ${config.http.maxBody} bytes${config.readOnly ? '; read-only' : ''}; output mode ${config.outputMode}`);
+  log(`sessions: at most ${config.http.maxSessions}, ${config.http.maxSessionsPerPrincipal} per caller; idle sessions close ${idle}; request bodies up to ${config.http.maxBody} bytes${config.readOnly ? '; read-only' : ''}; output mode ${config.outputMode}`);
   log(`listening on ${running.origin} (Streamable HTTP at ${running.origin}/mcp, legacy SSE at ${running.origin}/sse, health at ${running.origin}/healthz)`);
   const signal = await stopped;
   const before = running.health();
@@ -134,12 +138,27 @@ async function serve(config: Config, io: Io): Promise<number> {
   if (config.transport === 'http') return serveHttp(config, io);
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
-  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   await logStore(store, log);
-  const transport = new StdioServerTransport();
+  let exitCode = 0;
+  let tooLong: (() => void) | undefined;
+  const stdin = process.stdin.pipe(
+    limitLineLength(MAX_STDIO_LINE_BYTES, (bytes) => {
+      log(
+        `stdin: a message line passed ${MAX_STDIO_LINE_BYTES} bytes (${bytes} so far, no line end yet); ` +
+          'MCP over stdio reads one JSON-RPC message per line, up to that size. That message was not read; stopping. ' +
+          'Send smaller messages (a mission is far smaller), or use --transport http for large requests.',
+      );
+      exitCode = 1;
+      tooLong?.();
+    }),
+  );
+  // The SDK reader's own limit sits above ours: ours speaks first, and hands it one line at a time.
+  const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_LINE_BYTES + 1 });
   const closed = new Promise<void>((resolve) => {
-    transport.onclose = resolve;
-    process.stdin.once('end', resolve);
+    tooLong = resolve;
+    onClose(resolve);
+    stdin.once('end', resolve);
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
@@ -152,7 +171,8 @@ async function serve(config: Config, io: Io): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
-  return 0;
+  process.stdin.unpipe(stdin);
+  return exitCode;
 }
 
 async function call(config: Config, positionals: string[], values: Record<string, unknown>, io: Io): Promise<number> {

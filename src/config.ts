@@ -31,11 +31,17 @@ export interface HttpConfig {
   maxBody: number;
   /** Seconds without a request after which a session is closed; 0 keeps sessions until the client ends them. */
   sessionIdle: number;
+  /** Open sessions (Streamable HTTP and SSE together) one principal may hold; beyond: 429. */
+  maxSessionsPerPrincipal: number;
+  /** Open sessions in all; beyond: 503. */
+  maxSessions: number;
 }
 
 export const DEFAULT_PORT = 3333;
 export const DEFAULT_MAX_BODY = 1024 * 1024;
 export const DEFAULT_SESSION_IDLE = 30 * 60;
+export const DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 64;
+export const DEFAULT_MAX_SESSIONS = 1000;
 
 /** The options of `serve` (and of `call`, which opens the same store). */
 export const OPTIONS = {
@@ -50,6 +56,8 @@ export const OPTIONS = {
   'allowed-hosts': { type: 'string', env: 'MISSIONS_ALLOWED_HOSTS', help: 'http: extra allowed Host names, comma-separated' },
   'max-body': { type: 'string', env: 'MISSIONS_MAX_BODY', help: 'http: largest request body: bytes, or 512kb, 2mb (default 1mb)' },
   'session-idle': { type: 'string', env: 'MISSIONS_SESSION_IDLE', help: 'http: close sessions idle this many seconds (default 1800; 0 never)' },
+  'max-sessions-per-principal': { type: 'string', env: 'MISSIONS_MAX_SESSIONS_PER_PRINCIPAL', help: 'http: open sessions per caller; more get 429 (default 64)' },
+  'max-sessions': { type: 'string', env: 'MISSIONS_MAX_SESSIONS', help: 'http: open sessions in all; more get 503 (default 1000)' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -91,6 +99,12 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       allowedHosts: list(pick('allowed-hosts') as string | undefined),
       maxBody: bytes(pick('max-body') as string | undefined),
       sessionIdle: integer('--session-idle (MISSIONS_SESSION_IDLE)', pick('session-idle') as string | undefined, DEFAULT_SESSION_IDLE, 7 * 24 * 3600),
+      maxSessionsPerPrincipal: atLeastOne(
+        '--max-sessions-per-principal (MISSIONS_MAX_SESSIONS_PER_PRINCIPAL)',
+        pick('max-sessions-per-principal') as string | undefined,
+        DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+      ),
+      maxSessions: atLeastOne('--max-sessions (MISSIONS_MAX_SESSIONS)', pick('max-sessions') as string | undefined, DEFAULT_MAX_SESSIONS),
     },
   };
 }
@@ -99,6 +113,14 @@ function integer(name: string, raw: string | undefined, fallback: number, max: n
   if (raw === undefined) return fallback;
   const v = raw.trim();
   if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${name} must be a whole number from 0 to ${max}, not "${raw}"`);
+  return Number(v);
+}
+
+function atLeastOne(name: string, raw: string | undefined, fallback: number): number {
+  const max = 1_000_000;
+  if (raw === undefined) return fallback;
+  const v = raw.trim();
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${raw}"`);
   return Number(v);
 }
 

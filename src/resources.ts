@@ -4,22 +4,23 @@
 // Change notices come from a watcher that compares the missions the caller may see with those it saw
 // last: `notifications/resources/updated` for a subscribed mission that changed or went away,
 // `notifications/resources/list_changed` when missions were created or deleted (or became visible or
-// invisible). It checks right after each of this server's own writes, and polls the store while the
-// session has subscriptions or has listed resources, so that writes by other processes sharing the
-// store are noticed too. Polling costs one store.read() per tick, which does not re-read an unchanged
-// store; the diff is skipped when the store's version has not moved.
+// invisible). It checks right after each of this server's own writes, and polls the store only while
+// the session has subscriptions and its client can hear notices (`canNotify`: a Streamable HTTP session
+// without an open GET stream cannot), so that writes by other sessions and processes sharing the store
+// are noticed too. Listing alone does not start a poll: 1,000 sessions that once listed would make
+// every write cost sessions × missions. Polling costs one store.read() per tick, which does not re-read
+// an unchanged store; the diff is skipped when the store's version has not moved. The poll stops for
+// good when the session closes.
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   ListResourceTemplatesRequestSchema,
   ListResourcesRequestSchema,
   McpError,
   ErrorCode,
-  ReadResourceRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
   type Resource,
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { MissionError } from './errors.js';
 import { canSee } from './mission/access.js';
 import { MISSION_ID, type Mission } from './mission/model.js';
@@ -50,6 +51,15 @@ export interface MissionResources {
   check(): Promise<void>;
   /** Stop polling and forget subscriptions. */
   close(): void;
+  /** True while this session polls the store for others' changes. */
+  polling(): boolean;
+}
+
+export interface WatchOptions {
+  /** How often a subscribed session looks for changes made by others. */
+  pollMs?: number;
+  /** False while the client cannot hear notices; the poll then skips reading the store. */
+  canNotify?: () => boolean;
 }
 
 function idOf(uri: string): string {
@@ -58,6 +68,24 @@ function idOf(uri: string): string {
     throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`);
   }
   return id;
+}
+
+/**
+ * resources/read, subscribe and unsubscribe with any params: the SDK's own schemas would answer a
+ * non-string `uri` with -32603 and a zod dump; we answer -32602 that says what `uri` should be.
+ */
+const uriRequest = <M extends string>(method: M) =>
+  z.object({ method: z.literal(method), params: z.looseObject({ uri: z.unknown().optional() }).optional().catch(undefined) });
+const ReadRequest = uriRequest('resources/read');
+const SubscribeRequest = uriRequest('resources/subscribe');
+const UnsubscribeRequest = uriRequest('resources/unsubscribe');
+
+function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
+  const uri = request.params?.uri;
+  if (typeof uri !== 'string') {
+    throw new McpError(ErrorCode.InvalidParams, `${request.method} needs params.uri, a mission URI as a string (mission://msn_…; see resources/list).`);
+  }
+  return uri;
 }
 
 function notFound(uri: string): McpError {
@@ -72,7 +100,9 @@ function protocolError(error: unknown): unknown {
   return error;
 }
 
-export function registerResources(server: Server, deps: ToolDeps, notify: Notify, pollMs = DEFAULT_POLL_MS): MissionResources {
+export function registerResources(server: Server, deps: ToolDeps, notify: Notify, options: WatchOptions = {}): MissionResources {
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const canNotify = options.canNotify ?? (() => true);
   const subscriptions = new Set<string>();
   let listed = false; // the client has listed resources, so it wants list_changed
   let seen: Map<string, Mission> | undefined; // the visible missions by id, last time we looked
@@ -141,18 +171,19 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
   }
 
   function updatePolling() {
-    const wanted = !closed && (subscriptions.size > 0 || listed);
-    if (wanted && !timer) {
+    const tracking = !closed && (subscriptions.size > 0 || listed); // checked after our own writes
+    const poll = !closed && subscriptions.size > 0; // and for others' writes, on a timer
+    if (poll && !timer) {
       timer = setInterval(() => {
         if (!server.transport) return close(); // the connection is gone
-        void check();
+        if (canNotify()) void check();
       }, pollMs);
       timer.unref();
-    } else if (!wanted && timer) {
+    } else if (!poll && timer) {
       clearInterval(timer);
       timer = undefined;
     }
-    if (!wanted) {
+    if (!tracking) {
       seen = undefined; // nobody is watching: start afresh when someone does
       seenVersion = undefined;
     }
@@ -196,16 +227,16 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     return page.nextCursor ? { resources, nextCursor: page.nextCursor } : { resources };
   });
 
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-    const { uri } = request.params;
+  server.setRequestHandler(ReadRequest, async (request) => {
+    const uri = uriOf(request);
     const id = idOf(uri);
     const mission = (await readView()).get(id);
     if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);
     return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(mission) }] };
   });
 
-  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    const { uri } = request.params;
+  server.setRequestHandler(SubscribeRequest, async (request) => {
+    const uri = uriOf(request);
     const id = idOf(uri);
     const view = await readView();
     const mission = view.get(id);
@@ -215,11 +246,11 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     return {};
   });
 
-  server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    subscriptions.delete(request.params.uri);
+  server.setRequestHandler(UnsubscribeRequest, (request) => {
+    subscriptions.delete(uriOf(request));
     updatePolling();
     return {};
   });
 
-  return { check, close };
+  return { check, close, polling: () => timer !== undefined && canNotify() };
 }

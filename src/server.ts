@@ -4,7 +4,6 @@
 // its path. The SDK still does the protocol, capabilities and transports; the client SDK validates
 // our structuredContent against the advertised outputSchema.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { z } from 'zod';
 import {
   ErrorCode,
@@ -28,6 +27,8 @@ export interface ServerOptions {
   log?: Logger;
   /** How often a session with resource subscriptions looks for changes made by other processes. */
   resourcePollMs?: number;
+  /** False while the client cannot hear notices (no open stream); the resource poll then pauses. */
+  canNotify?: () => boolean;
 }
 
 export const SERVER_NAME = PACKAGE.name;
@@ -63,8 +64,9 @@ function describe(tool: AnyTool): Tool {
 /**
  * tools/call whose `arguments` may be anything. SPEC §7 (and MCP 2025-11-25, SEP-1303) want bad input
  * answered as a tool error that a model can read and correct. The SDK's Server.setRequestHandler
- * first checks tools/call params against its own schema (`arguments` must be an object) and answers
- * a JSON-RPC error for `5` or `null`; Protocol's own registration skips that check, and callTool
+ * checks tools/call params against its own schema first (`arguments` must be an object) and answers a
+ * JSON-RPC error for `5` or `null`. So tools/call is served by the public `fallbackRequestHandler`
+ * (the handler for every method without its own), which hands us the request as it came; callTool
  * validates the arguments itself. Only a request without a tool name stays a protocol error.
  */
 const ToolCallRequest = z.object({
@@ -74,30 +76,24 @@ const ToolCallRequest = z.object({
 });
 
 function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>) => Promise<CallToolResult>): void {
-  const register = Protocol.prototype.setRequestHandler as unknown as (this: Server, schema: typeof ToolCallRequest, h: typeof handler) => void;
-  register.call(server, ToolCallRequest, handler);
+  server.fallbackRequestHandler = async (request) => {
+    const call = ToolCallRequest.safeParse(request);
+    if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
+    return handler(call.data);
+  };
 }
 
 export interface MissionServer {
   server: Server;
   /** Resolves when every tool call in progress has answered; call before closing a transport. */
   drain(): Promise<void>;
-}
-
-/**
- * Sets a callback property of the SDK's Server (onclose, oninitialized) so that ours runs first and a
- * transport that assigns its own later (the HTTP sessions do) adds to ours instead of replacing it.
- */
-function chainCallback(server: Server, name: 'onclose' | 'oninitialized', ours: () => void) {
-  let theirs: (() => void) | undefined;
-  Object.defineProperty(server, name, {
-    configurable: true,
-    get: () => () => {
-      ours();
-      theirs?.();
-    },
-    set: (fn: (() => void) | undefined) => (theirs = fn),
-  });
+  /** True while the session polls the store for changes by others (it has subscriptions, and a client that can hear). */
+  watching(): boolean;
+  /**
+   * Runs `listener` when the connection closes (the client went, or server.close()). Use this, not
+   * server.onclose, which is ours: assigning it would stop the resource watcher from closing.
+   */
+  onClose(listener: () => void): void;
 }
 
 export function createServer(deps: ToolDeps, options: ServerOptions = {}): MissionServer {
@@ -130,14 +126,18 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
     log(message);
     notify(level, message);
   };
-  const resources = registerResources(server, deps, watchLog, options.resourcePollMs ?? DEFAULT_POLL_MS);
-  chainCallback(server, 'onclose', () => resources.close());
-  chainCallback(server, 'oninitialized', () => {
+  const resources = registerResources(server, deps, watchLog, { pollMs: options.resourcePollMs ?? DEFAULT_POLL_MS, canNotify: options.canNotify });
+  const closeListeners: (() => void)[] = [];
+  server.onclose = () => {
+    resources.close();
+    for (const listener of closeListeners.splice(0)) listener();
+  };
+  server.oninitialized = () => {
     void deps.store.read().then(
       (view) => notify('info', `store ${deps.store.location} (${view.size} missions)`),
       (error: unknown) => notify('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
     );
-  });
+  };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   acceptAnyArguments(server, async (request) => {
@@ -159,6 +159,8 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   });
   return {
     server,
+    watching: () => resources.polling(),
+    onClose: (listener) => void closeListeners.push(listener),
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

@@ -110,8 +110,20 @@ describe('malformed tools/call requests', () => {
       expect((error as McpError).message).toMatch(/needs params\.name.*createMission/);
     }
     // Arguments that are not an object are the tool's business: a tool error the model can read.
-    const answer = await h.client.request({ method: 'tools/call', params: { name: 'getMission', arguments: 5 } } as never, CallToolResultSchema);
-    expect(answer.isError).toBe(true);
+    for (const args of [5, null, 'x', [1]]) {
+      const answer = await h.client.request({ method: 'tools/call', params: { name: 'getMission', arguments: args } } as never, CallToolResultSchema);
+      expect(answer.isError, JSON.stringify(args)).toBe(true);
+      expect(JSON.parse((answer.content[0] as { text: string }).text).error.code).toBe('invalid_request');
+    }
+    // tools/call is served by the SDK's public fallbackRequestHandler: every other unknown method is
+    // still "Method not found"
+    for (const method of ['prompts/list', 'no/such/method']) {
+      const error = await h.client.request({ method, params: {} } as never, CallToolResultSchema).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((error as McpError).code, method).toBe(ErrorCode.MethodNotFound);
+    }
     await h.close();
   });
 });

@@ -16,6 +16,7 @@ const TOKENS = {
   bob: 'bob-token-8e1d2c3b4a5f6e7d',
   carol: 'carol-token-0a9b8c7d6e5f4a3b',
   default: 'default-token-5c4d3e2f1a0b9c8d',
+  aliceGlobex: 'alice-globex-token-6b5a4c3d2e1f', // another alice, of globex: not the same principal
 };
 const WRONG = 'wrong-token-1111222233334444';
 
@@ -59,6 +60,7 @@ beforeAll(async () => {
         { token: TOKENS.alice, user: 'alice', org: 'acme' },
         { sha256: createHash('sha256').update(TOKENS.bob).digest('hex'), user: 'bob', org: 'acme' },
         { token: TOKENS.carol, user: 'carol', org: 'globex' },
+        { token: TOKENS.aliceGlobex, user: 'alice', org: 'globex' },
       ],
     }),
   );
@@ -70,7 +72,7 @@ afterAll(async () => {
   expect(await server?.stop()).toBe(0);
   // tokens never reach the log
   for (const token of [...Object.values(TOKENS), WRONG]) expect(server.stderr()).not.toContain(token);
-  expect(server.stderr()).toContain('bearer tokens required (4 configured)');
+  expect(server.stderr()).toContain('bearer tokens required (5 configured)');
   tmp?.cleanup();
 });
 
@@ -266,6 +268,34 @@ describe.each(clients)('the access matrix over %s', (transportName, connect) => 
     const created = (await ok(as('default'), 'createMission', { title: 'default creates', goal: 'g', mode: 'full' })).mission;
     expect(created.owner).toEqual(IDENTITY.default);
     expect((await call(as('alice'), 'getMission', { id: created.id })).body.error.code).toBe('not_found');
+  });
+});
+
+describe('one user name in two orgs', () => {
+  it('alice of globex neither sees nor changes alice of acme\'s private missions, and cannot use her session', async () => {
+    const acme = await connectStreamable(server.origin, TOKENS.alice);
+    const globex = await connectStreamable(server.origin, TOKENS.aliceGlobex);
+    try {
+      const secret = (await ok(acme.client, 'createMission', { title: 'acme secret', goal: 'g', mode: 'full' })).mission;
+      expect(secret.owner).toEqual(IDENTITY.alice);
+      for (const tool of ONE_MISSION_TOOLS) {
+        const answer = await call(globex.client, tool, argsFor(tool, secret.id));
+        expect(answer.isError ? answer.body.error.code : 'ok', `alice of globex ${tool}: ${answer.text}`).toBe('not_found');
+      }
+      expect((await ok(globex.client, 'listMissions', { limit: 100 })).missions.map((m: any) => m.id)).not.toContain(secret.id);
+      const theirs = (await ok(globex.client, 'createMission', { title: 'globex secret', goal: 'g', mode: 'full' })).mission;
+      expect(theirs.owner).toEqual({ user: 'alice', org: 'globex' });
+      expect((await call(acme.client, 'getMission', { id: theirs.id })).body.error.code).toBe('not_found');
+      expect((await ok(acme.client, 'getMission', { id: secret.id })).mission.title).toBe('acme secret');
+      const message = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'listMissions', arguments: {} } };
+      const res = await rawPost(message, { Authorization: `Bearer ${TOKENS.aliceGlobex}`, 'Mcp-Session-Id': acme.transport.sessionId! });
+      expect(res.status).toBe(404);
+      await ok(acme.client, 'deleteMission', { id: secret.id });
+      await ok(globex.client, 'deleteMission', { id: theirs.id });
+    } finally {
+      await acme.close();
+      await globex.close();
+    }
   });
 });
 

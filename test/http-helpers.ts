@@ -71,7 +71,19 @@ export async function connectSse(origin: string, token?: string): Promise<Harnes
   return { client, transport, close: () => client.close() };
 }
 
-export async function health(origin: string): Promise<{ status: string; sessions: number; streamable: number; sse: number; requests: number }> {
+export interface HealthBody {
+  status: string;
+  sessions: number;
+  streamable: number;
+  sse: number;
+  requests: number;
+  watching: number;
+  principals: number;
+  mostSessionsOfOnePrincipal: number;
+  limits: { sessionsPerPrincipal: number; sessions: number };
+}
+
+export async function health(origin: string): Promise<HealthBody> {
   const res = await fetch(new URL('/healthz', origin));
   return (await res.json()) as never;
 }

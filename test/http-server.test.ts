@@ -92,6 +92,38 @@ describe('a server without tokens, on loopback', () => {
     expect((await health(server.origin)).status).toBe('ok');
   });
 
+  it('refuses a request with several Host or Authorization headers with 400 and a JSON body', async () => {
+    const port = new URL(server.origin).port;
+    /** Exactly these header lines, repeats included. */
+    const rawHeaders = (path: string, method: string, lines: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, headers: lines, setHost: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? JSON.stringify(INIT) : undefined);
+      });
+    const json = ['Content-Type', 'application/json', 'Accept', 'application/json, text/event-stream'];
+    for (const [name, lines] of [
+      ['Host', ['Host', `127.0.0.1:${port}`, 'Host', `evil.example:${port}`, ...json]],
+      ['Host', ['Host', `127.0.0.1:${port}`, 'Host', `127.0.0.1:${port}`, ...json]],
+      ['Authorization', ['Host', `127.0.0.1:${port}`, 'Authorization', 'Bearer one', 'Authorization', 'Bearer two', ...json]],
+    ] as const) {
+      for (const [path, method] of [['/mcp', 'POST'], ['/sse', 'GET'], ['/healthz', 'GET']] as const) {
+        const res = await rawHeaders(path, method, [...lines]);
+        expect(res.status, `${name} ${method} ${path}: ${res.body}`).toBe(400);
+        const body = JSON.parse(res.body);
+        expect(body.error.code).toBe('bad_request');
+        expect(body.error.message).toContain(`several ${name} headers`);
+      }
+    }
+    // one of each is fine
+    expect((await rawHeaders('/healthz', 'GET', ['Host', `127.0.0.1:${port}`, 'Authorization', 'Bearer one'])).status).toBe(200);
+  });
+
   it('answers 413 to a body over --max-body, declared or streamed, and serves the next request', async () => {
     const h = await connectStreamable(server.origin);
     try {
@@ -234,11 +266,32 @@ describe('starting', () => {
     }
   });
 
+  it('refuses an auth entry named "local" or "default" (the local user, MISSIONS_TOKEN) with exit 2 and the entry at fault', () => {
+    // the attack: a private mission of the local user (made with the CLI), and an auth entry that
+    // would have been the local user in another org
+    const store = join(tmp.dir, 's.json');
+    const made = spawnSync(process.execPath, [BIN, 'call', 'createMission', '--store', store, '--input-json', '{"title":"local secret","goal":"g"}'], { encoding: 'utf8', timeout: 20_000 });
+    expect(made.status, made.stderr).toBe(0);
+    const file = join(tmp.dir, 'reserved.json');
+    const entry = (user: string, i: number) => ({ token: `secret-value-${i}-abcdefghijkl`, user, org: 'acme' });
+    for (const [user, at] of [['local', 3], ['LOCAL', 0], ['default', 1], [' Default ', 2]] as const) {
+      const tokens = ['a', 'b', 'c', 'd'].map((u, i) => entry(u, i));
+      tokens[at] = { ...entry(user, at), org: 'evilcorp' };
+      writeFileSync(file, JSON.stringify({ tokens }), { mode: 0o600 });
+      const r = run(['--auth-file', file]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`tokens[${at}].user`);
+      expect(r.stderr).toMatch(/reserved/);
+      expect(r.stderr).not.toContain('secret-value');
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('refuses a bad auth file or bad numbers with exit 2, naming the problem but never a token', () => {
     const file = join(tmp.dir, 'auth.json');
     const cases: [string, RegExp][] = [
-      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "" } ] }', /tokens\.0\.user/],
-      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "sha256": "ab", "user": "a" } ] }', /tokens\.0/],
+      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "" } ] }', /tokens\[0\]\.user/],
+      ['{ "tokens": [ { "token": "secret-value-one-abcdef", "sha256": "ab", "user": "a" } ] }', /tokens\[0\]/],
       ['{ "tokens": [] }', /no tokens/],
       ['{ "tokens": [ { "token": "secret-value-one-abcdef", "user": "a" }, { "token": "secret-value-one-abcdef", "user": "b" } ] }', /same token twice/],
       ['not json', /not valid JSON/],
@@ -254,6 +307,8 @@ describe('starting', () => {
     expect(run(['--port', '70000']).code).toBe(2);
     expect(run(['--max-body', 'lots']).stderr).toMatch(/--max-body/);
     expect(run(['--session-idle', '-1']).code).toBe(2);
+    expect(run(['--max-sessions', '0']).stderr).toMatch(/--max-sessions \(MISSIONS_MAX_SESSIONS\) must be a whole number from 1/);
+    expect(run([], { MISSIONS_MAX_SESSIONS_PER_PRINCIPAL: 'many' }).stderr).toMatch(/MISSIONS_MAX_SESSIONS_PER_PRINCIPAL/);
   });
 });
 

@@ -4,9 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EmptyResultSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { tokenPrincipal } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
+import type { MissionStore } from '../src/store/types.js';
 import { BIN, connectInMemory, connectStdio, fixedClock, inbox, ok, tempDir, type Harness } from './helpers.js';
 
 type Notice = { method: string; uri?: string };
@@ -53,6 +55,18 @@ describe('reading missions as resources', () => {
     await expect(h.client.readResource({ uri: 'https://example.com/x' })).rejects.toThrow(/Not a mission URI/);
   });
 
+  it('answers a uri that is not a string (or missing) with -32602 saying what uri should be, never a zod dump', async () => {
+    const h = keep(await connectInMemory());
+    for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe'] as const) {
+      for (const params of [{ uri: 5 }, { uri: null }, { uri: { id: 'msn_x' } }, {}]) {
+        const answer = h.client.request({ method, params } as never, EmptyResultSchema);
+        await expect(answer, `${method} ${JSON.stringify(params)}`).rejects.toMatchObject({ code: -32602 });
+        await expect(answer).rejects.toThrow(new RegExp(`${method} needs params.uri, a mission URI as a string`));
+        await expect(answer).rejects.not.toThrow(/invalid_type|expected/);
+      }
+    }
+  });
+
   it('lists the missions newest first, 100 a page, every mission once', async () => {
     const clock = fixedClock('2026-03-02T08:00:00Z');
     const h = keep(await connectInMemory({ now: clock.now }));
@@ -75,8 +89,8 @@ describe('reading missions as resources', () => {
 
   it('shows a caller only the missions it may see; the others do not exist for it', async () => {
     const store = openMemoryStore();
-    const bob = keep(await connectInMemory({ store, identity: { user: 'bob', org: 'acme' } }));
-    const alice = keep(await connectInMemory({ store, identity: { user: 'alice', org: 'acme' } }));
+    const bob = keep(await connectInMemory({ store, identity: tokenPrincipal('bob', 'acme') }));
+    const alice = keep(await connectInMemory({ store, identity: tokenPrincipal('alice', 'acme') }));
     const secret = (await ok(bob.client, 'createMission', { title: 'Secret', goal: 'G' })).mission;
     const shared = (await ok(bob.client, 'createMission', { title: 'Shared', goal: 'G', visibility: 'organization' })).mission;
     const { resources } = await alice.client.listResources();
@@ -162,5 +176,51 @@ describe('notices', () => {
     cli('createMission', { title: 'Second', goal: 'G' });
     await notices.next(listChanged, from);
     expect((await h.client.listResources()).resources.map((r) => r.title).sort()).toEqual(['From the shell', 'Second']);
+  });
+});
+
+describe('the watcher polls only for subscribers, and never after the session closes', () => {
+  /** A real memory store seen through a counter of its reads (one per session, one store beneath). */
+  const counted = (inner: MissionStore) => {
+    let reads = 0;
+    const store: MissionStore = { location: inner.location, read: () => ((reads += 1), inner.read()), write: (plan) => inner.write(plan), readRunOutput: (run) => inner.readRunOutput(run), close: () => inner.close() };
+    return { store, reads: () => reads };
+  };
+  /** Waits until a subscribed session's own poll has read the store `ticks` more times. */
+  const ticks = async (reads: () => number, n: number) => {
+    const from = reads();
+    while (reads() < from + n) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('a session that only listed resources does not poll; a subscribed one does until it closes', async () => {
+    const shared = openMemoryStore();
+    const lister = counted(shared);
+    const subscriber = counted(shared);
+    const clock = counted(shared); // a third subscriber: its polls measure time passing
+    const pollMs = 5;
+    const a = keep(await connectInMemory({ store: lister.store, resourcePollMs: pollMs }));
+    const b = await connectInMemory({ store: subscriber.store, resourcePollMs: pollMs });
+    const c = keep(await connectInMemory({ store: clock.store, resourcePollMs: pollMs }));
+    const { mission } = await ok(c.client, 'createMission', { title: 'Watched', goal: 'G' });
+    await a.client.listResources();
+    await b.client.subscribeResource({ uri: `mission://${mission.id}` });
+    await c.client.subscribeResource({ uri: `mission://${mission.id}` });
+
+    const listed = lister.reads();
+    await ticks(subscriber.reads, 5); // b polls
+    await ticks(clock.reads, 5);
+    expect(lister.reads(), 'a session that only listed reads the store only when asked').toBe(listed);
+
+    await b.close(); // the client goes: its session's poll stops
+    const closed = subscriber.reads();
+    await ticks(clock.reads, 10);
+    expect(subscriber.reads(), 'no store read after the session closed').toBe(closed);
+
+    // a lister still hears list_changed after its own writes
+    const { notices, beforeConnect } = watching();
+    const d = keep(await connectInMemory({ store: counted(shared).store, beforeConnect }));
+    await d.client.listResources();
+    await ok(d.client, 'createMission', { title: 'Mine', goal: 'G' });
+    await notices.next(listChanged);
   });
 });

@@ -2,20 +2,25 @@
 // clients with different identities. A mission the caller may not see does not exist for it; one it may
 // see but not change is forbidden; owner always comes from the identity. Also the read-only server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_USER, type Identity } from '../src/mission/access.js';
+import { LOCAL_USER, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { call, connectInMemory, ok, type Harness } from './helpers.js';
 
-const ALICE: Identity = { user: 'alice', org: 'acme' };
-const BOB: Identity = { user: 'bob', org: 'acme' }; // alice's org
-const CAROL: Identity = { user: 'carol', org: 'globex' }; // another org
-const DAVE: Identity = { user: 'dave', org: null }; // no org
-const ERIN: Identity = { user: 'erin', org: null }; // no org either: that is not "the same org"
+const ALICE = tokenPrincipal('alice', 'acme');
+const BOB = tokenPrincipal('bob', 'acme'); // alice's org
+const CAROL = tokenPrincipal('carol', 'globex'); // another org
+const DAVE = tokenPrincipal('dave', null); // no org
+const ERIN = tokenPrincipal('erin', null); // no org either: that is not "the same org"
+// Two people who share a user name: alice of acme and alice of globex are not one principal.
+const ALICE_GLOBEX = tokenPrincipal('alice', 'globex');
+// What an auth-file entry { "user": "local", "org": "evilcorp" } used to make: the auth file refuses
+// the name now (test/http-access.test.ts), and even built by hand it owns nothing of the local user.
+const FORGED_LOCAL: Identity = { kind: 'token', user: 'local', org: 'evilcorp' };
 
 let store: MissionStore;
 const clients: Record<string, Harness> = {};
-const who = { alice: ALICE, bob: BOB, carol: CAROL, dave: DAVE, erin: ERIN, local: LOCAL_USER } as const;
+const who = { alice: ALICE, bob: BOB, carol: CAROL, dave: DAVE, erin: ERIN, local: LOCAL_USER, aliceGlobex: ALICE_GLOBEX, forgedLocal: FORGED_LOCAL } as const;
 type Who = keyof typeof who;
 
 beforeAll(async () => {
@@ -34,6 +39,7 @@ interface Fixture {
   alicePublic: string;
   daveOrg: string;
   carolPrivate: string;
+  localPrivate: string;
 }
 let fx: Fixture;
 
@@ -50,6 +56,7 @@ beforeEach(async () => {
     alicePublic: await mission('alice', 'public', 'Alice public'),
     daveOrg: await mission('dave', 'organization', 'Dave org'),
     carolPrivate: await mission('carol', 'private', 'Carol private'),
+    localPrivate: await mission('local', 'private', 'Local private'),
   };
 });
 
@@ -79,7 +86,9 @@ describe('visibility', () => {
     carol: ['alicePublic', 'carolPrivate'],
     dave: ['alicePublic', 'daveOrg'],
     erin: ['alicePublic'],
-    local: ['alicePrivate', 'aliceOrg', 'alicePublic', 'daveOrg', 'carolPrivate'],
+    local: ['alicePrivate', 'aliceOrg', 'alicePublic', 'daveOrg', 'carolPrivate', 'localPrivate'],
+    aliceGlobex: ['alicePublic'],
+    forgedLocal: ['alicePublic'],
   };
 
   it.each(Object.keys(expected) as Who[])('%s lists exactly the missions it may see, and total counts only those', async (name) => {
@@ -111,6 +120,8 @@ describe('visibility', () => {
       ['dave', 'aliceOrg'],
       ['erin', 'daveOrg'],
       ['alice', 'carolPrivate'],
+      ['aliceGlobex', 'alicePrivate'],
+      ['forgedLocal', 'localPrivate'],
     ];
     const before = await snapshot();
     for (const [name, key] of cases) {
@@ -199,6 +210,43 @@ describe('change rights', () => {
     expect(await snapshot()).toBe(before);
     // compact mode does not show owner, full mode does; neither lets it be set
     expect((await ok(as('bob'), 'getMission', { id: m.id, mode: 'full' })).mission.owner).toEqual({ user: 'bob', org: 'acme' });
+  });
+});
+
+describe('principals cannot be forged by naming', () => {
+  const ALL_TOOLS = [['getMission', (id: string) => ({ id })], ...CHANGES] as const;
+
+  it('a token user named "local" in another org neither sees nor changes the local user\'s private missions', async () => {
+    const before = await snapshot();
+    for (const [tool, args] of ALL_TOOLS) await expectErrorCode('forgedLocal', tool, args(fx.localPrivate), 'not_found');
+    const page = await ok(as('forgedLocal'), 'listMissions', { limit: 100 });
+    expect(page.missions.map((m: any) => m.id)).toEqual([fx.alicePublic]);
+    expect(await snapshot()).toBe(before);
+    // and what it creates is its own, with its org: the local user's missions keep { local, null }
+    const mine = (await ok(as('forgedLocal'), 'createMission', { title: 'evil', goal: 'g' })).mission;
+    expect(mine.owner).toEqual({ user: 'local', org: 'evilcorp' });
+    expect((await ok(as('local'), 'getMission', { id: fx.localPrivate })).mission.owner).toEqual({ user: 'local', org: null });
+  });
+
+  it('no token principal can be named "local" (in any case)', () => {
+    for (const name of ['local', 'LOCAL', ' Local ']) expect(() => tokenPrincipal(name, null)).toThrow(/local user/);
+    expect(tokenPrincipal('default', null)).toEqual({ kind: 'token', user: 'default', org: null });
+  });
+
+  it('one user name in two orgs is two principals: neither sees nor changes the other\'s private missions', async () => {
+    const before = await snapshot();
+    for (const [tool, args] of ALL_TOOLS) await expectErrorCode('aliceGlobex', tool, args(fx.alicePrivate), 'not_found');
+    // her acme namesake's organization mission is not hers either
+    for (const [tool, args] of ALL_TOOLS) await expectErrorCode('aliceGlobex', tool, args(fx.aliceOrg), 'not_found');
+    // public: she sees it but it is not hers to change
+    for (const [tool, args] of CHANGES) await expectErrorCode('aliceGlobex', tool, args(fx.alicePublic), 'forbidden');
+    expect(await snapshot()).toBe(before);
+    // and the other way round
+    const hers = (await ok(as('aliceGlobex'), 'createMission', { title: 'globex alice', goal: 'g' })).mission;
+    expect(hers.owner).toEqual({ user: 'alice', org: 'globex' });
+    await expectErrorCode('alice', 'getMission', { id: hers.id }, 'not_found');
+    await expectErrorCode('alice', 'deleteMission', { id: hers.id, force: true }, 'not_found');
+    expect((await ok(as('aliceGlobex'), 'getMission', { id: hers.id })).mission.title).toBe('globex alice');
   });
 });
 

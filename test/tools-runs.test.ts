@@ -173,8 +173,8 @@ describe('listRuns and getRun', () => {
   it('newest first, filters, a cursor that neither repeats nor skips while runs start, compact output excerpt, visibility', async () => {
     const clock = fixedClock('2026-12-02T10:00:00.000Z');
     const store = openMemoryStore();
-    const alice = await harness({ store, now: clock.now, identity: { user: 'alice', org: 'acme' } });
-    const bob = await harness({ store, now: clock.now, identity: { user: 'bob', org: 'acme' } });
+    const alice = await harness({ store, now: clock.now, identity: { kind: 'token', user: 'alice', org: 'acme' } });
+    const bob = await harness({ store, now: clock.now, identity: { kind: 'token', user: 'bob', org: 'acme' } });
     const { mission } = await ok(alice.client, 'createMission', { title: 'Mine', goal: 'G' });
     for (let i = 0; i < 5; i++) {
       await ok(alice.client, 'updateMission', { id: mission.id, status: 'running' });

@@ -25,7 +25,7 @@ export const listMissions = defineTool({
     const view = await deps.store.read();
     const who = deps.identity;
     const now = deps.now();
-    const page = listPage(view, args, now, who.local ? undefined : (m) => canSee(m, who));
+    const page = listPage(view, args, now, who.kind === 'local' ? undefined : (m) => canSee(m, who));
     const mode = modeOf(args, deps);
     return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)), now: now.toISOString() };
   },

@@ -21,7 +21,7 @@ export const listRuns = defineTool({
     const who = deps.identity;
     const visible = (id: string) => {
       const m = view.get(id);
-      return m !== undefined && (who.local === true || canSee(m, who));
+      return m !== undefined && (canSee(m, who));
     };
     const page = listRunsPage(view.runs, args, visible);
     const mode = modeOf(args, deps);

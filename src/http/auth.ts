@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { Identity } from '../mission/access.js';
+import { DEFAULT_TOKEN_USER, RESERVED_USERS_TEXT, isReservedUser, tokenPrincipal, type Identity } from '../mission/access.js';
 
 export class AuthConfigError extends Error {}
 
@@ -31,7 +31,14 @@ const AuthFile = z
         .object({
           token: z.string().min(1, 'token must not be empty').optional(),
           sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex digits (the SHA-256 of the token)').optional(),
-          user: z.string().trim().min(1, 'user must not be empty'),
+          user: z
+            .string()
+            .trim()
+            .min(1, 'user must not be empty')
+            .refine((u) => !isReservedUser(u), {
+              error: (issue) =>
+                `user "${String(issue.input)}" is reserved (${RESERVED_USERS_TEXT} name the local user and MISSIONS_TOKEN's user, in any case); give this entry another name`,
+            }),
           org: z.string().trim().min(1, 'org must be null or a non-empty string').nullable().default(null),
         })
         .strict()
@@ -39,6 +46,10 @@ const AuthFile = z
     ),
   })
   .strict();
+
+/** `tokens[3].user`: where an issue is, as a person reads a JSON path. */
+const entryPath = (path: readonly PropertyKey[]) =>
+  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`)).join('');
 
 /** Reads and checks an auth file; throws AuthConfigError with the file and the faulty entry, never a token. */
 export function readAuthFile(path: string, warn: (message: string) => void = () => undefined): Entry[] {
@@ -57,22 +68,22 @@ export function readAuthFile(path: string, warn: (message: string) => void = () 
   const parsed = AuthFile.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new AuthConfigError(`the auth file ${path} is invalid at ${first.path.join('.') || 'the top level'}: ${first.message}`);
+    throw new AuthConfigError(`the auth file ${path} is invalid at ${entryPath(first.path) || 'the top level'}: ${first.message}`);
   }
   if (parsed.data.tokens.length === 0) {
     throw new AuthConfigError(`the auth file ${path} lists no tokens; add at least one, or leave --auth-file unset to serve the local user on loopback`);
   }
   parsed.data.tokens.forEach((e, i) => {
-    if (e.token !== undefined && e.token.length < 16) warn(`tokens.${i} in ${path} is shorter than 16 characters; use a long random one (openssl rand -hex 32)`);
+    if (e.token !== undefined && e.token.length < 16) warn(`tokens[${i}] in ${path} is shorter than 16 characters; use a long random one (openssl rand -hex 32)`);
   });
   const entries = parsed.data.tokens.map((e) => ({
     digest: e.token !== undefined ? sha256(e.token) : Buffer.from(e.sha256!, 'hex'),
-    identity: { user: e.user, org: e.org },
+    identity: tokenPrincipal(e.user, e.org),
   }));
   const seen = new Set<string>();
   entries.forEach((e, i) => {
     const key = e.digest.toString('hex');
-    if (seen.has(key)) throw new AuthConfigError(`the auth file ${path} gives the same token twice (tokens.${i})`);
+    if (seen.has(key)) throw new AuthConfigError(`the auth file ${path} gives the same token twice (tokens[${i}])`);
     seen.add(key);
   });
   try {
@@ -91,7 +102,7 @@ export function createAuthenticator(options: { token?: string; authFile?: string
   if (options.token !== undefined && options.token !== '' && options.token.length < 16) {
     options.warn?.('MISSIONS_TOKEN is shorter than 16 characters; use a long random one (openssl rand -hex 32)');
   }
-  if (options.token !== undefined && options.token !== '') entries.push({ digest: sha256(options.token), identity: { user: 'default', org: null } });
+  if (options.token !== undefined && options.token !== '') entries.push({ digest: sha256(options.token), identity: tokenPrincipal(DEFAULT_TOKEN_USER, null) });
   if (options.authFile !== undefined && options.authFile !== '') {
     for (const e of readAuthFile(options.authFile, options.warn)) {
       if (entries.some((x) => x.digest.equals(e.digest))) throw new AuthConfigError(`the auth file ${options.authFile} repeats MISSIONS_TOKEN`);

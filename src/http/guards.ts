@@ -4,7 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname as machineName, networkInterfaces } from 'node:os';
 
-export type HttpErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | 'bad_request' | 'method_not_allowed' | 'payload_too_large' | 'unavailable';
+export type HttpErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'too_many_sessions'
+  | 'unavailable';
 
 /** Every refusal of the HTTP layer: `{ "error": { "code", "message" } }` (SPEC §9). */
 export function sendError(res: ServerResponse, status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {
@@ -119,6 +127,16 @@ export function createGuards(options: GuardOptions): Guards {
       return origin?.ok ? req.headers.origin : undefined;
     },
   };
+}
+
+/**
+ * The name of a header that must appear once but came several times (Host, Authorization), or null.
+ * Node keeps only the first of each, so a second one could otherwise pass unseen, one proxy reading
+ * the first and another the last.
+ */
+export function repeatedHeader(req: IncomingMessage): string | null {
+  for (const name of ['host', 'authorization'] as const) if ((req.headersDistinct[name]?.length ?? 0) > 1) return name === 'host' ? 'Host' : 'Authorization';
+  return null;
 }
 
 export type BodyResult = { ok: true; text: string } | { ok: false };

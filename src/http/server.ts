@@ -13,13 +13,15 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from '../config.js';
 import { realDeps } from '../deps.js';
 import type { Logger } from '../dispatch.js';
-import { LOCAL_USER, type Identity } from '../mission/access.js';
+import { LOCAL_USER, principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
 import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
-import { createGuards, isLoopbackName, readBody, sendError, sendJson } from './guards.js';
-import { SessionRegistry, identityKey, type Session } from './sessions.js';
+import { createGuards, isLoopbackName, readBody, repeatedHeader, sendError, sendJson } from './guards.js';
+import { InFlightIds, duplicateIdErrors } from './request-ids.js';
+import { SessionLimits, type Admission } from './session-limits.js';
+import { SessionRegistry, type Session } from './sessions.js';
 
 export class BindRefusedError extends Error {}
 
@@ -51,6 +53,12 @@ export interface Health {
   streamable: number;
   sse: number;
   requests: number;
+  /** Sessions polling the store for resource notices (subscribed, with a stream open to hear them). */
+  watching: number;
+  /** Principals with at least one open session, and the most sessions one of them holds (no names). */
+  principals: number;
+  mostSessionsOfOnePrincipal: number;
+  limits: { sessionsPerPrincipal: number; sessions: number };
 }
 
 const MCP_PATH = '/mcp';
@@ -78,13 +86,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
   const guards = createGuards({ bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
   const sessions = new SessionRegistry(config.sessionIdle * 1000, log);
+  const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
   let requests = 0;
   let idleWaiters: (() => void)[] = [];
   let stopping = false;
 
   const health = (): Health => {
-    const { total, streamable, sse } = sessions.counts();
-    return { status: stopping ? 'stopping' : 'ok', sessions: total, streamable, sse, requests };
+    const { total, streamable, sse, watching } = sessions.counts();
+    const held = limits.counts();
+    return {
+      status: stopping ? 'stopping' : 'ok',
+      sessions: total,
+      streamable,
+      sse,
+      requests,
+      watching,
+      principals: held.principals,
+      mostSessionsOfOnePrincipal: held.mostByOnePrincipal,
+      limits: { sessionsPerPrincipal: held.limits.perPrincipal, sessions: held.limits.total },
+    };
   };
 
   /** Counts a request until its answer is written or its connection is gone. */
@@ -131,11 +151,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   };
 
-  const newServer = (identity: Identity) =>
-    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log });
+  /** A slot for one more session of this caller, or undefined when the refusal was sent (429/503). */
+  const admit = (res: ServerResponse, identity: Identity): Extract<Admission, { ok: true }> | undefined => {
+    const admission = limits.admit(principalKey(identity));
+    if (admission.ok) return admission;
+    sendError(res, admission.status, 'too_many_sessions', admission.message);
+    return undefined;
+  };
+
+  const newServer = (identity: Identity, canNotify?: () => boolean) =>
+    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log, canNotify });
+
+  type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void; inFlight: InFlightIds };
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
-    const owner = identityKey(identity);
+    const owner = principalKey(identity);
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (!['GET', 'POST', 'DELETE'].includes(req.method ?? '')) {
@@ -143,19 +173,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (sessionId !== undefined) {
-      const session = sessions.find(sessionId, 'streamable', owner) as (Session & { transport: StreamableHTTPServerTransport }) | undefined;
+      const session = sessions.find(sessionId, 'streamable', owner) as StreamableSession | undefined;
       if (!session) return sessionGone(res);
       let body: unknown;
       if (req.method === 'POST') {
         body = await jsonBody(req, res);
         if (body === undefined) return;
+        const claim = session.inFlight.claim(body);
+        if (!claim.ok) {
+          const errors = duplicateIdErrors(claim.duplicates);
+          return sendJson(res, 400, Array.isArray(body) ? errors : errors[0]);
+        }
+        res.once('close', claim.release);
         track(res, sessionId);
       } else {
         // An open GET stream keeps its session in use until the client hangs up (a connected client
         // that is merely quiet is not idle); a DELETE counts as one use.
+        // While a GET stream is open the session's notices can be heard, so its resource watcher polls.
         const end = sessions.begin(sessionId);
-        if (req.method === 'GET') res.once('close', end);
-        else end();
+        if (req.method === 'GET') {
+          const endStream = session.streamOpened();
+          res.once('close', () => {
+            end();
+            endStream();
+          });
+        } else end();
       }
       await session.transport.handleRequest(req, res, body);
       return;
@@ -170,49 +212,88 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendError(res, 400, 'bad_request', 'No Mcp-Session-Id header: the first request of a session must be initialize (one message, not a batch).');
       return;
     }
-    const { server, drain } = newServer(identity);
+    const slot = admit(res, identity);
+    if (!slot) return;
+    // Notices outside a request reach a Streamable HTTP client only on its GET stream; without one the
+    // resource watcher would poll for nobody (a client that left without DELETE keeps its session until
+    // it is idle).
+    let streams = 0;
+    const { server, drain, watching, onClose } = newServer(identity, () => streams > 0);
+    let opened = false;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
+        opened = true;
         sessions.add(session(id));
         track(res, id);
       },
     });
-    const session = (id: string): Session & { transport: StreamableHTTPServerTransport } => ({
+    const session = (id: string): StreamableSession => ({
       id,
       kind: 'streamable',
       owner,
       transport,
       drain,
+      watching,
       close: () => server.close(),
+      inFlight: new InFlightIds(),
+      streamOpened: () => {
+        streams += 1;
+        let ended = false;
+        return () => {
+          if (!ended) streams -= 1;
+          ended = true;
+        };
+      },
     });
-    server.onclose = () => {
+    onClose(() => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+      slot.release();
+    });
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      // An initialize the transport refused (a bad Accept header, say) opened no session.
+      if (!opened) {
+        slot.release();
+        void server.close().catch(() => undefined);
+      }
+    }
   }
 
   async function openSse(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
-    const { server, drain } = newServer(identity);
+    const slot = admit(res, identity);
+    if (!slot) return;
+    const { server, drain, watching, onClose } = newServer(identity);
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
     const session: Session & { transport: SSEServerTransport } = {
       id: transport.sessionId,
       kind: 'sse',
-      owner: identityKey(identity),
+      owner: principalKey(identity),
       transport,
       drain,
+      watching,
       close: () => server.close(),
     };
-    server.onclose = () => sessions.remove(session.id);
+    onClose(() => {
+      sessions.remove(session.id);
+      slot.release();
+    });
     sessions.add(session);
     res.once('close', sessions.begin(session.id)); // connected while its stream is open: never idle
-    await server.connect(transport); // writes the headers and the endpoint event
+    try {
+      await server.connect(transport); // writes the headers and the endpoint event
+    } catch (error) {
+      sessions.remove(session.id);
+      slot.release();
+      throw error;
+    }
   }
 
   async function postSse(req: IncomingMessage, res: ServerResponse, url: URL, identity: Identity): Promise<void> {
     const id = url.searchParams.get('sessionId') ?? '';
-    const session = sessions.find(id, 'sse', identityKey(identity)) as (Session & { transport: SSEServerTransport }) | undefined;
+    const session = sessions.find(id, 'sse', principalKey(identity)) as (Session & { transport: SSEServerTransport }) | undefined;
     if (!session) return sessionGone(res);
     const body = await jsonBody(req, res);
     if (body === undefined) return;
@@ -233,6 +314,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.setHeader('Connection', 'close');
       return sendError(res, 503, 'unavailable', 'The server is shutting down.');
     }
+    const repeated = repeatedHeader(req);
+    if (repeated) return sendError(res, 400, 'bad_request', `The request has several ${repeated} headers; send exactly one.`);
     const refusal = guards.refuse(req);
     if (refusal) return sendError(res, 403, 'forbidden', refusal);
     corsHeaders(req, res);

@@ -1,6 +1,5 @@
 // The open MCP sessions of the HTTP server, both transports: who owns each, when it was last used,
 // how many requests it is serving. Idle ones are closed; at shutdown all are drained, then closed.
-import type { Identity } from '../mission/access.js';
 
 export type SessionKind = 'streamable' | 'sse';
 
@@ -11,11 +10,11 @@ export interface Session {
   readonly owner: string;
   /** Resolves when every tool call in progress has answered. */
   drain(): Promise<void>;
+  /** True while the session polls the store for resource notices. */
+  watching(): boolean;
   /** Closes the transport and the server (once). */
   close(): Promise<void>;
 }
-
-export const identityKey = (who: Identity): string => JSON.stringify([who.user, who.org, who.local === true]);
 
 interface Entry {
   session: Session;
@@ -69,10 +68,14 @@ export class SessionRegistry {
     };
   }
 
-  counts(): { total: number; streamable: number; sse: number } {
+  counts(): { total: number; streamable: number; sse: number; watching: number } {
     let streamable = 0;
-    for (const e of this.entries.values()) if (e.session.kind === 'streamable') streamable += 1;
-    return { total: this.entries.size, streamable, sse: this.entries.size - streamable };
+    let watching = 0;
+    for (const e of this.entries.values()) {
+      if (e.session.kind === 'streamable') streamable += 1;
+      if (e.session.watching()) watching += 1;
+    }
+    return { total: this.entries.size, streamable, sse: this.entries.size - streamable, watching };
   }
 
   sweep(): void {

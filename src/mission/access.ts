@@ -1,24 +1,57 @@
-// Who may see and change a mission (SPEC §9). Pure: an identity and a mission in, a yes or no out.
+// Who may see and change a mission (SPEC §9). Pure: a principal and a mission in, a yes or no out.
+//
+// A principal is who is calling, and it cannot be forged by naming: the local user (stdio, the CLI,
+// HTTP without tokens) is its own kind, apart from every token principal; a token principal is a user
+// AND an org, so "alice" of acme and "alice" of globex are two people. Missions keep
+// `owner: { user, org }` (SPEC §2); the local user's missions are owned by `{ user: "local", org: null }`,
+// and no token principal can ever be named "local" (tokenPrincipal refuses it; the auth file is checked
+// with isReservedUser), so none can ever match that owner.
 import type { Mission } from './model.js';
 
-export interface Identity {
-  user: string;
-  org: string | null;
-  /** The local user over stdio and the CLI: sees and changes everything. */
-  local?: boolean;
+export type Identity =
+  /** The local user over stdio and the CLI (and HTTP without tokens, loopback only): sees and changes everything. */
+  | { readonly kind: 'local'; readonly user: typeof LOCAL_USER_NAME; readonly org: null }
+  /** A caller that presented a bearer token: a user of an org (or of none). */
+  | { readonly kind: 'token'; readonly user: string; readonly org: string | null };
+
+export const LOCAL_USER_NAME = 'local';
+/** The user of MISSIONS_TOKEN (SPEC §9). */
+export const DEFAULT_TOKEN_USER = 'default';
+
+export const LOCAL_USER: Identity = Object.freeze({ kind: 'local', user: LOCAL_USER_NAME, org: null });
+
+/** Names an auth-file entry may not take: the local user's, and MISSIONS_TOKEN's (any case). */
+const RESERVED_USERS = [LOCAL_USER_NAME, DEFAULT_TOKEN_USER];
+
+export function isReservedUser(user: string): boolean {
+  return RESERVED_USERS.includes(user.trim().toLowerCase());
 }
 
-export const LOCAL_USER: Identity = { user: 'local', org: null, local: true };
+export const RESERVED_USERS_TEXT = RESERVED_USERS.map((u) => `"${u}"`).join(' and ');
+
+/** A token principal. Throws for the local user's name: no token may ever act as, or own like, the local user. */
+export function tokenPrincipal(user: string, org: string | null): Identity {
+  if (user.trim().toLowerCase() === LOCAL_USER_NAME) throw new Error(`"${LOCAL_USER_NAME}" is the local user's name; a token principal may not take it`);
+  return Object.freeze({ kind: 'token', user, org });
+}
+
+/** One string per principal, for maps and comparisons (sessions, limits). */
+export const principalKey = (who: Identity): string => (who.kind === 'local' ? 'local' : JSON.stringify(['token', who.user, who.org]));
+
+/** Owner matching: a token principal owns a mission when user and org are both its own. */
+function owns(m: Mission, who: Identity): boolean {
+  return who.kind === 'token' && m.owner.user === who.user && m.owner.org === who.org;
+}
 
 const sameOrg = (m: Mission, who: Identity) => m.owner.org !== null && m.owner.org === who.org;
 
 export function canSee(m: Mission, who: Identity): boolean {
-  if (who.local || m.owner.user === who.user) return true;
+  if (who.kind === 'local' || owns(m, who)) return true;
   if (m.visibility === 'public') return true;
   return m.visibility === 'organization' && sameOrg(m, who);
 }
 
 export function canChange(m: Mission, who: Identity): boolean {
-  if (who.local || m.owner.user === who.user) return true;
+  if (who.kind === 'local' || owns(m, who)) return true;
   return m.visibility !== 'private' && sameOrg(m, who);
 }
