@@ -185,7 +185,8 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
     leaseExpiresAt: null,
     outputBytes: outcome.outputBytes ?? run.outputBytes,
   };
-  if (!m) return { runs: [], removeRuns: [] }; // deleted with its runs
+  // Deleted: its runs went with it, or (if they were kept) the open one is closed.
+  if (!m) return { runs: runs.some((r) => r.id === run.id) ? [record] : [], removeRuns: [] };
   if (m.status !== 'running' || openRun(runs)?.id !== run.id) return { runs: [record], removeRuns: [] };
   const nowIso = now.toISOString();
   let mission: Mission;
