@@ -52,6 +52,7 @@ ${flags}
 
   (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
   (no flag)               MISSIONS_COMPACT_AT_BYTES tuning: fold the journal into the snapshot past this size (default 4194304)
+  (no flag)               MISSIONS_STOP_GRACE       run: seconds a running agent gets to finish on SIGTERM (default 30)
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error (or a failed run with run --once), 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.

@@ -27,6 +27,8 @@ export interface RunnerConfig {
   maxDepth: number;
   /** `run --once`: run what is due now, wait, exit. */
   once: boolean;
+  /** `MISSIONS_STOP_GRACE` (no flag: a tuning knob): on SIGTERM, the most a running agent is given to finish (30 s). */
+  stopGraceSeconds: number;
 }
 
 /** `serve --transport http` (SPEC §9); ignored by stdio and the CLI commands. */
@@ -119,6 +121,7 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       leaseSeconds: atLeastOne('--lease (MISSIONS_LEASE)', pick('lease') as string | undefined, 60, 24 * 3600),
       maxDepth: integer('--max-depth (MISSIONS_MAX_DEPTH)', pick('max-depth') as string | undefined, 3, 100),
       once: (pick('once') as boolean | undefined) ?? false,
+      stopGraceSeconds: integer('MISSIONS_STOP_GRACE', env.MISSIONS_STOP_GRACE || undefined, 30, 3600),
     },
   };
 }
