@@ -13,6 +13,8 @@ import { createServer } from './server.js';
 import { UnsupportedStoreError, openStore } from './store/index.js';
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
+import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
+import type { Worker } from './runner/worker.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -39,6 +41,10 @@ Usage:
   missions-mcp [serve] [options]            serve MCP over stdio (the default)
   missions-mcp serve --transport http [--host 127.0.0.1] [--port 3333] [options]
                                             serve Streamable HTTP at /mcp, legacy SSE at /sse, GET /healthz
+  missions-mcp serve --runner [options]     also run due missions in the server process (stdio or http)
+  missions-mcp run [--agents FILE] [--concurrency 2] [--lease 60] [--max-depth 3] [--once] [options]
+                                            a worker: runs due missions with the agents' commands until SIGTERM
+                                            (--once: what is due now, then exit 0 if all succeeded, else 1)
   missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
                                             call one tool; prints its result JSON (exit 0, 1 on a tool error)
   missions-mcp tools [--read-only]          list the tools, one line each
@@ -50,9 +56,10 @@ ${flags}
 
 ${noFlag('MISSIONS_TOKEN', 'http: one bearer token, user "default", org null')}
 ${noFlag('MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)')}
+${noFlag('MISSIONS_STOP_GRACE', 'run: seconds a running agent gets to finish on SIGTERM (default 30)')}
 
 Default store here: ${defaultStorePath(env)}
-Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
+Exit codes: 0 success, 1 tool error (or a failed run with run --once), 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
 `;
 }
 
@@ -93,8 +100,18 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** `serve --runner`: the same worker as `run`, inside the server; null when off. */
+function embeddedWorker(config: Config, store: MissionStore, io: Io): Worker | null {
+  if (!config.runner.enabled) return null;
+  const agents = agentsOrUsageError(config.runner);
+  const worker = createWorker(store, { ...config.runner, once: false }, agents, (line) => io.err(`missions-mcp run: ${line}\n`));
+  void worker.start();
+  return worker;
+}
+
 async function serveHttp(config: Config, io: Io): Promise<number> {
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before listening
   let auth;
   try {
     auth = createAuthenticator({ token: config.http.token, authFile: config.http.authFile, warn: log });
@@ -117,6 +134,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   }
   const stopped = stopSignal();
   await logStore(store, log);
+  const worker = embeddedWorker(config, store, io);
   log(
     auth.required
       ? `bearer tokens required (${auth.count} configured)`
@@ -128,7 +146,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const signal = await stopped;
   const before = running.health();
   log(`${signal}: finishing ${before.requests} request(s) in progress, then closing ${before.sessions} session(s); a second signal stops at once`);
-  const clean = await running.shutdown();
+  const [clean] = await Promise.all([running.shutdown(), worker?.stop()]);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
   log(clean ? 'stopped' : 'stopped before every request in progress had finished (grace period over)');
   return clean ? 0 : 1;
@@ -138,8 +156,10 @@ async function serve(config: Config, io: Io): Promise<number> {
   if (config.transport === 'http') return serveHttp(config, io);
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
+  if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
   const { server, drain, onClose } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
   await logStore(store, log);
+  const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
   let tooLong: (() => void) | undefined;
   const stdin = process.stdin.pipe(
@@ -167,7 +187,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   await closed;
   // Answer every call already received (stdin may close right after the last request) and let
   // its write finish; then close.
-  await drain();
+  await Promise.all([drain(), worker?.stop()]);
   await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
@@ -208,6 +228,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await serve(config, io);
       case 'call':
         return await call(config, positionals, values, io);
+      case 'run':
+        return await runWorker(openConfiguredStore(config), config.runner, (line) => io.err(`missions-mcp run: ${line}\n`));
       case 'tools':
         for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]}.\n`);
         return 0;

@@ -13,6 +13,22 @@ export interface Config {
   /** `MISSIONS_COMPACT_AT_BYTES` (no flag: a tuning knob): journal size that triggers a compaction. */
   compactAtBytes: number | undefined;
   http: HttpConfig;
+  runner: RunnerConfig;
+}
+
+/** `missions-mcp run` and `serve --runner` (SPEC §12). */
+export interface RunnerConfig {
+  /** `serve --runner`: the server process also runs due missions. */
+  enabled: boolean;
+  /** The agents file, if any (else the built-in agent commands). */
+  agentsFile: string | undefined;
+  concurrency: number;
+  leaseSeconds: number;
+  maxDepth: number;
+  /** `run --once`: run what is due now, wait, exit. */
+  once: boolean;
+  /** `MISSIONS_STOP_GRACE` (no flag: a tuning knob): on SIGTERM, the most a running agent is given to finish (30 s). */
+  stopGraceSeconds: number;
 }
 
 /** `serve --transport http` (SPEC §9); ignored by stdio and the CLI commands. */
@@ -58,6 +74,12 @@ export const OPTIONS = {
   'session-idle': { type: 'string', env: 'MISSIONS_SESSION_IDLE', help: 'http: close sessions idle this many seconds (default 1800; 0 never)' },
   'max-sessions-per-principal': { type: 'string', env: 'MISSIONS_MAX_SESSIONS_PER_PRINCIPAL', help: 'http: open sessions per caller; more get 429 (default 64)' },
   'max-sessions': { type: 'string', env: 'MISSIONS_MAX_SESSIONS', help: 'http: open sessions in all; more get 503 (default 1000)' },
+  runner: { type: 'boolean', env: 'MISSIONS_RUNNER', help: 'serve: also run due missions in this process' },
+  agents: { type: 'string', env: 'MISSIONS_AGENTS', help: 'run: agents file (default: claude -p, gemini -p, codex exec)' },
+  concurrency: { type: 'string', env: 'MISSIONS_CONCURRENCY', help: 'run: agents at once per worker (default 2)' },
+  lease: { type: 'string', env: 'MISSIONS_LEASE', help: 'run: seconds a claim holds without renewal (default 60)' },
+  'max-depth': { type: 'string', env: 'MISSIONS_MAX_DEPTH', help: 'run: deepest chain of missions created by runs that may run (default 3)' },
+  once: { type: 'boolean', env: 'MISSIONS_ONCE', help: 'run: run what is due now, wait, exit (0 if all succeeded, else 1)' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -106,6 +128,15 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       ),
       maxSessions: atLeastOne('--max-sessions (MISSIONS_MAX_SESSIONS)', pick('max-sessions') as string | undefined, DEFAULT_MAX_SESSIONS),
     },
+    runner: {
+      enabled: (pick('runner') as boolean | undefined) ?? false,
+      agentsFile: pick('agents') as string | undefined,
+      concurrency: atLeastOne('--concurrency (MISSIONS_CONCURRENCY)', pick('concurrency') as string | undefined, 2, 256),
+      leaseSeconds: atLeastOne('--lease (MISSIONS_LEASE)', pick('lease') as string | undefined, 60, 24 * 3600),
+      maxDepth: integer('--max-depth (MISSIONS_MAX_DEPTH)', pick('max-depth') as string | undefined, 3, 100),
+      once: (pick('once') as boolean | undefined) ?? false,
+      stopGraceSeconds: integer('MISSIONS_STOP_GRACE', env.MISSIONS_STOP_GRACE || undefined, 30, 3600),
+    },
   };
 }
 
@@ -116,8 +147,7 @@ function integer(name: string, raw: string | undefined, fallback: number, max: n
   return Number(v);
 }
 
-function atLeastOne(name: string, raw: string | undefined, fallback: number): number {
-  const max = 1_000_000;
+function atLeastOne(name: string, raw: string | undefined, fallback: number, max = 1_000_000): number {
   if (raw === undefined) return fallback;
   const v = raw.trim();
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${raw}"`);

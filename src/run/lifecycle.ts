@@ -179,9 +179,9 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
     leaseExpiresAt: null,
     outputBytes: outcome.outputBytes ?? run.outputBytes,
   };
-  if (!m) return { runs: [], removeRuns: [] }; // deleted with its runs
   const current = runs.find((r) => r.id === run.id);
   if (!current || current.status !== 'running') return { runs: [], removeRuns: [] }; // closed by someone else, or dropped
+  if (!m) return { runs: [record], removeRuns: [] }; // deleted while its runs were kept
   if (m.status !== 'running' || openRun(runs)?.id !== run.id) return { runs: [record], removeRuns: [] };
   const nowIso = now.toISOString();
   let mission: Mission;

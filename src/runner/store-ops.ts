@@ -1,0 +1,107 @@
+// The worker's store writes. Each is one atomic write whose plan decides against the fresh view
+// under the store's lock, so that what it checked still holds when it is written: two workers never
+// claim one slot, a lease is renewed only by the worker that holds it, a run ends only once.
+import type { AgentType, Mission } from '../mission/model.js';
+import { claim, finish, leaseExpired, lostOutcome, type Change, type Outcome, type RetryPolicy } from '../run/lifecycle.js';
+import type { RunRecord, WorkerRecord } from '../run/model.js';
+import type { MissionStore, WritePlan } from '../store/types.js';
+
+export interface Claimed {
+  kind: 'run' | 'refused' | 'skip';
+  mission?: Mission;
+  run?: RunRecord;
+  reason?: string;
+}
+
+const planOf = <T>(change: Change, result: T, extra: Partial<WritePlan<T>> = {}): WritePlan<T> => ({
+  put: change.mission ? [change.mission] : [],
+  runs: change.runs,
+  removeRuns: change.removeRuns,
+  ...extra,
+  result,
+});
+
+/** Claims `missionId` if it is still due and has no open run. */
+export function claimMission(
+  store: MissionStore,
+  missionId: string,
+  now: Date,
+  opts: { runId: string; worker: string; leaseMs: number; maxDepth: number },
+): Promise<Claimed> {
+  return store.write((view) => {
+    const m = view.get(missionId);
+    if (!m) return { result: { kind: 'skip' as const } };
+    const c = claim(m, view.runs.ofMission(m.id), now, opts);
+    if (c.kind === 'skip') return { result: { kind: 'skip' as const } };
+    const result: Claimed = { kind: c.kind, mission: c.change.mission ?? m, run: c.run, ...(c.kind === 'refused' ? { reason: c.reason } : {}) };
+    return planOf(c.change, result);
+  });
+}
+
+export interface Finished {
+  written: boolean;
+  run?: RunRecord;
+  mission?: Mission;
+}
+
+/**
+ * Records how a run ended, if it is still running under this worker (a pause, a delete or a lost
+ * lease may have closed it already: then nothing is written). Returns whether it wrote.
+ */
+export function finishRun(
+  store: MissionStore,
+  runId: string,
+  worker: string,
+  outcome: Outcome,
+  output: string,
+  now: Date,
+  policy: RetryPolicy,
+): Promise<Finished> {
+  return store.write<Finished>((view) => {
+    const r = view.runs.get(runId);
+    if (!r || r.status !== 'running' || r.worker !== worker) return { result: { written: false } };
+    const change = finish(view.get(r.missionId), view.runs.ofMission(r.missionId), r, outcome, now, policy);
+    const record = change.runs.find((x) => x.id === runId);
+    return planOf(change, { written: true, ...(record ? { run: record } : {}), ...(change.mission ? { mission: change.mission } : {}) }, record ? { outputs: { [runId]: output } } : {});
+  });
+}
+
+/** Marks every run whose lease has passed as lost (and moves its mission on); returns them. */
+export async function expireLostRuns(store: MissionStore, now: Date, policyOf: (t: AgentType) => RetryPolicy): Promise<RunRecord[]> {
+  const view = await store.read();
+  if (![...view.runs.active()].some((r) => leaseExpired(r, now))) return [];
+  return store.write((v) => {
+    const puts = new Map<string, Mission>();
+    const runs: RunRecord[] = [];
+    for (const r of [...v.runs.active()]) {
+      if (!leaseExpired(r, now)) continue;
+      const mission = puts.get(r.missionId) ?? v.get(r.missionId);
+      const change = finish(mission, v.runs.ofMission(r.missionId), r, lostOutcome(r), now, policyOf(r.agentType));
+      if (change.mission) puts.set(change.mission.id, change.mission);
+      runs.push(...change.runs);
+    }
+    return { put: [...puts.values()], runs, result: runs };
+  });
+}
+
+/**
+ * One write every lease/3: this worker's heartbeat, and the leases of its runs moved on (only those
+ * still running under it). Workers silent for ten of their leases are forgotten.
+ */
+export function keepAlive(store: MissionStore, me: WorkerRecord, runIds: readonly string[], leaseMs: number): Promise<void> {
+  const now = Date.parse(me.seenAt);
+  const until = new Date(now + leaseMs).toISOString();
+  return store.write((view) => {
+    const runs: RunRecord[] = [];
+    for (const id of runIds) {
+      const r = view.runs.get(id);
+      if (r && r.status === 'running' && r.worker === me.id) runs.push({ ...r, leaseExpiresAt: until });
+    }
+    const stale = [...view.runs.workers.values()].filter((w) => w.id !== me.id && Date.parse(w.seenAt) + 10 * w.leaseSeconds * 1000 < now).map((w) => w.id);
+    return { runs, workers: [me], removeWorkers: stale, result: undefined };
+  });
+}
+
+export function removeWorker(store: MissionStore, id: string): Promise<void> {
+  return store.write(() => ({ removeWorkers: [id], result: undefined }));
+}

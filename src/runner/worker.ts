@@ -1,0 +1,240 @@
+// The worker (SPEC §12): every tick it keeps its heartbeat and leases alive, marks runs whose worker
+// vanished as lost, stops agents whose run was closed by someone else (pause, delete, manual change),
+// and claims due missions up to its concurrency. Each claim and each outcome is one store write.
+import { hostname } from 'node:os';
+import { isDue } from '../run/lifecycle.js';
+import type { Mission } from '../mission/model.js';
+import type { RunRecord, WorkerRecord } from '../run/model.js';
+import type { MissionStore } from '../store/types.js';
+import { retryPolicyOf, type Agents } from './agents.js';
+import { startAgent, type AgentExit, type RunningAgent } from './agent-process.js';
+import { promptFor } from './prompt.js';
+import { claimMission, expireLostRuns, finishRun, keepAlive, removeWorker } from './store-ops.js';
+
+export interface WorkerDeps {
+  store: MissionStore;
+  agents: Agents;
+  now: () => Date;
+  newRunId: () => string;
+  /** One line, no newline (the caller adds its prefix). */
+  log: (line: string) => void;
+  /** The environment agents inherit (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The working folder when neither spaces nor the agent's cwd give one (default: this process's). */
+  cwd?: string;
+}
+
+export interface WorkerOptions {
+  id?: string;
+  concurrency: number;
+  leaseMs: number;
+  maxDepth: number;
+  tickMs?: number;
+  /** On stop, running agents get the rest of their timeout, at most this long (30 s). */
+  stopGraceMs?: number;
+  /** Between SIGTERM and SIGKILL of an agent's group (5 s). */
+  killAfterMs?: number;
+  /** Run what is due now, once each, then end (missions-mcp run --once). */
+  once?: boolean;
+}
+
+/** What became of one claimed run, as this worker saw it. */
+export interface RunResult {
+  runId: string;
+  missionId: string;
+  status: RunRecord['status'];
+}
+
+interface Active {
+  run: RunRecord;
+  agent: RunningAgent;
+  deadline: number;
+  /** Why it is being stopped, once it is. */
+  stopping?: string;
+  /** Stopped because its run was closed by another writer: its record is not this worker's to write. */
+  closedElsewhere?: boolean;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export class Worker {
+  readonly id: string;
+  readonly results: RunResult[] = [];
+  private readonly active = new Map<string, Active>();
+  private readonly tried = new Set<string>();
+  private readonly startedAt: string;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private lastKeepAlive = -Infinity;
+  private wake: (() => void) | undefined;
+  private nothingToClaim = false;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly options: WorkerOptions,
+  ) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${deps.newRunId().slice(4, 10)}`;
+    this.startedAt = deps.now().toISOString();
+  }
+
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Starts the loop; resolves when it has ended (after stop(), or in once mode when all is done). */
+  start(): Promise<void> {
+    this.loop ??= this.runLoop();
+    return this.loop;
+  }
+
+  /** No new claims; running agents get the rest of their timeout up to the grace, then are stopped. */
+  async stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      const grace = this.options.stopGraceMs ?? 30_000;
+      if (this.active.size) this.deps.log(`stopping: no new runs; ${this.active.size} running agent(s) get up to ${seconds(grace)} to finish`);
+      for (const a of this.active.values()) {
+        const wait = Math.max(0, Math.min(a.deadline - Date.now(), grace));
+        setTimeout(() => this.stopAgent(a, `the runner was stopped (SIGTERM or server shutdown) before the agent finished`), wait).unref();
+      }
+      this.wake?.();
+    }
+    await (this.loop ?? Promise.resolve());
+  }
+
+  private async runLoop(): Promise<void> {
+    const { store } = this.deps;
+    this.deps.log(`worker ${this.id}: concurrency ${this.options.concurrency}, lease ${seconds(this.options.leaseMs)}, max depth ${this.options.maxDepth}${this.options.once ? ', once' : ''}`);
+    for (;;) {
+      await this.tick().catch((error: unknown) => this.deps.log(`tick failed (will try again): ${(error as Error).message}`));
+      if (this.active.size === 0 && (this.stopping || (this.options.once && this.nothingToClaim))) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.options.tickMs ?? 500);
+        this.wake = () => (clearTimeout(t), resolve());
+      });
+      this.wake = undefined;
+    }
+    await removeWorker(store, this.id).catch((error: unknown) => this.deps.log(`could not remove the heartbeat: ${(error as Error).message}`));
+    this.deps.log(`worker ${this.id} stopped`);
+  }
+
+  /** One round: heartbeat and leases, lost runs, runs closed elsewhere, new claims. */
+  async tick(): Promise<void> {
+    const { store, now } = this.deps;
+    const t = now();
+    if (t.getTime() - this.lastKeepAlive >= this.options.leaseMs / 3) {
+      this.lastKeepAlive = t.getTime();
+      const me: WorkerRecord = { id: this.id, host: hostname(), pid: process.pid, startedAt: this.startedAt, seenAt: t.toISOString(), leaseSeconds: Math.max(1, Math.round(this.options.leaseMs / 1000)) };
+      await keepAlive(store, me, [...this.active.keys()], this.options.leaseMs);
+    }
+    const lost = await expireLostRuns(store, t, (type) => retryPolicyOf(this.deps.agents.agent(type)));
+    for (const r of lost) this.deps.log(`run ${r.id} of ${r.missionId} lost: ${r.error}`);
+    await this.watch();
+    if (!this.stopping) await this.claimDue();
+  }
+
+  /** Stops the agents whose run another writer closed, or whose mission is gone or no longer running. */
+  private async watch(): Promise<void> {
+    if (this.active.size === 0) return;
+    const view = await this.deps.store.read();
+    for (const a of this.active.values()) {
+      if (a.stopping) continue;
+      const r = view.runs.get(a.run.id);
+      const m = view.get(a.run.missionId);
+      const why = !m
+        ? 'its mission was deleted'
+        : !r || r.status !== 'running'
+          ? `its run was closed elsewhere (${r?.status ?? 'removed'})`
+          : r.worker !== this.id
+            ? 'its run was taken over'
+            : m.status !== 'running'
+              ? `its mission was set to ${m.status}`
+              : undefined;
+      if (why) {
+        a.closedElsewhere = true;
+        this.stopAgent(a, `cancelled: ${why} while the agent ran`);
+      }
+    }
+  }
+
+  private async claimDue(): Promise<void> {
+    const { store, now } = this.deps;
+    let free = this.options.concurrency - this.active.size;
+    if (free <= 0) return;
+    const t = now();
+    const view = await store.read();
+    const candidates: Mission[] = [];
+    for (const m of view.sorted('nextRun')) {
+      if (m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > t.getTime() || candidates.length >= free * 2 + 4) break;
+      if (isDue(m, t) && !(this.options.once && this.tried.has(m.id))) candidates.push(m);
+    }
+    this.nothingToClaim = candidates.length === 0;
+    for (const candidate of candidates) {
+      if (free <= 0 || this.stopping) break;
+      this.tried.add(candidate.id);
+      const c = await claimMission(store, candidate.id, now(), { runId: this.deps.newRunId(), worker: this.id, leaseMs: this.options.leaseMs, maxDepth: this.options.maxDepth });
+      if (c.kind === 'refused') {
+        this.results.push({ runId: c.run!.id, missionId: candidate.id, status: 'failed' });
+        this.deps.log(`run ${c.run!.id} of ${candidate.id} refused: ${c.reason}`);
+      } else if (c.kind === 'run') {
+        this.launch(c.mission!, c.run!);
+        free--;
+      }
+    }
+  }
+
+  private launch(m: Mission, run: RunRecord): void {
+    const { agents } = this.deps;
+    const spec = agents.agent(m.agentType);
+    const cwd = agents.folderOf(m.spaceId) ?? spec.cwd ?? this.deps.cwd ?? process.cwd();
+    const env: NodeJS.ProcessEnv = {
+      ...(this.deps.env ?? process.env),
+      ...spec.env,
+      MISSION_ID: m.id,
+      MISSION_RUN_ID: run.id,
+      MISSION_ATTEMPT: String(run.attempt),
+      MISSIONS_STORE: this.deps.store.location,
+    };
+    const timeoutMs = spec.timeoutSeconds * 1000;
+    const agent = startAgent({ argv: spec.command, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });
+    const a: Active = { run, agent, deadline: Date.now() + timeoutMs };
+    this.active.set(run.id, a);
+    this.deps.log(`run ${run.id} started: ${m.id} "${m.title.slice(0, 60)}" (${m.agentType}, ${run.trigger}, attempt ${run.attempt}, pid ${agent.pid}, in ${cwd})`);
+    void agent.done.then((exit) => this.record(a, exit)).finally(() => {
+      this.active.delete(run.id);
+      this.wake?.();
+    });
+  }
+
+  private stopAgent(a: Active, reason: string): void {
+    if (a.stopping) return;
+    a.stopping = reason;
+    a.agent.cancel(reason);
+  }
+
+  /** Writes the outcome (a few tries; if the store stays unwritable the lease runs out and the run is lost). */
+  private async record(a: Active, exit: AgentExit): Promise<void> {
+    const { store, now, agents } = this.deps;
+    const outcome = { status: exit.status, exitCode: exit.exitCode, signal: exit.signal, error: exit.error, outputBytes: Buffer.byteLength(exit.output) };
+    const policy = retryPolicyOf(agents.agent(a.run.agentType));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const w = await finishRun(store, a.run.id, this.id, outcome, exit.output, now(), policy);
+        const status = w.run?.status ?? (a.closedElsewhere ? 'cancelled' : exit.status);
+        this.results.push({ runId: a.run.id, missionId: a.run.missionId, status });
+        const took = seconds(Date.now() - (a.deadline - agents.agent(a.run.agentType).timeoutSeconds * 1000));
+        const detail = exit.error ? `: ${exit.error}` : exit.exitCode !== null ? ` (exit ${exit.exitCode})` : '';
+        const next = w.run?.retryAt ? `; retry at ${w.run.retryAt}` : w.mission ? `; mission ${w.mission.status}${w.mission.schedule.nextRun ? `, next run ${w.mission.schedule.nextRun}` : ''}` : '';
+        this.deps.log(`run ${a.run.id} of ${a.run.missionId} ${status} after ${took}${detail}${next}${w.written ? '' : ' (already closed in the store)'}`);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          this.results.push({ runId: a.run.id, missionId: a.run.missionId, status: 'lost' });
+          this.deps.log(`run ${a.run.id} of ${a.run.missionId}: could not record its outcome (${(error as Error).message}); its lease will run out and it will count as lost`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
+  }
+}

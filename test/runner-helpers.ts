@@ -1,0 +1,170 @@
+// Runner test wiring: a stub agent (a node script whose behaviour the mission's goal selects with
+// "stub:" words, and which appends every start and end to its own log), an agents file that runs it,
+// missions written straight into a real file store, and worker processes that are always killed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateMissionInput } from '../src/mission/input.js';
+import { newMission } from '../src/mission/build.js';
+import type { Mission } from '../src/mission/model.js';
+import { newImportId, newMissionId } from '../src/ids.js';
+import type { MissionStore } from '../src/store/types.js';
+import { BIN } from './helpers.js';
+
+// stub:sleep=MS  stub:exit=N  stub:out=BYTES  stub:grandchild (a child in its group)  stub:ignore-term
+const STUB = `
+import { appendFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+const spawnedAt = Date.now();
+const log = (o) => appendFileSync(process.env.STUB_LOG, JSON.stringify({ ...o, pid: process.pid, run: process.env.MISSION_RUN_ID,
+  mission: process.env.MISSION_ID, attempt: process.env.MISSION_ATTEMPT, t: Date.now() }) + '\\n');
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+  const opt = (k, d) => { const m = new RegExp('stub:' + k + '=(\\\\d+)').exec(input); return m ? Number(m[1]) : d; };
+  let grandchild = null;
+  if (input.includes('stub:grandchild')) grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).pid;
+  if (input.includes('stub:ignore-term')) process.on('SIGTERM', () => log({ event: 'sigterm-ignored' }));
+  log({ event: 'start', spawnedAt, stdin: input, cwd: process.cwd(), store: process.env.MISSIONS_STORE, grandchild, extra: process.env.STUB_EXTRA ?? null });
+  const out = opt('out', 0);
+  if (out) process.stdout.write('x'.repeat(out - 4) + 'END\\n');
+  process.stdout.write('stub says hello\\n');
+  setTimeout(() => { log({ event: 'end' }); process.exit(opt('exit', 0)); }, opt('sleep', 0));
+});
+`;
+
+export interface StubEvent {
+  event: 'start' | 'end' | 'sigterm-ignored';
+  pid: number;
+  run: string;
+  mission: string;
+  attempt: string;
+  t: number;
+  spawnedAt?: number;
+  stdin?: string;
+  cwd?: string;
+  store?: string;
+  grandchild?: number | null;
+  extra?: string | null;
+}
+
+export interface RunnerFixture {
+  dir: string;
+  storeFile: string;
+  stubLog: string;
+  agentsFile: string;
+  /** Writes the agents file: claude (and gemini, codex) run the stub, with these settings. */
+  writeAgents(settings?: Record<string, unknown>, extra?: Record<string, unknown>): string;
+  events(): StubEvent[];
+  starts(): StubEvent[];
+  cleanup(): void;
+}
+
+export function runnerFixture(prefix = 'missions-runner-'): RunnerFixture {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const stub = join(dir, 'stub-agent.mjs');
+  writeFileSync(stub, STUB);
+  const stubLog = join(dir, 'stub.log');
+  const agentsFile = join(dir, 'agents.json');
+  const fx: RunnerFixture = {
+    dir,
+    storeFile: join(dir, 'missions.json'),
+    stubLog,
+    agentsFile,
+    writeAgents(settings = {}, extra = {}) {
+      const entry = { command: [process.execPath, stub], env: { STUB_LOG: stubLog }, retries: 0, retryDelaySeconds: 0, ...settings };
+      writeFileSync(agentsFile, JSON.stringify({ agents: { claude: entry, gemini: entry, codex: entry }, ...extra }));
+      return agentsFile;
+    },
+    events() {
+      if (!existsSync(stubLog)) return [];
+      return readFileSync(stubLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StubEvent);
+    },
+    starts: () => fx.events().filter((e) => e.event === 'start'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  appendFileSync(stubLog, '');
+  return fx;
+}
+
+const BASE = Date.parse('2026-01-01T00:00:00Z');
+
+/** Missions written straight into the store (the tools are not under test here). */
+export async function putMissions(store: MissionStore, inputs: Record<string, unknown>[], now = new Date(BASE)): Promise<Mission[]> {
+  const missions = inputs.map((raw) =>
+    newMission(CreateMissionInput.parse(raw), { now, newImportId, id: newMissionId(), owner: { user: 'local', org: null } }),
+  );
+  await store.write(() => ({ put: missions, result: undefined }));
+  return missions;
+}
+
+export function pidAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** `missions-mcp run …` as a real process; every one is remembered so that `killAll` can end it. */
+export class WorkerProcesses {
+  private readonly all: WorkerProcess[] = [];
+
+  start(args: string[], env: Record<string, string> = {}): WorkerProcess {
+    const child = spawn(process.execPath, [BIN, 'run', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (err += `[stdout] ${d.toString()}`));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const w = { child, stderr: () => err, exited };
+    this.all.push(w);
+    return w;
+  }
+
+  async killAll(): Promise<void> {
+    await Promise.all(
+      this.all.splice(0).map(async (w) => {
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+        await w.exited;
+      }),
+    );
+  }
+}
+
+/** Kills what the stub log names, in case a test failed before its agents ended. */
+export function killStubs(events: StubEvent[]): void {
+  for (const e of events) {
+    for (const pid of [e.pid, e.grandchild]) {
+      if (pidAlive(pid)) {
+        try {
+          process.kill(pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+// SPEC §12 with real worker processes (`missions-mcp run`) on one real store file and a stub agent:
+// exactly once across processes, SIGKILL of workers at random instants, SIGTERM, --once, shell
+// metacharacters, a bad agents file. Exactly-once is proven by the stub's own log, not the store.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openJsonFileStore } from '../src/store/index.js';
+import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+
+const workers = new WorkerProcesses();
+let fx: RunnerFixture | undefined;
+
+afterEach(async () => {
+  await workers.killAll();
+  if (fx) {
+    killStubs(fx.events());
+    fx.cleanup();
+    fx = undefined;
+  }
+});
+
+async function storeState(file: string) {
+  const store = openJsonFileStore(file);
+  try {
+    const view = await store.read();
+    return { missions: [...view.all()], runs: [...view.runs.newestFirst()] };
+  } finally {
+    await store.close();
+  }
+}
+
+const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
+
+describe('runner processes', () => {
+  it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    const store = openJsonFileStore(f.storeFile);
+    const missions = await putMissions(store, Array.from({ length: 40 }, (_, i) => once(i)));
+    await store.close();
+    f.writeAgents();
+    const procs = [0, 1, 2].map(() => workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '4']));
+    await waitFor('40 missions completed', async () => (await storeState(f.storeFile)).missions.every((m) => m.status === 'completed'), 60_000, 250);
+    for (const p of procs) p.child.kill('SIGTERM');
+    const exits = await Promise.all(procs.map((p) => p.exited));
+
+    const starts = f.starts();
+    const perMission = new Map<string, number>();
+    for (const s of starts) perMission.set(s.mission, (perMission.get(s.mission) ?? 0) + 1);
+    const byWorker = procs.map((p) => (p.stderr().match(/ started: /g) ?? []).length);
+    console.log(`3 workers x 4: ${starts.length} stub starts for ${perMission.size} missions; runs per worker ${byWorker.join('/')}; exits ${exits.map((e) => e.code).join('/')}`);
+    expect(starts).toHaveLength(40);
+    expect(perMission.size).toBe(40);
+    for (const m of missions) expect(perMission.get(m.id)).toBe(1);
+    const { runs } = await storeState(f.storeFile);
+    expect(runs).toHaveLength(40);
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(new Set(runs.map((r) => r.missionId)).size).toBe(40);
+    expect(new Set(starts.map((s) => s.run))).toEqual(new Set(runs.map((r) => r.id)));
+    expect(exits.every((e) => e.code === 0)).toBe(true);
+  });
+
+  it('SIGKILL of a worker mid-run, 20 times at random instants: every slot still runs to an outcome, no run left running, no orphan agent', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    const store = openJsonFileStore(f.storeFile);
+    await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild')));
+    await store.close();
+    f.writeAgents({ retries: 100, retryDelaySeconds: 0 });
+    const args = ['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
+    let live = [workers.start(args), workers.start(args)];
+    let kills = 0;
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    // A worker with an agent running: more "started" lines than "ended" ones in its log.
+    const midRun = (w: (typeof live)[number]) => (w.stderr().match(/ started: /g) ?? []).length > (w.stderr().match(/ of msn_\w+ \w+ after /g) ?? []).length;
+    while (kills < 20) {
+      await new Promise((r) => setTimeout(r, 100 + random() * 900));
+      const candidates = await waitFor('a worker with an agent running', () => {
+        const c = live.filter(midRun);
+        return c.length ? c : undefined;
+      });
+      const victim = candidates[Math.floor(random() * candidates.length)]!;
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      kills++;
+      live = live.filter((w) => w !== victim);
+      live.push(workers.start(args));
+    }
+    await waitFor(
+      'every mission completed and no run running',
+      async () => {
+        const s = await storeState(f.storeFile);
+        return s.missions.every((m) => m.status === 'completed') && s.runs.every((r) => r.status !== 'running');
+      },
+      90_000,
+      250,
+    );
+    for (const w of live) w.child.kill('SIGTERM');
+    await Promise.all(live.map((w) => w.exited));
+
+    const { missions, runs } = await storeState(f.storeFile);
+    const count = (status: string) => runs.filter((r) => r.status === status).length;
+    const starts = f.starts();
+    // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
+    const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
+    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
+    console.log(
+      `SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
+        `${count('failed')} failed, ${count('cancelled')} cancelled; ${starts.length} stub starts; ${pids.length} agent pids, all gone`,
+    );
+    expect(missions.every((m) => m.status === 'completed')).toBe(true);
+    expect(runs.some((r) => r.status === 'running')).toBe(false);
+    for (const m of missions) expect(runs.filter((r) => r.missionId === m.id && r.status === 'succeeded')).toHaveLength(1);
+    expect(pids.filter(pidAlive)).toEqual([]);
+  });
+
+  it('SIGTERM: no new claims, a run that ends within the grace succeeds, the rest are cancelled, no orphans, exit 0', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    const store = openJsonFileStore(f.storeFile);
+    const at = (i: number, goal: string) => ({ title: `m${i}`, goal, schedule: { type: 'once', value: `2026-01-01T00:00:0${i}Z` } });
+    const [quick, slow, waiting] = await putMissions(store, [at(0, 'stub:sleep=1000'), at(1, 'stub:sleep=60000 stub:grandchild stub:ignore-term'), at(2, 'stub:sleep=0')]);
+    await store.close();
+    f.writeAgents();
+    const w = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '2'], { MISSIONS_STOP_GRACE: '3' });
+    await waitFor('two agents started', () => f.starts().length === 2);
+    w.child.kill('SIGTERM');
+    const exit = await w.exited;
+    const { missions, runs } = await storeState(f.storeFile);
+    const runOf = (id: string) => runs.find((r) => r.missionId === id);
+    const starts = f.starts();
+    console.log(`SIGTERM: exit ${exit.code}; quick ${runOf(quick!.id)?.status}, slow ${runOf(slow!.id)?.status} (${runOf(slow!.id)?.error}); waiting mission runs: ${runs.filter((r) => r.missionId === waiting!.id).length}`);
+    expect(exit.code).toBe(0);
+    expect(runOf(quick!.id)?.status).toBe('succeeded');
+    expect(runOf(slow!.id)?.status).toBe('cancelled');
+    expect(runs.filter((r) => r.missionId === waiting!.id)).toHaveLength(0);
+    expect(missions.find((m) => m.id === slow!.id)?.status).toBe('pending'); // due again for the next worker
+    // Killed processes may take a moment to be reaped after the worker has exited.
+    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), 5000).catch(() => undefined);
+    expect(starts.flatMap((s) => [s.pid, s.grandchild]).filter(pidAlive)).toEqual([]);
+    expect(w.stderr()).toMatch(/stopping: no new runs/);
+  });
+
+  it('--once runs what is due, exits 0 when all succeeded and 1 when one failed; shell metacharacters reach the agent verbatim and run nothing', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    const pwned = join(f.dir, 'pwned');
+    const title = `Report $(touch ${pwned}) \`touch ${pwned}\`; rm -rf ${f.dir} | cat && echo "x" > ${pwned}`;
+    const goal = `Summarise $(touch ${pwned}); \`touch ${pwned}\` ; rm -rf / ; $HOME \${PATH} 'quoted' "double" \\ * ? [a] ~ & | > < stub:sleep=0`;
+    const store = openJsonFileStore(f.storeFile);
+    const [m] = await putMissions(store, [{ title, goal, schedule: { type: 'once' } }]);
+    await store.close();
+    f.writeAgents();
+    const ok = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--once']);
+    expect((await ok.exited).code).toBe(0);
+    const [start] = f.starts();
+    expect(start!.stdin).toBe(`# Mission: ${title}\n\n${goal}\n`);
+    expect(start!.mission).toBe(m!.id);
+    expect(start!.store).toBe(f.storeFile);
+    expect(existsSync(pwned)).toBe(false);
+    expect(existsSync(f.agentsFile)).toBe(true);
+    console.log(`metacharacters: the stub read ${start!.stdin!.length} characters verbatim; ${pwned} not created`);
+
+    const store2 = openJsonFileStore(f.storeFile);
+    await putMissions(store2, [once(1, 'stub:exit=3'), once(2, 'stub:exit=0')]);
+    await store2.close();
+    const failing = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--once']);
+    const exit = await failing.exited;
+    console.log(`--once with one failing agent: exit ${exit.code}; ${failing.stderr().match(/--once: .*/)?.[0]}`);
+    expect(exit.code).toBe(1);
+    expect(failing.stderr()).toMatch(/the agent exited with code 3/);
+  });
+
+  it('a bad agents file is bad usage (exit 2) naming the file and the field inside it', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    f.writeAgents({ command: [], timeoutSeconds: 'soon' }, { spaces: { web: 'relative/folder' } });
+    const w = workers.start(['--store', f.storeFile, '--agents', f.agentsFile]);
+    const exit = await w.exited;
+    console.log(`bad agents file: exit ${exit.code}: ${w.stderr().trim().slice(0, 400)}`);
+    expect(exit.code).toBe(2);
+    expect(w.stderr()).toContain(f.agentsFile);
+    expect(w.stderr()).toContain('agents.claude.command');
+    expect(w.stderr()).toContain('agents.claude.timeoutSeconds');
+    expect(w.stderr()).toContain('spaces.web');
+    const bad = workers.start(['--store', f.storeFile, '--concurrency', '0']);
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr()).toMatch(/--concurrency \(MISSIONS_CONCURRENCY\) must be a whole number from 1/);
+  });
+});
