@@ -37,11 +37,22 @@ export class RunIndex implements RunView {
   private readonly byId = new Map<string, RunRecord>();
   private readonly byMission = new Map<string, RunRecord[]>();
   private readonly running = new Map<string, RunRecord>();
-  private readonly ordered: RunRecord[] = [];
+  private readonly ordered: RunRecord[];
   readonly workers = new Map<string, WorkerRecord>();
 
   constructor(runs: Iterable<RunRecord> = [], workers: Iterable<WorkerRecord> = []) {
-    for (const r of runs) this.put(r);
+    // Loading sorts once (inserting one by one would be quadratic at 100,000 runs).
+    for (const r of runs) {
+      this.byId.set(r.id, r);
+      if (r.status === 'running') this.running.set(r.id, r);
+    }
+    this.ordered = [...this.byId.values()].sort(newerFirst);
+    for (let i = this.ordered.length - 1; i >= 0; i--) {
+      const r = this.ordered[i]!;
+      let list = this.byMission.get(r.missionId);
+      if (!list) this.byMission.set(r.missionId, (list = []));
+      list.push(r); // oldest first
+    }
     for (const w of workers) this.workers.set(w.id, w);
   }
 
