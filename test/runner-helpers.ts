@@ -13,9 +13,10 @@ import type { MissionStore } from '../src/store/types.js';
 import { BIN } from './helpers.js';
 
 // stub:sleep=MS  stub:exit=N  stub:out=BYTES  stub:grandchild (a child in its group)  stub:ignore-term
+// stub:spawn-mission (creates, through the missions-mcp CLI on MISSIONS_STORE, a mission that does the same)
 const STUB = `
 import { appendFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 const spawnedAt = Date.now();
 const log = (o) => appendFileSync(process.env.STUB_LOG, JSON.stringify({ ...o, pid: process.pid, run: process.env.MISSION_RUN_ID,
   mission: process.env.MISSION_ID, attempt: process.env.MISSION_ATTEMPT, t: Date.now() }) + '\\n');
@@ -28,6 +29,10 @@ process.stdin.on('end', () => {
   if (input.includes('stub:grandchild')) grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).pid;
   if (input.includes('stub:ignore-term')) process.on('SIGTERM', () => log({ event: 'sigterm-ignored' }));
   log({ event: 'start', spawnedAt, stdin: input, cwd: process.cwd(), store: process.env.MISSIONS_STORE, grandchild, extra: process.env.STUB_EXTRA ?? null });
+  if (input.includes('stub:spawn-mission')) {
+    const child = { title: 'made by ' + process.env.MISSION_ID, goal: 'stub:spawn-mission', schedule: { type: 'once' } };
+    execFileSync(process.execPath, [process.env.STUB_BIN, 'call', 'createMission', '--store', process.env.MISSIONS_STORE, '--input-json', JSON.stringify(child)], { stdio: 'ignore' });
+  }
   const out = opt('out', 0);
   if (out) process.stdout.write('x'.repeat(out - 4) + 'END\\n');
   process.stdout.write('stub says hello\\n');
@@ -74,7 +79,7 @@ export function runnerFixture(prefix = 'missions-runner-'): RunnerFixture {
     stubLog,
     agentsFile,
     writeAgents(settings = {}, extra = {}) {
-      const entry = { command: [process.execPath, stub], env: { STUB_LOG: stubLog }, retries: 0, retryDelaySeconds: 0, ...settings };
+      const entry = { command: [process.execPath, stub], env: { STUB_LOG: stubLog, STUB_BIN: BIN }, retries: 0, retryDelaySeconds: 0, ...settings };
       writeFileSync(agentsFile, JSON.stringify({ agents: { claude: entry, gemini: entry, codex: entry }, ...extra }));
       return agentsFile;
     },
