@@ -10,7 +10,7 @@ import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
 import { createServer } from './server.js';
-import { UnsupportedStoreError, openStore } from './store/index.js';
+import { UnsupportedStoreError, describeStore, openStore } from './store/index.js';
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
 import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
@@ -81,7 +81,7 @@ function findTool(name: string | undefined) {
 async function logStore(store: MissionStore, log: (message: string) => void): Promise<void> {
   try {
     const view = await store.read();
-    log(`store ${store.location} (${view.size} missions)`);
+    log(describeStore(store.location, view));
   } catch (error) {
     log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
   }
@@ -198,16 +198,25 @@ async function serve(config: Config, io: Io): Promise<number> {
 async function call(config: Config, positionals: string[], values: Record<string, unknown>, io: Io): Promise<number> {
   const tool = findTool(positionals[0]);
   if (config.readOnly && !tool.annotations.readOnlyHint) throw new UsageError(`${tool.name} changes missions; it is not offered with --read-only`);
+  // The arguments come as --input-json or as the one positional after the tool name, not both.
+  const [, positional, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected arguments after ${tool.name}: ${extra.join(' ')}; give the input as one JSON object`);
+  if (positional !== undefined && values['input-json'] !== undefined) throw new UsageError('give the input either as --input-json or as the argument after the tool name, not both');
+  const raw = positional ?? (values['input-json'] as string | undefined);
   let input: Record<string, unknown> = {};
-  if (values['input-json'] !== undefined) {
+  if (raw !== undefined) {
+    const from = positional !== undefined ? 'the input after the tool name' : '--input-json';
     try {
-      input = JSON.parse(String(values['input-json'])) as Record<string, unknown>;
+      input = JSON.parse(String(raw)) as Record<string, unknown>;
     } catch (error) {
-      throw new UsageError(`--input-json is not valid JSON: ${(error as Error).message}`);
+      throw new UsageError(`${from} is not valid JSON: ${(error as Error).message}`);
     }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new UsageError('--input-json must be a JSON object');
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new UsageError(`${from} must be a JSON object`);
   }
-  if (values.mode !== undefined) input = { ...input, mode: values.mode };
+  if (values.mode !== undefined) {
+    if (values.mode !== 'full' && values.mode !== 'compact') throw new UsageError(`--mode must be full or compact, not "${String(values.mode)}"`);
+    input = { ...input, mode: values.mode };
+  }
   const store = openConfiguredStore(config);
   const result = await callTool(tool, input, realDeps(store, config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
   await store.close().catch(() => undefined);

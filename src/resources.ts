@@ -63,10 +63,12 @@ export interface WatchOptions {
 }
 
 function idOf(uri: string): string {
-  const id = uri.startsWith(MISSION_URI_PREFIX) ? uri.slice(MISSION_URI_PREFIX.length) : '';
-  if (!MISSION_ID.test(id)) {
+  if (!uri.startsWith(MISSION_URI_PREFIX)) {
     throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`);
   }
+  const id = uri.slice(MISSION_URI_PREFIX.length);
+  // A mission URI whose id cannot exist is simply not found, like any id that does not.
+  if (!MISSION_ID.test(id)) throw notFound(uri);
   return id;
 }
 

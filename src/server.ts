@@ -19,6 +19,7 @@ import { selectTools } from '../tools/index.js';
 import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
+import { describeStore } from './store/index.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 
 export interface ServerOptions {
@@ -134,7 +135,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions = {}): Missi
   };
   server.oninitialized = () => {
     void deps.store.read().then(
-      (view) => notify('info', `store ${deps.store.location} (${view.size} missions)`),
+      (view) => notify('info', describeStore(deps.store.location, view)),
       (error: unknown) => notify('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
     );
   };

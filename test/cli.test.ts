@@ -57,6 +57,21 @@ describe('missions-mcp CLI', () => {
     expect(knob.stderr).toMatch(/MISSIONS_COMPACT_AT_BYTES must be a whole number/);
   });
 
+  it('call takes its input as the argument after the tool name too; --mode tiny and doubled input are bad usage', () => {
+    const store = join(tmp.dir, 'positional.json');
+    const created = run(['call', 'createMission', '{"title":"Positional","goal":"G"}', '--store', store, '--mode', 'compact']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout).mission).toMatchObject({ title: 'Positional', status: 'pending' });
+    const tiny = run(['call', 'listMissions', '--store', store, '--mode', 'tiny']);
+    expect(tiny).toMatchObject({ code: 2, stdout: '' });
+    expect(tiny.stderr).toMatch(/--mode must be full or compact, not "tiny"/);
+    const both = run(['call', 'listMissions', '{}', '--input-json', '{}', '--store', store]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/not both/);
+    expect(run(['call', 'listMissions', '{}', 'extra', '--store', store]).code).toBe(2);
+    expect(run(['call', 'listMissions', '[1]', '--store', store]).stderr).toMatch(/the input after the tool name must be a JSON object/);
+  });
+
   it('tools lists each tool on one line; --read-only hides the tools that write', () => {
     const all = run(['tools']);
     expect(all.stdout.trim().split('\n')).toHaveLength(10);
@@ -99,6 +114,7 @@ describe('missions-mcp CLI', () => {
     await expect(ro.client.callTool({ name: 'createMission', arguments: { title: 'T', goal: 'G' } })).rejects.toThrow(/read-only/);
     expect((await ok(ro.client, 'listMissions', {})).total).toBe(1);
     await ro.close();
+    expect(ro.stderr()).toContain(`store ${store} (1 mission, 0 runs)`);
   });
 
   it('MISSIONS_OUTPUT_MODE sets the default mode; --output-mode wins over it', () => {

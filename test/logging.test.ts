@@ -35,7 +35,7 @@ describe('logging', () => {
     expect(h.client.getServerCapabilities()?.logging).toEqual({});
     const start = await messages.next(saying(/store/));
     expect(start).toMatchObject({ level: 'info', logger: 'missions-mcp' });
-    expect(start.data).toContain(':memory:');
+    expect(start.data).toBe('store :memory: (0 missions, 0 runs)');
     await h.close();
   });
 

@@ -52,6 +52,7 @@ describe('reading missions as resources', () => {
     expect(JSON.parse(textOf(contents[0]))).toEqual(full.mission); // full even on a compact server
 
     await expect(h.client.readResource({ uri: 'mission://msn_AAAAAAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: -32002 });
+    await expect(h.client.readResource({ uri: 'mission://msn_nope' })).rejects.toMatchObject({ code: -32002, message: expect.stringMatching(/not found: mission:\/\/msn_nope/) });
     await expect(h.client.readResource({ uri: 'https://example.com/x' })).rejects.toThrow(/Not a mission URI/);
   });
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { JournalStore, type JournalStoreOptions } from './journal-store.js';
 import { MemoryStore } from './memory-store.js';
-import type { MissionStore } from './types.js';
+import type { MissionStore, MissionView } from './types.js';
 
 export type { MissionStore, MissionView, WritePlan } from './types.js';
 export type { JournalStore, JournalStoreOptions } from './journal-store.js';
@@ -16,6 +16,13 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
 }
 
 export class UnsupportedStoreError extends Error {}
+
+const count = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+
+/** The one line that says which store a process serves and what it holds (stderr and the client's log). */
+export function describeStore(location: string, view: MissionView): string {
+  return `store ${location} (${count(view.size, 'mission')}, ${count(view.runs.size, 'run')})`;
+}
 
 /** The store a --store value names. */
 export function openStore(location: string, options: JournalStoreOptions = {}): MissionStore {
