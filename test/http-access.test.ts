@@ -319,7 +319,10 @@ describe('sessions belong to their identity', () => {
       expect(endpoint.searchParams.get('sessionId')).toBeTruthy();
       const sse = await fetch(endpoint, { method: 'POST', headers: { Authorization: `Bearer ${TOKENS.carol}`, 'Content-Type': 'application/json' }, body: JSON.stringify(message) });
       expect(sse.status).toBe(404);
-      expect((await ok(aliceSse.client, 'listMissions', {})).total).toBeGreaterThanOrEqual(0);
+      // alice's own SSE session still answers, and sees what her Streamable HTTP session sees
+      const viaHttp = (await ok(alice.client, 'listMissions', {})).total;
+      expect(viaHttp).toBeGreaterThan(0);
+      expect((await ok(aliceSse.client, 'listMissions', {})).total).toBe(viaHttp);
     } finally {
       await alice.close();
       await aliceSse.close();

@@ -19,7 +19,7 @@ import {
   type Schedule,
   type Stats,
 } from './model.js';
-import { DEFAULT_SCHEDULE, computeNextRun, normaliseValue, scheduleIssues } from './schedule.js';
+import { DEFAULT_SCHEDULE, computeNextRun, normaliseValue, runsUsedUp, scheduleIssues } from './schedule.js';
 
 export interface BuildContext {
   now: Date;
@@ -228,7 +228,7 @@ export function updateMission(m: Mission, patch: MissionPatch, ctx: BuildContext
   } else if (timingChanged(m, next)) {
     next = { ...next, schedule: { ...next.schedule, nextRun: computeNextRun(next, ctx.now) } };
     const s = next.schedule;
-    if (next.status === 'pending' && s.maxRuns !== null && s.runCount >= s.maxRuns) next = changeStatus(next, 'completed', ctx.now);
+    if (next.status === 'pending' && runsUsedUp(s)) next = changeStatus(next, 'completed', ctx.now);
   }
   return next;
 }

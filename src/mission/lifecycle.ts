@@ -2,7 +2,7 @@
 // or resumeMission, goes through `changeStatus`.
 import { MissionError } from '../errors.js';
 import type { Mission, Status } from './model.js';
-import { computeNextRun } from './schedule.js';
+import { computeNextRun, runsUsedUp } from './schedule.js';
 import { LATEST_TIME_MS } from './fields.js';
 
 export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
@@ -48,7 +48,7 @@ export function changeStatus(m: Mission, to: Status, now: Date): Mission {
   }
   // A mission that has used up its runs cannot wait for another: into pending means completed
   // (also on resume or restart; raise maxRuns in the same updateMission call to run it again).
-  if (to === 'pending' && m.schedule.maxRuns !== null && m.schedule.runCount >= m.schedule.maxRuns) {
+  if (to === 'pending' && runsUsedUp(m.schedule)) {
     next.status = 'completed';
   }
   if (to === 'paused') next.pausedAt = nowIso;

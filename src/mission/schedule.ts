@@ -22,6 +22,9 @@ export interface ScheduleSettings {
   maxRuns: number | null;
 }
 
+/** SPEC §3: a schedule that has started maxRuns runs has no more to give; its mission completes. */
+export const runsUsedUp = (s: Pick<Schedule, 'maxRuns' | 'runCount'>): boolean => s.maxRuns !== null && s.runCount >= s.maxRuns;
+
 /** Parsed cron patterns by zone and expression: parsing costs more than finding the next match. */
 const crons = new Map<string, Cron>();
 
@@ -120,7 +123,7 @@ export function nextCronMatch(expression: string, timezone: string, after: Date)
 export function computeNextRun(m: Pick<Mission, 'status' | 'schedule' | 'startsAt' | 'endsAt'>, now: Date): string | null {
   if (m.status !== 'pending' && m.status !== 'running') return null;
   const s = m.schedule;
-  if (s.maxRuns !== null && s.runCount >= s.maxRuns) return null;
+  if (runsUsedUp(s)) return null;
   const startsAt = m.startsAt ? new Date(m.startsAt) : null;
   const from = startsAt && startsAt > now ? startsAt : now;
   let next: Date | null = null;

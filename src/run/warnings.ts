@@ -1,6 +1,7 @@
 // Warnings beside a result (SPEC §12, like SalesTouch's meta.warnings): things that are allowed but
 // probably not what the caller meant, said in a line each.
 import type { Mission } from '../mission/model.js';
+import { runsUsedUp } from '../mission/schedule.js';
 import type { WorkerRecord } from './model.js';
 
 /** A worker that has written its heartbeat within its lease period. */
@@ -20,7 +21,7 @@ export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerR
   if (active && s.type === 'once' && s.value !== null && s.runCount === 0 && Date.parse(s.value) < now.getTime()) {
     out.push(`schedule.value ${s.value} is in the past: the mission is due now`);
   }
-  if (active && s.type !== 'none' && s.nextRun === null && m.endsAt !== null && (s.maxRuns === null || s.runCount < s.maxRuns) && !(s.type === 'once' && s.runCount > 0)) {
+  if (active && s.type !== 'none' && s.nextRun === null && m.endsAt !== null && !runsUsedUp(s) && !(s.type === 'once' && s.runCount > 0)) {
     out.push(`the next run would fall after endsAt (${m.endsAt}), so none is scheduled: move endsAt later or change the schedule`);
   }
   if (m.status === 'pending' && s.nextRun !== null && !workerSeen(workers, now)) out.push(NO_WORKER);
