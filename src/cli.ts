@@ -26,9 +26,13 @@ const processIo: Io = {
 };
 
 function helpText(env: NodeJS.ProcessEnv): string {
-  const flags = Object.entries(OPTIONS)
-    .map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + `${o.env.padEnd(26)}${o.help}`)
-    .join('\n');
+  const rows: [string, string, string][] = [
+    ...Object.entries(OPTIONS).map(([name, o]): [string, string, string] => [`--${name}${o.type === 'string' ? ' VALUE' : ''}`, o.env, o.help]),
+    ['(no flag)', 'MISSIONS_TOKEN', 'http: one bearer token, user "default", org null'],
+    ['(no flag)', 'MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)'],
+  ];
+  const [w1, w2] = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)) + 1);
+  const flags = rows.map(([flag, env, help]) => `  ${flag.padEnd(w1!)}${env.padEnd(w2!)}${help}`).join('\n');
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
 Usage:
@@ -43,9 +47,6 @@ Usage:
 
 Options (flag, environment variable; a flag wins):
 ${flags}
-
-  (no flag)               MISSIONS_TOKEN            http: one bearer token, user "default", org null
-  (no flag)               MISSIONS_COMPACT_AT_BYTES tuning: fold the journal into the snapshot past this size (default 4194304)
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error, 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -101,7 +102,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -134,7 +135,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   if (config.transport === 'http') return serveHttp(config, io);
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
-  const { server, drain } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  const { server, drain } = createServer(realDeps(store, config.outputMode, undefined, config.limits), { readOnly: config.readOnly, log });
   await logStore(store, log);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
@@ -169,7 +170,7 @@ async function call(config: Config, positionals: string[], values: Record<string
   }
   if (values.mode !== undefined) input = { ...input, mode: values.mode };
   const store = openConfiguredStore(config);
-  const result = await callTool(tool, input, realDeps(store, config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  const result = await callTool(tool, input, realDeps(store, config.outputMode, undefined, config.limits), (m) => io.err(`missions-mcp: ${m}\n`));
   await store.close().catch(() => undefined);
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);

@@ -12,6 +12,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from '../config.js';
 import { realDeps } from '../deps.js';
+import type { Limits } from '../limits.js';
 import type { Logger } from '../dispatch.js';
 import { LOCAL_USER, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   auth: Authenticator;
   outputMode: Mode;
   readOnly: boolean;
+  /** Mission size, missions per owner, answer size (DEFAULT_LIMITS when absent). */
+  limits?: Limits;
   log: Logger;
 }
 
@@ -132,7 +135,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   const newServer = (identity: Identity) =>
-    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log });
+    createServer(realDeps(store, options.outputMode, identity, options.limits), { readOnly: options.readOnly, log });
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
     const owner = identityKey(identity);

@@ -1,0 +1,105 @@
+// Issue 9, sizes: one mission is bounded in bytes (--max-mission-bytes), one token principal in how
+// many missions it keeps (--max-missions-per-owner). What a caller notices: the error names the limit,
+// the size and what to shorten (or delete), and nothing reaches the store.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../src/limits.js';
+import { LOCAL_USER, type Identity } from '../src/mission/access.js';
+import { openJsonFileStore, openMemoryStore } from '../src/store/index.js';
+import type { MissionStore } from '../src/store/types.js';
+import { maximalMissionInput } from './fixtures/maximal.js';
+import { call, connectInMemory, ok, tempDir, type Harness } from './helpers.js';
+
+const temp = tempDir('missions-bounds-');
+afterAll(() => temp.cleanup());
+let n = 0;
+const fresh = (name: string) => join(temp.dir, `${++n}-${name}`);
+const open: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((h) => h.close().catch(() => undefined)));
+});
+async function client(options: Parameters<typeof connectInMemory>[0]) {
+  const h = await connectInMemory(options);
+  open.push(h);
+  return h.client;
+}
+
+const ALICE: Identity = { user: 'alice', org: 'acme' };
+
+describe('one mission is bounded in bytes', () => {
+  it('a maximal mission of three-byte characters is refused at the default 256 KB: invalid_request names the limit, the size and the largest parts; no file is written', async () => {
+    const file = fresh('max.json');
+    const c = await client({ store: openJsonFileStore(file) });
+    const answer = await call(c, 'createMission', maximalMissionInput('語'));
+    expect(answer.isError).toBe(true);
+    const { error } = answer.body;
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toContain('256 KB');
+    expect(error.message).toMatch(/would take [\d,]+ bytes/);
+    expect(error.message).toContain('plan.objectives');
+    expect(error.message).toContain('Nothing was written');
+    expect(error.param).toMatch(/^(plan|brief)\./);
+    expect(existsSync(file)).toBe(false);
+    // The same mission in ASCII is smaller and fits.
+    const small = await ok(c, 'createMission', { title: 'fits', goal: 'g' });
+    expect(small.mission.id).toMatch(/^msn_/);
+  });
+
+  it('an update that would grow a mission past the limit is refused and changes nothing; one that keeps an old oversized mission as large is allowed', async () => {
+    const store = openJsonFileStore(fresh('grow.json'));
+    const roomy = await client({ store, limits: { maxMissionBytes: 64 * 1024 } });
+    const { mission } = await ok(roomy, 'createMission', { title: 'Grows', goal: 'x'.repeat(20_000) });
+    const tight = await client({ store, limits: { maxMissionBytes: 8 * 1024 } });
+
+    const grow = await call(tight, 'updateMission', { id: mission.id, plan: { objectives: ['y'.repeat(2000)] } });
+    expect(grow.body.error.code).toBe('invalid_request');
+    expect(grow.body.error.message).toContain('8 KB');
+    expect(grow.body.error.message).toMatch(/goal \([\d,]+ bytes\)/);
+    expect((await ok(tight, 'getMission', { id: mission.id })).mission.plan.objectives).toEqual([]);
+
+    // Stored under a larger limit: still paused, resumed and shortened under the smaller one.
+    expect((await ok(tight, 'pauseMission', { id: mission.id })).mission.status).toBe('paused');
+    expect((await ok(tight, 'updateMission', { id: mission.id, goal: 'short now' })).updated).toContain('goal');
+    await store.close();
+  });
+});
+
+describe('missions per owner', () => {
+  it('a token principal past its quota gets forbidden naming the quota and what to do; others and the local user are not held back; a delete makes room', async () => {
+    const store: MissionStore = openMemoryStore();
+    const limits = { maxMissionsPerOwner: 3 };
+    const alice = await client({ store, identity: ALICE, limits });
+    const aliceElsewhere = await client({ store, identity: { user: 'alice', org: 'globex' }, limits });
+    const local = await client({ store, identity: LOCAL_USER, limits });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await ok(alice, 'createMission', { title: `A${i}`, goal: 'g' })).mission.id);
+    await ok(alice, 'updateMission', { id: ids[0], status: 'archived' });
+
+    const refused = await call(alice, 'createMission', { title: 'one too many', goal: 'g' });
+    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.body.error.message).toContain('--max-missions-per-owner, 3');
+    expect(refused.body.error.message).toContain('archived missions count too');
+    expect(refused.body.error.message).toContain('deleteMission');
+    expect((await ok(alice, 'listMissions', {})).total).toBe(3);
+
+    // Same user name in another org is another principal; the local user has no quota.
+    await ok(aliceElsewhere, 'createMission', { title: 'B', goal: 'g' });
+    for (let i = 0; i < 4; i++) await ok(local, 'createMission', { title: `L${i}`, goal: 'g' });
+
+    await ok(alice, 'deleteMission', { id: ids[0] });
+    await ok(alice, 'createMission', { title: 'room again', goal: 'g' });
+    expect(DEFAULT_LIMITS.maxMissionsPerOwner).toBe(10_000);
+  });
+});
+
+describe('configuration', () => {
+  it('the flags and their variables reach the limits; bad values are usage errors', async () => {
+    const { resolveConfig, UsageError } = await import('../src/config.js');
+    const c = resolveConfig({ 'max-mission-bytes': '64kb' }, { MISSIONS_MAX_MISSIONS_PER_OWNER: '50', MISSIONS_MAX_ANSWER_BYTES: '2mb' });
+    expect(c.limits).toEqual({ maxMissionBytes: 65_536, maxMissionsPerOwner: 50, maxAnswerBytes: 2 * 1024 * 1024 });
+    expect(resolveConfig({}, {}).limits).toEqual(DEFAULT_LIMITS);
+    expect(() => resolveConfig({ 'max-answer-bytes': 'lots' }, {})).toThrow(UsageError);
+    expect(() => resolveConfig({ 'max-mission-bytes': '10' }, {})).toThrow(/at least|from 1024 bytes/);
+  });
+});
