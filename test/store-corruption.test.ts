@@ -29,6 +29,9 @@ function everyToolCall(id: string): [string, Record<string, unknown>][] {
     ['deleteMission', { id, force: true }],
     ['pauseMission', { id }],
     ['resumeMission', { id }],
+    ['runMission', { id }],
+    ['listRuns', {}],
+    ['getRun', { id: 'run_AAAAAAAAAAAAAAAAAAAA' }],
   ];
 }
 

@@ -14,7 +14,8 @@ import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { syncFolder } from './fsync.js';
-import { DocumentFault, emptyDocument, parseDocument, serializeDocument, type StoreDocument } from './document.js';
+import { DocumentFault, emptyDocument, serializeDocument, type StoreDocument } from './document.js';
+import { TOO_LARGE_ADVICE, readDocument, type ReadLimits } from './snapshot-reader.js';
 
 type Stamp = string;
 
@@ -54,7 +55,10 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   private fault: MissionError | undefined;
   private migratedFrom: number | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly readLimits: ReadLimits = {},
+  ) {}
 
   /** Whether the file existed at the last read or write. */
   get exists(): boolean {
@@ -117,17 +121,23 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     }
     try {
       // Stamp and bytes from the same open file, so a concurrent rename cannot pair them wrongly.
-      const stamp = stampOf(await handle.stat({ bigint: true }));
-      const text = await handle.readFile('utf8');
+      const st = await handle.stat({ bigint: true });
+      const stamp = stampOf(st);
       this.loads++;
       try {
-        const { document, migratedFrom } = parseDocument(text);
+        const { document, migratedFrom } = await readDocument(handle, Number(st.size), this.readLimits);
         return this.remember(stamp, document, migratedFrom);
       } catch (error) {
-        if (!(error instanceof DocumentFault)) throw error;
+        let fault: DocumentFault;
+        if (error instanceof DocumentFault) fault = error;
+        else if (error instanceof RangeError) {
+          // V8's limits (a string, an array, the heap of a buffer): say what is wrong and what to do,
+          // not "check the path".
+          fault = new DocumentFault(`it is too large to read (${Number(st.size).toLocaleString('en-US')} bytes: ${error.message})`, 'the whole file', TOO_LARGE_ADVICE);
+        } else throw error;
         this.stamp = stamp;
         this.cached = undefined;
-        this.fault = this.storeError(`${error.message}, at ${error.where}`, `${error.advice}. Nothing was written`);
+        this.fault = this.storeError(`${fault.message}, at ${fault.where}`, `${fault.advice}. Nothing was written`);
         throw this.fault;
       }
     } catch (error) {

@@ -15,6 +15,7 @@ import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 import { FORMAT_VERSION, emptyDocument, type StoreDocument } from './document.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import type { ReadLimits } from './snapshot-reader.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
 import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
@@ -34,6 +35,8 @@ export interface JournalStoreOptions {
   /** Fold the journal into the snapshot once it is larger than this and than the snapshot (default 4 MiB). */
   compactAtBytes?: number;
   log?: (message: string) => void;
+  /** How large a snapshot line, and a snapshot not written line by line, may be (tests lower them). */
+  readLimits?: ReadLimits;
 }
 
 /**
@@ -90,7 +93,7 @@ export class JournalStore implements MissionStore {
     private readonly options: JournalStoreOptions = {},
   ) {
     this.location = path;
-    this.snapshot = new DurableJsonFile(path);
+    this.snapshot = new DurableJsonFile(path, options.readLimits);
     this.journal = new JournalFile(`${path}.journal`);
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
