@@ -42,7 +42,7 @@ describe('store: many processes, one file', () => {
     expect(new Set(allAcked).size).toBe(1000);
 
     const doc = readStore(file);
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     const ids = doc.missions.map((m) => m.id);
     const distinct = new Set(ids);
     console.log(`4 processes x 250 creates: ${doc.missions.length} missions in file, ${distinct.size} distinct ids (${elapsed} ms)`);
