@@ -103,3 +103,78 @@ describe('configuration', () => {
     expect(() => resolveConfig({ 'max-mission-bytes': '10' }, {})).toThrow(/at least|from 1024 bytes/);
   });
 });
+
+describe('one answer is bounded in bytes', () => {
+  const byTitle = (ms: { title: string }[]) => ms.map((m) => m.title);
+
+  it('listMissions full at limit 100 over maximal missions: each page stays under 1 MB, stops early with hasMore, and the cursors go through every mission once, in order', async () => {
+    const store = openMemoryStore();
+    const c = await client({ store, limits: { maxMissionBytes: 1024 * 1024 } });
+    for (let i = 0; i < 10; i++) await ok(c, 'createMission', maximalMissionInput('x', `M${String(i).padStart(2, '0')}`));
+    const everyTitle = byTitle((await ok(c, 'listMissions', { limit: 100, mode: 'compact' })).missions);
+    expect(everyTitle).toHaveLength(10);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await call(c, 'listMissions', { limit: 100, mode: 'full', ...(cursor && { cursor }) });
+      expect(answer.isError).toBe(false);
+      expect(Buffer.byteLength(answer.text)).toBeLessThanOrEqual(DEFAULT_LIMITS.maxAnswerBytes);
+      expect(answer.body.total).toBe(10);
+      expect(answer.body.missions.length).toBeGreaterThan(0);
+      for (const m of answer.body.missions) expect(m.truncated, 'whole missions, not cut ones').toBeUndefined();
+      seen.push(...byTitle(answer.body.missions));
+      cursor = answer.body.nextCursor ?? undefined;
+      if (cursor) expect(answer.body.hasMore).toBe(true);
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(2);
+    expect(seen).toEqual(everyTitle);
+  });
+
+  it('a mission larger than the answer bound alone: answered in compact form with a note saying why, not dropped; the page after it goes on', async () => {
+    const store = openMemoryStore();
+    const big = await client({ store });
+    const a = (await ok(big, 'createMission', { title: 'A small one', goal: 'g' })).mission.id;
+    const b = (await ok(big, 'createMission', { title: 'B large one', goal: 'x'.repeat(20_000), plan: { objectives: ['y'.repeat(2000), 'z'.repeat(2000)] } })).mission.id;
+    const c = await client({ store, limits: { maxAnswerBytes: 8 * 1024 } });
+
+    const first = await call(c, 'listMissions', { mode: 'full', sort: 'title', order: 'desc' });
+    expect(first.body.missions).toHaveLength(1);
+    const cut = first.body.missions[0];
+    expect(cut.id).toBe(b);
+    expect(cut.goal.length).toBeLessThan(200);
+    expect(cut.truncated).toMatch(/compact form: in full it is [\d,]+ bytes, more than one answer may hold \(8 KB, --max-answer-bytes\)/);
+    expect(first.body.hasMore).toBe(true);
+    const second = await ok(c, 'listMissions', { mode: 'full', sort: 'title', order: 'desc', cursor: first.body.nextCursor });
+    expect(second.missions.map((m: { id: string }) => m.id)).toEqual([a]);
+    expect(second.missions[0].truncated).toBeUndefined();
+    expect(second.hasMore).toBe(false);
+
+    const got = (await ok(c, 'getMission', { id: b })).mission;
+    expect(got.truncated).toContain('--max-answer-bytes');
+    expect((await ok(c, 'getMission', { id: a })).mission.goal).toBe('g');
+  });
+
+  it('listRuns pages stop at the answer bound too, and their cursors go through every run once', async () => {
+    const store = openMemoryStore();
+    const c = await client({ store, limits: { maxAnswerBytes: 4096 } });
+    const { mission } = await ok(c, 'createMission', { title: 'Runs', goal: 'g' });
+    for (let i = 0; i < 12; i++) {
+      await ok(c, 'updateMission', { id: mission.id, status: 'running' });
+      await ok(c, 'updateMission', { id: mission.id, status: 'pending' });
+    }
+    const all = (await ok(await client({ store }), 'listRuns', { limit: 100 })).runs.map((r: { id: string }) => r.id);
+    expect(all).toHaveLength(12);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const answer = await call(c, 'listRuns', { limit: 100, mode: 'full', ...(cursor && { cursor }) });
+      expect(Buffer.byteLength(answer.text)).toBeLessThanOrEqual(4096);
+      seen.push(...answer.body.runs.map((r: { id: string }) => r.id));
+      cursor = answer.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all);
+  });
+});

@@ -152,6 +152,12 @@ function searchText(m: Mission): string {
   return text;
 }
 
+/** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
+export function cursorAfter(input: ListMissionsInput, last: Mission): string {
+  const { sort = 'createdAt', order = 'desc', limit: _l, cursor: _c, mode: _m, ...filters } = input;
+  return encodeCursor({ s: sort, o: order, f: filterFingerprint(filters), k: keyOf(last, sort), i: last.id });
+}
+
 /**
  * One page of the missions that pass `visible` (undefined: the caller sees every mission) and the
  * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
