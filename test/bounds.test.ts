@@ -178,3 +178,34 @@ describe('one answer is bounded in bytes', () => {
     expect(seen).toEqual(all);
   });
 });
+
+describe('the import log is bounded', () => {
+  it('300 addImports of 50: the log keeps the newest 200 entries, oldest dropped first, and the mission stays small', async () => {
+    const c = await client({});
+    const { mission } = await ok(c, 'createMission', { title: 'Imports', goal: 'g' });
+    let serial = 0;
+    for (let call = 0; call < 300; call++) {
+      const addImports = Array.from({ length: 50 }, () => ({ importId: `imp_${++serial}`, type: 'csv', count: 1 }));
+      const { updated } = await ok(c, 'updateMission', { id: mission.id, addImports, mode: 'compact' });
+      expect(updated).toContain('imports');
+    }
+    const got = (await ok(c, 'getMission', { id: mission.id })).mission;
+    expect(got.imports).toHaveLength(200);
+    expect(got.imports[0].importId).toBe(`imp_${serial - 199}`);
+    expect(got.imports.at(-1).importId).toBe(`imp_${serial}`);
+    expect(Buffer.byteLength(JSON.stringify(got))).toBeLessThan(64 * 1024);
+  });
+
+  it('long entries: the log keeps the newest within 64 KB, so that adding imports never runs into the mission bound', async () => {
+    const c = await client({});
+    const { mission } = await ok(c, 'createMission', { title: 'Long imports', goal: 'g' });
+    for (let call = 0; call < 10; call++) {
+      const addImports = Array.from({ length: 50 }, (_, i) => ({ importId: `imp_${call}_${i}`, type: 'csv', context: 'c'.repeat(2000), sourceUrl: `https://example.com/${'p'.repeat(2000)}` }));
+      await ok(c, 'updateMission', { id: mission.id, addImports, mode: 'compact' });
+    }
+    const got = (await ok(c, 'getMission', { id: mission.id })).mission;
+    expect(Buffer.byteLength(JSON.stringify(got.imports))).toBeLessThanOrEqual(64 * 1024);
+    expect(got.imports.length).toBeGreaterThan(5);
+    expect(got.imports.at(-1).importId).toBe('imp_9_49');
+  });
+});

@@ -12,6 +12,9 @@ export const LIMITS = {
   id: 128,
   listItems: 50,
   counters: 50,
+  /** The import log keeps the newest entries within both bounds; older ones are dropped as new ones come. */
+  importsKept: 200,
+  importsKeptBytes: 64 * 1024,
 } as const;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
