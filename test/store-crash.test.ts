@@ -129,7 +129,7 @@ describe('store: kill -9 at a random moment', () => {
         // The snapshot and journal parse and hold every acknowledged create, and nothing never sent.
         const doc = readOnDisk(file);
         tornTails += doc.tornBytes > 0 ? 1 : 0;
-        expect(doc.version).toBe(2);
+        expect(doc.version).toBe(3);
         const ids = doc.missions.map((m) => m.id);
         expect(new Set(ids).size).toBe(ids.length);
         const inFile = new Set(ids);
