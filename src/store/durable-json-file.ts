@@ -7,8 +7,8 @@
 // - an older format is migrated in memory and written at the next write, after a backup copy.
 // Callers hold the store's write lock around read-then-write.
 import { randomBytes } from 'node:crypto';
-import { constants, statSync } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants, renameSync, statSync } from 'node:fs';
+import { copyFile, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
@@ -166,7 +166,8 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     }
   }
 
-  async write(doc: StoreDocument): Promise<void> {
+  /** `beforeRename` may refuse (throw) right before the new file replaces the old one. */
+  async write(doc: StoreDocument, beforeRename: () => void = () => undefined): Promise<void> {
     // Never write over a file we could not read: read() throws its fault again.
     await this.read();
     const dir = dirname(this.path);
@@ -182,7 +183,8 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       } finally {
         await handle.close();
       }
-      await rename(temp, this.path);
+      beforeRename();
+      renameSync(temp, this.path); // synchronous: nothing slips in between the check and the rename
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       if (error instanceof MissionError) throw error;

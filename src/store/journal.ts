@@ -182,7 +182,7 @@ export class JournalFile {
   }
 
   /** Appends entries as whole lines and makes them durable. Call only while holding the store lock. */
-  async append(entries: readonly JournalEntry[]): Promise<void> {
+  async append(entries: readonly JournalEntry[], beforeWrite: () => void = () => undefined): Promise<void> {
     if (!this.fd) await this.create();
     let text = '';
     for (const e of entries) text += `${JSON.stringify(e)}\n`;
@@ -192,6 +192,7 @@ export class JournalFile {
     // those lines, and taking them back would let the next writer reuse their sequence numbers for
     // other changes, which that reader would then skip. Complete lines count (their callers are told
     // the outcome is unknown); a partial last line is a torn tail that the next writer cuts off.
+    beforeWrite(); // synchronous from here to the last byte: nothing can slip in between
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
     await this.fd!.datasync();
