@@ -1,7 +1,8 @@
 // A lowdb adapter for the store's snapshot: one JSON file that several processes share (SPEC §8). It replaces lowdb's
 // JSONFile, whose writer (steno) uses one fixed temp name and never fsyncs:
 // - read(): stat first; an unchanged file is neither re-read nor re-parsed;
-// - write(): a unique temp file (mode 0600), fsync, rename over the store, fsync the folder;
+// - write(): a unique temp file (mode 0600, or the mode and owner of the file it replaces), fsync,
+//   rename over the store, fsync the folder;
 // - a corrupt, unreadable or newer-version file is never overwritten: every read and write throws
 //   store_error naming the file, where the fault is and what to do;
 // - an older format is migrated in memory and written at the next write, after a backup copy.
@@ -14,6 +15,7 @@ import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { syncFolder } from './fsync.js';
+import { assertMayRewrite, matchOwner, ownerOf } from './ownership.js';
 import { DocumentFault, emptyDocument, serializeDocument, type StoreDocument } from './document.js';
 import { TOO_LARGE_ADVICE, readDocument, type ReadLimits } from './snapshot-reader.js';
 
@@ -170,6 +172,8 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   async write(doc: StoreDocument, beforeRename: () => void = () => undefined): Promise<void> {
     // Never write over a file we could not read: read() throws its fault again.
     await this.read();
+    const owner = ownerOf(this.path);
+    assertMayRewrite(this.path, owner);
     const dir = dirname(this.path);
     const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
@@ -178,6 +182,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       if (this.migratedFrom !== undefined) await this.backup(this.migratedFrom);
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
+        await matchOwner(handle, owner); // the same mode (and, as root, owner) as the file it replaces
         for (const chunk of serializeDocument(doc)) await handle.write(chunk, null, 'utf8');
         await handle.sync();
       } finally {

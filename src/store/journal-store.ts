@@ -16,6 +16,7 @@ import { Mission } from '../mission/model.js';
 import { FORMAT_VERSION, emptyDocument, type StoreDocument } from './document.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import type { ReadLimits } from './snapshot-reader.js';
+import { assertMayRewrite, ownerOf } from './ownership.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
 import { FileLock, ProcessMutex, type FileLockOptions, type LockHold } from './lock.js';
@@ -96,7 +97,7 @@ export class JournalStore implements MissionStore {
   ) {
     this.location = path;
     this.snapshot = new DurableJsonFile(path, options.readLimits);
-    this.journal = new JournalFile(`${path}.journal`);
+    this.journal = new JournalFile(`${path}.journal`, () => ownerOf(path));
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
     this.lock = new FileLock(path, options.lock);
@@ -300,6 +301,7 @@ export class JournalStore implements MissionStore {
     try {
       // Outputs first: an acknowledged run record always finds its output on disk.
       hold.assertHeld();
+      assertMayRewrite(this.location, ownerOf(this.location));
       await this.outputs.write(outputs).catch((error: unknown) => {
         throw storeIoError(this.outputs.dir, 'cannot write run output', error);
       });

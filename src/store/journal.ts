@@ -14,6 +14,7 @@ import { Mission } from '../mission/model.js';
 import { RunRecord, WorkerRecord } from '../run/model.js';
 import type { StoreChange } from './mission-index.js';
 import { syncFolder } from './fsync.js';
+import { matchOwner, type FileOwner } from './ownership.js';
 
 export interface JournalEntry extends StoreChange {
   seq: number;
@@ -72,7 +73,11 @@ export class JournalFile {
   /** How many entries this process has read that other processes wrote. */
   entriesRead = 0;
 
-  constructor(readonly path: string) {}
+  /** `like`: the owner and mode a new journal gets (those of the snapshot), if any. */
+  constructor(
+    readonly path: string,
+    private readonly like: () => FileOwner | undefined = () => undefined,
+  ) {}
 
   /** Its size in bytes as far as this process knows. */
   get size(): number {
@@ -204,6 +209,7 @@ export class JournalFile {
     this.rewind();
     const fd = await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
     this.fd = fd;
+    await matchOwner(fd, this.like(), 0o666);
     this.ino = (await fd.stat({ bigint: true })).ino;
     await syncFolder(dirname(this.path));
   }

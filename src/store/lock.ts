@@ -121,6 +121,14 @@ export class FileLock implements WriteLock {
   private failed(error: unknown, waitMs: number): never {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') this.folderReady = false;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new MissionError(
+        'store_error',
+        `Cannot write the mission store ${this.file}: permission denied to create its lock ${this.lockPath} in ${dirname(this.file)} (${code}). ` +
+          'Give the user running missions-mcp the right to write that folder, or point --store (MISSIONS_STORE) at a file in a folder it may write. Nothing was written.',
+        { cause: error },
+      );
+    }
     const why =
       code === 'ELOCKED'
         ? `another missions-mcp process has held the lock ${this.lockPath} for over ${waitMs / 1000} s`
