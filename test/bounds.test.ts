@@ -209,3 +209,24 @@ describe('the import log is bounded', () => {
     expect(got.imports.at(-1).importId).toBe('imp_9_49');
   });
 });
+
+describe('control characters in texts', () => {
+  it('are stripped from titles, goals and every other text (tab, newline and carriage return are kept); a title of nothing else is invalid_request naming it', async () => {
+    const c = await client({});
+    const { mission } = await ok(c, 'createMission', {
+      title: 'Bell\u0007 and \u001b[31mred\u001b[0m\u0000',
+      goal: 'Line one\n\tLine two\r\n\u0085end\u007f',
+      brief: { targetAudience: 'CTOs\u0008', exampleMessages: ['Hi\u0000 there'] },
+    });
+    expect(mission.title).toBe('Bell and [31mred[0m');
+    expect(mission.goal).toBe('Line one\n\tLine two\r\nend');
+    expect(mission.brief.targetAudience).toBe('CTOs');
+    expect(mission.brief.exampleMessages).toEqual(['Hi there']);
+    const updated = await ok(c, 'updateMission', { id: mission.id, title: 'New\u0001 title' });
+    expect(updated.mission.title).toBe('New title');
+
+    const bad = await call(c, 'createMission', { title: '\u0000\u0001\u0002', goal: 'g' });
+    expect(bad.body.error.code).toBe('invalid_request');
+    expect(bad.body.error.param).toBe('title');
+  });
+});
