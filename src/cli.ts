@@ -29,12 +29,14 @@ const processIo: Io = {
 };
 
 function helpText(env: NodeJS.ProcessEnv): string {
-  const flagOf = (name: string, type: string) => `  --${name}${type === 'string' ? ' VALUE' : ''}`;
-  const entries = Object.entries(OPTIONS);
-  const flagWidth = Math.max(26, ...entries.map(([name, o]) => flagOf(name, o.type).length + 1));
-  const envWidth = Math.max(26, ...entries.map(([, o]) => o.env.length + 1));
-  const flags = entries.map(([name, o]) => flagOf(name, o.type).padEnd(flagWidth) + `${o.env.padEnd(envWidth)}${o.help}`).join('\n');
-  const noFlag = (env: string, help: string) => '  (no flag)'.padEnd(flagWidth) + `${env.padEnd(envWidth)}${help}`;
+  const rows: [string, string, string][] = [
+    ...Object.entries(OPTIONS).map(([name, o]): [string, string, string] => [`--${name}${o.type === 'string' ? ' VALUE' : ''}`, o.env, o.help]),
+    ['(no flag)', 'MISSIONS_TOKEN', 'http: one bearer token, user "default", org null'],
+    ['(no flag)', 'MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)'],
+    ['(no flag)', 'MISSIONS_STOP_GRACE', 'run: seconds a running agent gets to finish on SIGTERM (default 30)'],
+  ];
+  const [w1, w2] = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)) + 1);
+  const flags = rows.map(([flag, env, help]) => `  ${flag.padEnd(w1!)}${env.padEnd(w2!)}${help}`).join('\n');
   return `${PACKAGE.name} ${PACKAGE.version} — an MCP server that keeps durable, schedulable missions for AI agents.
 
 Usage:
@@ -53,10 +55,6 @@ Usage:
 
 Options (flag, environment variable; a flag wins):
 ${flags}
-
-${noFlag('MISSIONS_TOKEN', 'http: one bearer token, user "default", org null')}
-${noFlag('MISSIONS_COMPACT_AT_BYTES', 'tuning: fold the journal into the snapshot past this size (default 4194304)')}
-${noFlag('MISSIONS_STOP_GRACE', 'run: seconds a running agent gets to finish on SIGTERM (default 30)')}
 
 Default store here: ${defaultStorePath(env)}
 Exit codes: 0 success, 1 tool error (or a failed run with run --once), 2 bad usage. Logs go to stderr; stdout carries only the protocol or the answer.
@@ -122,7 +120,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -157,7 +155,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits), { readOnly: config.readOnly, log });
   await logStore(store, log);
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
@@ -218,7 +216,7 @@ async function call(config: Config, positionals: string[], values: Record<string
     input = { ...input, mode: values.mode };
   }
   const store = openConfiguredStore(config);
-  const result = await callTool(tool, input, realDeps(store, config.outputMode), (m) => io.err(`missions-mcp: ${m}\n`));
+  const result = await callTool(tool, input, realDeps(store, config.outputMode, undefined, config.limits), (m) => io.err(`missions-mcp: ${m}\n`));
   await store.close().catch(() => undefined);
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);

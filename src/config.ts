@@ -1,6 +1,7 @@
 // Configuration (SPEC §11): every flag has an environment variable; a flag wins over its variable.
 import { parseArgs } from 'node:util';
 import type { Mode } from './mission/input.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { defaultStorePath } from './store/paths.js';
 
 export class UsageError extends Error {}
@@ -12,6 +13,8 @@ export interface Config {
   readOnly: boolean;
   /** `MISSIONS_COMPACT_AT_BYTES` (no flag: a tuning knob): journal size that triggers a compaction. */
   compactAtBytes: number | undefined;
+  /** Mission size, missions per owner, answer size (issue 9). */
+  limits: Limits;
   http: HttpConfig;
   runner: RunnerConfig;
 }
@@ -80,6 +83,9 @@ export const OPTIONS = {
   lease: { type: 'string', env: 'MISSIONS_LEASE', help: 'run: seconds a claim holds without renewal (default 60)' },
   'max-depth': { type: 'string', env: 'MISSIONS_MAX_DEPTH', help: 'run: deepest chain of missions created by runs that may run (default 3)' },
   once: { type: 'boolean', env: 'MISSIONS_ONCE', help: 'run: run what is due now, wait, exit (0 if all succeeded, else 1)' },
+  'max-mission-bytes': { type: 'string', env: 'MISSIONS_MAX_MISSION_BYTES', help: 'largest stored mission, JSON bytes (default 256kb)' },
+  'max-missions-per-owner': { type: 'string', env: 'MISSIONS_MAX_MISSIONS_PER_OWNER', help: 'missions one token user+org may keep (default 10000; local user exempt)' },
+  'max-answer-bytes': { type: 'string', env: 'MISSIONS_MAX_ANSWER_BYTES', help: 'largest list/get answer, JSON bytes (default 1mb)' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -112,6 +118,14 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
     transport,
     readOnly: (pick('read-only') as boolean | undefined) ?? false,
     compactAtBytes: env.MISSIONS_COMPACT_AT_BYTES ? integer('MISSIONS_COMPACT_AT_BYTES', env.MISSIONS_COMPACT_AT_BYTES, 0, 2 ** 40) : undefined,
+    limits: {
+      maxMissionBytes: bytes('--max-mission-bytes (MISSIONS_MAX_MISSION_BYTES)', pick('max-mission-bytes') as string | undefined, DEFAULT_LIMITS.maxMissionBytes, 1024),
+      maxMissionsPerOwner: Math.max(
+        1,
+        integer('--max-missions-per-owner (MISSIONS_MAX_MISSIONS_PER_OWNER)', pick('max-missions-per-owner') as string | undefined, DEFAULT_LIMITS.maxMissionsPerOwner, 1e9),
+      ),
+      maxAnswerBytes: bytes('--max-answer-bytes (MISSIONS_MAX_ANSWER_BYTES)', pick('max-answer-bytes') as string | undefined, DEFAULT_LIMITS.maxAnswerBytes, 4096),
+    },
     http: {
       host: (pick('host') as string | undefined) ?? '127.0.0.1',
       port: integer('--port (MISSIONS_PORT)', pick('port') as string | undefined, DEFAULT_PORT, 65_535),
@@ -119,7 +133,7 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       token: env.MISSIONS_TOKEN === '' ? undefined : env.MISSIONS_TOKEN,
       allowedOrigins: list(pick('allowed-origins') as string | undefined),
       allowedHosts: list(pick('allowed-hosts') as string | undefined),
-      maxBody: bytes(pick('max-body') as string | undefined),
+      maxBody: bytes('--max-body (MISSIONS_MAX_BODY)', pick('max-body') as string | undefined, DEFAULT_MAX_BODY, 1),
       sessionIdle: integer('--session-idle (MISSIONS_SESSION_IDLE)', pick('session-idle') as string | undefined, DEFAULT_SESSION_IDLE, 7 * 24 * 3600),
       maxSessionsPerPrincipal: atLeastOne(
         '--max-sessions-per-principal (MISSIONS_MAX_SESSIONS_PER_PRINCIPAL)',
@@ -154,13 +168,15 @@ function atLeastOne(name: string, raw: string | undefined, fallback: number, max
   return Number(v);
 }
 
-function bytes(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_MAX_BODY;
+/** A size in bytes, or with kb / mb, from `min` bytes to 64mb. */
+function bytes(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
   const m = /^(\d+)\s*(b|kb?|mb?)?$/i.exec(raw.trim());
   const unit = m?.[2]?.toLowerCase()[0];
   const value = m ? Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1) : NaN;
-  if (!(value >= 1) || value > 64 * 1024 * 1024) {
-    throw new UsageError(`--max-body (MISSIONS_MAX_BODY) must be a size from 1 byte to 64mb, such as 1048576, 512kb or 2mb, not "${raw}"`);
+  if (!(value >= min) || value > 64 * 1024 * 1024) {
+    const least = min === 1 ? '1 byte' : `${min} bytes`;
+    throw new UsageError(`${name} must be a size from ${least} to 64mb, such as 1048576, 512kb or 2mb, not "${raw}"`);
   }
   return value;
 }

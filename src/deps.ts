@@ -1,11 +1,12 @@
 // The real dependencies of a tool call: a store, the wall clock, random ids, an identity.
 import { LOCAL_USER, type Identity } from './mission/access.js';
 import type { Mode } from './mission/input.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { newImportId, newMissionId, newRunId } from './ids.js';
 import { originFromEnv } from './run/origin.js';
 import type { MissionStore } from './store/types.js';
 import type { ToolDeps } from './tool.js';
 
-export function realDeps(store: MissionStore, defaultMode: Mode, identity: Identity = LOCAL_USER): ToolDeps {
-  return { store, identity, defaultMode, now: () => new Date(), newMissionId, newImportId, newRunId, origin: originFromEnv(process.env) };
+export function realDeps(store: MissionStore, defaultMode: Mode, identity: Identity = LOCAL_USER, limits: Limits = DEFAULT_LIMITS): ToolDeps {
+  return { store, identity, defaultMode, limits, now: () => new Date(), newMissionId, newImportId, newRunId, origin: originFromEnv(process.env) };
 }

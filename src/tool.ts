@@ -2,6 +2,7 @@
 // and a handler that gets its dependencies passed in.
 import type { z } from 'zod';
 import type { Identity } from './mission/access.js';
+import type { Limits } from './limits.js';
 import type { Mode } from './mission/input.js';
 import type { MissionStore } from './store/types.js';
 
@@ -16,6 +17,8 @@ export interface ToolDeps {
   origin: { runId: string; missionId: string } | null;
   /** The server-wide output mode, used when a call gives none. */
   defaultMode: Mode;
+  /** Mission size, missions per owner, answer size. */
+  limits: Limits;
 }
 
 export interface ToolAnnotations {

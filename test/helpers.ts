@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_LIMITS, type Limits } from '../src/limits.js';
 import { LOCAL_USER, type Identity } from '../src/mission/access.js';
 import type { Mode } from '../src/mission/input.js';
 import { createServer } from '../src/server.js';
@@ -28,6 +29,7 @@ export interface InMemoryOptions {
   identity?: Identity;
   now?: () => Date;
   defaultMode?: Mode;
+  limits?: Partial<Limits>;
   readOnly?: boolean;
   newMissionId?: () => string;
   /** As if the caller were the agent of this run. */
@@ -48,6 +50,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     origin: options.origin ?? null,
     newImportId,
     defaultMode: options.defaultMode ?? 'full',
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
   };
 }
 

@@ -69,14 +69,14 @@ describe('store file: creation, mode, folder, version', () => {
     expect(onDisk.journalLines).toBe(2);
   });
 
-  it('a snapshot made 0644 by hand is 0600 again when it is next rewritten (through a 0600 temp file)', async () => {
+  it('a snapshot made 0644 by hand keeps its mode when it is next rewritten (issue 9: the owner chose it)', async () => {
     const file = join(fresh('chmod'), 'missions.json');
     const { client, store } = await inMemoryOver(file);
     await ok(client, 'createMission', { title: 'One', goal: 'g' });
     chmodSync(file, 0o644);
     await ok(client, 'createMission', { title: 'Two', goal: 'g' });
     await store.compact();
-    expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('644');
     expect(JSON.parse(readFileSync(file, 'utf8')).missions).toHaveLength(2);
     expect(existsSync(`${file}.journal`), 'the journal is folded in and removed').toBe(false);
   });

@@ -6,6 +6,7 @@ import { canChange, canSee } from '../src/mission/access.js';
 import { changedFields, updateMission, type BuildContext } from '../src/mission/build.js';
 import type { Mode, MissionPatch } from '../src/mission/input.js';
 import type { Mission } from '../src/mission/model.js';
+import { checkMissionSize } from '../src/mission/size.js';
 import { MissionOutput } from '../src/render/index.js';
 import { runsForStatusChange } from '../src/run/manual.js';
 import { missionWarnings } from '../src/run/warnings.js';
@@ -54,6 +55,7 @@ export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): 
     const updated = changedFields(before, after);
     if (updated.length === 0) return { result: { mission: before, updated, ...warningsOf(before, view, deps) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };
+    checkMissionSize(mission, before, deps.limits.maxMissionBytes);
     const runs = runsForStatusChange(before, mission, view.runs.ofMission(id), ctx.now, deps.newRunId);
     return { put: [mission], ...runs, result: { mission, updated, ...warningsOf(mission, view, deps) } };
   });

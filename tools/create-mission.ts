@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
+import { checkQuota } from '../src/mission/quota.js';
+import { checkMissionSize } from '../src/mission/size.js';
 import { renderMission } from '../src/render/index.js';
 import type { Origin } from '../src/mission/model.js';
 import type { MissionView } from '../src/store/types.js';
@@ -33,6 +35,8 @@ export const createMission = defineTool({
       let id = draft.id;
       while (view.get(id)) id = deps.newMissionId();
       const m = { ...draft, id, origin: originOf(view, deps) };
+      checkQuota(deps.identity, view.ownedBy(owner), deps.limits.maxMissionsPerOwner);
+      checkMissionSize(m, undefined, deps.limits.maxMissionBytes);
       return { put: [m], result: { mission: m, ...warningsOf(m, view, deps) } };
     });
     return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) } satisfies z.input<typeof MissionWithWarnings>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MissionId, ModeInput } from '../src/mission/input.js';
-import { renderMission } from '../src/render/index.js';
+import { renderWithin } from '../src/render/index.js';
 import { defineTool } from '../src/tool.js';
 import { MissionResult, findVisible, modeOf } from './common.js';
 
@@ -15,6 +15,6 @@ export const getMission = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
     const mission = findVisible(await deps.store.read(), args.id, deps);
-    return { mission: renderMission(mission, modeOf(args, deps)) };
+    return { mission: renderWithin(mission, modeOf(args, deps), deps.limits.maxAnswerBytes) };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { canSee } from '../src/mission/access.js';
-import { ListMissionsInput, listPage } from '../src/mission/query.js';
-import { ListItemOutput, renderListItem } from '../src/render/index.js';
+import { ListMissionsInput, cursorAfter, listPage } from '../src/mission/query.js';
+import { fitItems } from '../src/render/budget.js';
+import { ListItemOutput, renderListItem, truncatedMission } from '../src/render/index.js';
 import { defineTool } from '../src/tool.js';
 import { modeOf } from './common.js';
 
@@ -10,7 +11,7 @@ export const listMissions = defineTool({
   title: 'List missions',
   description:
     'Find missions by any mix of filters; dueBefore "now" gives due work, soonest first. Else newest first unless sort/order ' +
-    'say otherwise; now is the server\'s time. If hasMore, call again with cursor = nextCursor and the same filters; ' +
+    'say otherwise; 20 per page, up to 100, fewer past the size cap; now is the server\'s time. If hasMore, call again with cursor = nextCursor and the same filters; ' +
     'total counts every match. Scan in compact mode (id, title, status, nextRun), then getMission for details.',
   inputSchema: ListMissionsInput,
   outputSchema: z.looseObject({
@@ -27,6 +28,10 @@ export const listMissions = defineTool({
     const now = deps.now();
     const page = listPage(view, args, now, who.kind === 'local' ? undefined : (m) => canSee(m, who));
     const mode = modeOf(args, deps);
-    return { ...page, missions: page.missions.map((m) => renderListItem(m, mode)), now: now.toISOString() };
+    const budget = deps.limits.maxAnswerBytes;
+    const fitted = fitItems(page.missions, (m) => renderListItem(m, mode), (m, bytes) => truncatedMission(m, bytes, budget), budget);
+    if (fitted.count === page.missions.length) return { ...page, missions: fitted.items, now: now.toISOString() };
+    // Cut short by the answer bound: the next page starts right after the last mission answered.
+    return { ...page, missions: fitted.items, hasMore: true, nextCursor: cursorAfter(args, page.missions[fitted.count - 1]!), now: now.toISOString() };
   },
 });

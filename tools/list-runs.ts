@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { canSee } from '../src/mission/access.js';
-import { RunOutput, renderRunItem } from '../src/render/run.js';
-import { ListRunsInput, listRunsPage } from '../src/run/query.js';
+import { fitItems, truncationNote } from '../src/render/budget.js';
+import { RunOutput, compactRun, renderRunItem } from '../src/render/run.js';
+import { ListRunsInput, listRunsPage, runCursorAfter } from '../src/run/query.js';
 import { defineTool } from '../src/tool.js';
 import { findVisible, modeOf } from './common.js';
 
@@ -11,7 +12,7 @@ export const listRuns = defineTool({
   description:
     'The runs of missions (each start of a mission\'s agent), newest first: status running, succeeded, failed, ' +
     'timed_out, lost or cancelled, with trigger, attempt, times and exit code. Filter by missionId and status; 20 per ' +
-    'page, up to 100; if hasMore, call again with cursor = nextCursor. No output here: getRun has it.',
+    'page, up to 100, fewer past the size cap; if hasMore, call again with cursor = nextCursor. No output here: getRun has it.',
   inputSchema: ListRunsInput,
   outputSchema: z.looseObject({ runs: z.array(RunOutput), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -25,6 +26,9 @@ export const listRuns = defineTool({
     };
     const page = listRunsPage(view.runs, args, visible);
     const mode = modeOf(args, deps);
-    return { ...page, runs: page.runs.map((r) => renderRunItem(r, mode)) };
+    const budget = deps.limits.maxAnswerBytes;
+    const fitted = fitItems(page.runs, (r) => renderRunItem(r, mode), (r, bytes) => ({ ...compactRun(r), truncated: truncationNote(bytes, budget) }), budget);
+    if (fitted.count === page.runs.length) return { ...page, runs: fitted.items };
+    return { ...page, runs: fitted.items, hasMore: true, nextCursor: runCursorAfter(args, page.runs[fitted.count - 1]!) };
   },
 });

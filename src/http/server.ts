@@ -12,6 +12,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from '../config.js';
 import { realDeps } from '../deps.js';
+import type { Limits } from '../limits.js';
 import type { Logger } from '../dispatch.js';
 import { LOCAL_USER, principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
@@ -31,6 +32,8 @@ export interface HttpServerOptions {
   auth: Authenticator;
   outputMode: Mode;
   readOnly: boolean;
+  /** Mission size, missions per owner, answer size (DEFAULT_LIMITS when absent). */
+  limits?: Limits;
   log: Logger;
 }
 
@@ -160,7 +163,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   const newServer = (identity: Identity, canNotify?: () => boolean) =>
-    createServer(realDeps(store, options.outputMode, identity), { readOnly: options.readOnly, log, canNotify });
+    createServer(realDeps(store, options.outputMode, identity, options.limits), { readOnly: options.readOnly, log, canNotify });
 
   type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void; inFlight: InFlightIds };
 

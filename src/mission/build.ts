@@ -140,6 +140,23 @@ function toImportEntries(inputs: NonNullable<MissionPatch['addImports']>, ctx: B
   }));
 }
 
+/**
+ * The import log, bounded (issue 9: 300 addImports of 50 grew one mission to 69 MB): the newest
+ * LIMITS.importsKept entries within LIMITS.importsKeptBytes of JSON; the oldest go first.
+ */
+export function newestImports(log: ImportEntry[]): ImportEntry[] {
+  let start = Math.max(0, log.length - LIMITS.importsKept);
+  let bytes = 0;
+  for (let i = log.length - 1; i >= start; i--) {
+    bytes += Buffer.byteLength(JSON.stringify(log[i]), 'utf8') + 1;
+    if (bytes > LIMITS.importsKeptBytes) {
+      start = i + 1;
+      break;
+    }
+  }
+  return start === 0 ? log : log.slice(start);
+}
+
 /** Applies the non-status fields of a patch; collects problems in `issues`. */
 function applyFields(m: Mission, patch: MissionPatch, ctx: BuildContext, issues: Issue[]): Mission {
   const next: Mission = {
@@ -156,15 +173,19 @@ function applyFields(m: Mission, patch: MissionPatch, ctx: BuildContext, issues:
     plan: mergePlan(m.plan, patch.plan),
     ...applyWindow(m, patch, ctx.now, issues),
     stats: mergeStats(m.stats, patch.stats, patch.addStats, issues),
-    imports: patch.addImports ? [...m.imports, ...toImportEntries(patch.addImports, ctx)] : m.imports,
+    imports: m.imports,
   };
-  const seen = new Set(m.imports.map((i) => i.importId));
-  next.imports.slice(m.imports.length).forEach((entry, index) => {
-    if (seen.has(entry.importId)) {
-      issues.push({ path: `addImports.${index}.importId`, message: `import "${entry.importId}" is already in the log; imports are append-only` });
-    }
-    seen.add(entry.importId);
-  });
+  if (patch.addImports) {
+    const added = toImportEntries(patch.addImports, ctx);
+    const seen = new Set(m.imports.map((i) => i.importId));
+    added.forEach((entry, index) => {
+      if (seen.has(entry.importId)) {
+        issues.push({ path: `addImports.${index}.importId`, message: `import "${entry.importId}" is already in the log; imports are append-only` });
+      }
+      seen.add(entry.importId);
+    });
+    next.imports = newestImports([...m.imports, ...added]);
+  }
   return next;
 }
 

@@ -12,6 +12,9 @@ export const LIMITS = {
   id: 128,
   listItems: 50,
   counters: 50,
+  /** The import log keeps the newest entries within both bounds; older ones are dropped as new ones come. */
+  importsKept: 200,
+  importsKeptBytes: 64 * 1024,
 } as const;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -109,8 +112,12 @@ export function isSingleEmoji(value: string): boolean {
 
 export const Emoji = lengthImplied(z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' }));
 
-/** Trimmed text; empty after trimming is rejected where `min` is 1. */
-export const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
+/** Control characters but tab, newline and carriage return (C0, DEL, C1): invisible, and they break terminals and logs. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+export const stripControls = (s: string): string => s.replace(CONTROL, '');
+
+/** Text with control characters stripped (issue 9), then trimmed; empty after that is rejected where `min` is 1. */
+export const text = (max: number, min = 0) => z.string().overwrite(stripControls).trim().min(min).max(max);
 
 /** Advertised without its pattern: every description of an HH:MM field says "HH:MM". */
 export const HHMM = advertised(

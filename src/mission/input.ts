@@ -161,7 +161,7 @@ export const UpdateMissionInput = limitsInDescription(
     stats: clearable(StatsInput).describe('counters to set; null (all, or one counter) resets leads/contacted/replied to 0, removes others'),
     addStats: opt(AddStatsInput).describe('add to counters atomically, e.g. {"leads":5}; use it to count'),
     addImports: opt(
-      z.array(ImportInput).min(1).max(LIMITS.listItems).describe('1–50 entries to append to the import log; importId ≤128 chars, context ≤2000, other texts ≤200; counts ≥0'),
+      z.array(ImportInput).min(1).max(LIMITS.listItems).describe('1–50 entries to append to the import log, which keeps the newest 200 (64 KB); importId ≤128 chars, context ≤2000, other texts ≤200; counts ≥0'),
     ),
     mode: ModeInput,
   }),

@@ -141,7 +141,7 @@ export const Mission = z.object({
   endsAt: nullable(IsoTime).describe('window end'),
   pausedAt: nullable(IsoTime).describe('set while paused'),
   stats: Stats,
-  imports: z.array(ImportEntry).describe('append-only import log'),
+  imports: z.array(ImportEntry).describe('import log: the newest 200 entries (64 KB), oldest dropped first'),
   origin: nullable(Origin).default(null).describe('the run that created it, if an agent did'),
   queuedRun: nullable(QueuedRun).default(null).describe('set when the next run is a manual one or a retry'),
   createdAt: IsoTime.describe('created'),

@@ -152,14 +152,27 @@ function searchText(m: Mission): string {
   return text;
 }
 
+/** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
+/** The order a list is in: as asked, else soonest nextRun first when dueBefore is given, else newest first. */
+function orderOf(input: ListMissionsInput): { sort: Sort; order: Order } {
+  const due = input.dueBefore !== undefined;
+  return { sort: input.sort ?? (due ? 'nextRun' : 'createdAt'), order: input.order ?? (due ? 'asc' : 'desc') };
+}
+
+export function cursorAfter(input: ListMissionsInput, last: Mission): string {
+  const { limit: _l, cursor: _c, mode: _m, sort: _s, order: _o, ...filters } = input;
+  const { sort, order } = orderOf(input);
+  return encodeCursor({ s: sort, o: order, f: filterFingerprint(filters), k: keyOf(last, sort), i: last.id });
+}
+
 /**
  * One page of the missions that pass `visible` (undefined: the caller sees every mission) and the
  * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
  * caller who sees everything costs only the page itself.
  */
 export function listPage(source: SortedMissions, input: ListMissionsInput, now: Date, visible?: (m: Mission) => boolean): Page {
-  const due = input.dueBefore !== undefined;
-  const { sort = due ? 'nextRun' : 'createdAt', order = due ? 'asc' : 'desc', limit = 20, cursor, mode: _mode, ...filters } = input;
+  const { sort: _s, order: _o, limit = 20, cursor, mode: _mode, ...filters } = input;
+  const { sort, order } = orderOf(input);
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
   if (cursor !== undefined) {

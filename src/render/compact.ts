@@ -42,6 +42,10 @@ export const CompactMission = z
   .describe('compact mission: call getMission with mode "full" for everything');
 export type CompactMission = z.infer<typeof CompactMission>;
 
+/** A mission whose full form is over the answer bound (--max-answer-bytes): its compact form and why. */
+export const TruncatedMission = CompactMission.extend({ truncated: z.string().describe('why this is not the full mission') });
+export type TruncatedMission = z.infer<typeof TruncatedMission>;
+
 export const CompactListItem = z.strictObject({
   id: z.string(),
   title: z.string(),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { advertised } from '../json-schema.js';
 import type { Mode } from '../mission/input.js';
 import type { Mission } from '../mission/model.js';
-import { compactListItem, compactMission, type CompactListItem, type CompactMission } from './compact.js';
+import { fitItems, truncationNote } from './budget.js';
+import { compactListItem, compactMission, type CompactListItem, type CompactMission, type TruncatedMission } from './compact.js';
 
 export type { Mode };
 
@@ -24,6 +25,16 @@ export const ListItemOutput = missionLike();
 export function renderMission(m: Mission, mode: Mode): Mission | CompactMission {
   return mode === 'full' ? m : compactMission(m);
 }
+
+/** The mission as `mode` renders it, or its compact form with a note when that is over `budget` bytes. */
+export function renderWithin(m: Mission, mode: Mode, budget: number): Mission | CompactMission | TruncatedMission {
+  return fitItems([m], (x) => renderMission(x, mode), (x, bytes) => truncatedMission(x, bytes, budget), budget).items[0]!;
+}
+
+export const truncatedMission = (m: Mission, bytes: number, budget: number): TruncatedMission => ({
+  ...compactMission(m),
+  truncated: truncationNote(bytes, budget),
+});
 
 export function renderListItem(m: Mission, mode: Mode): Mission | CompactListItem {
   return mode === 'full' ? m : compactListItem(m);

@@ -52,11 +52,21 @@ function decode(cursor: string, fingerprint: string): Cursor {
   return c;
 }
 
+function fingerprintOf(input: ListRunsInput): string {
+  const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
+  return JSON.stringify([input.missionId ?? null, statuses ? [...statuses].sort() : null]);
+}
+
+const encode = (fingerprint: string, last: RunRecord) => Buffer.from(JSON.stringify({ v: 1, f: fingerprint, s: last.startedAt, i: last.id })).toString('base64url');
+
+/** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
+export const runCursorAfter = (input: ListRunsInput, last: RunRecord): string => encode(fingerprintOf(input), last);
+
 /** One page of the runs of missions that pass `visible`, newest first. */
 export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
   const { limit = 20, cursor, missionId } = input;
   const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
-  const fingerprint = JSON.stringify([missionId ?? null, statuses ? [...statuses].sort() : null]);
+  const fingerprint = fingerprintOf(input);
   const after = cursor === undefined ? undefined : decode(cursor, fingerprint);
   const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
   const page: RunRecord[] = [];
@@ -71,6 +81,6 @@ export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (miss
     else page.push(r);
   }
   const last = page[page.length - 1];
-  const nextCursor = hasMore && last ? Buffer.from(JSON.stringify({ v: 1, f: fingerprint, s: last.startedAt, i: last.id })).toString('base64url') : null;
+  const nextCursor = hasMore && last ? encode(fingerprint, last) : null;
   return { runs: page, total, hasMore, nextCursor };
 }

@@ -48,11 +48,11 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-const FIX = 'Fix the file by hand, restore it from a backup, or move it away to start a new empty store';
+export const FIX = 'Fix the file by hand, restore it from a backup, or move it away to start a new empty store';
 
 /** Where JSON.parse failed and why. V8 on Node 20 often gives no position, so jsonc-parser (strict
  * mode, no comments or trailing commas) locates the first fault; it runs only after a failed parse. */
-function jsonFault(text: string): { offset: number; reason: string } {
+export function jsonFault(text: string): { offset: number; reason: string } {
   const errors: ParseError[] = [];
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
@@ -89,7 +89,14 @@ export interface ParsedDocument {
 }
 
 export function parseDocument(text: string): ParsedDocument {
-  const raw = parseJson(text);
+  return documentFrom(parseJson(text), (found) => found === FORMAT_VERSION && writtenAsIs(text));
+}
+
+/**
+ * The document in a parsed file: version checks, migrations, and (unless `asWritten` says the lines
+ * are those its digest was made from) a check of every mission, run and worker against the model.
+ */
+export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean): ParsedDocument {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new DocumentFault('its top level is not an object with "version" and "missions"', 'the top level', FIX);
   }
@@ -116,7 +123,7 @@ export function parseDocument(text: string): ParsedDocument {
   let missions: Mission[];
   let runs: RunRecord[];
   let workers: WorkerRecord[];
-  if (found === FORMAT_VERSION && writtenAsIs(text)) {
+  if (asWritten(found)) {
     missions = doc.missions as Mission[];
     runs = doc.runs as RunRecord[];
     workers = doc.workers as WorkerRecord[];
@@ -147,7 +154,9 @@ function validated<T>(schema: z.ZodType<T[]>, value: unknown, field: string, wha
   throw new DocumentFault(`${what} does not match the format (${issue.message})`, `${field}.${dottedPath(issue.path)}`, FIX);
 }
 
-const HEADER_END = '"missions": [\n';
+export const HEADER_END = '"missions": [\n';
+/** A chunk of the file being written is cut once it passes this many characters. */
+const CHUNK_CHARS = 1024 * 1024;
 const TRAILER = /\], "digest": "([0-9a-f]{64})"\}\n?$/;
 
 /** True when the lines after the header are byte for byte those its digest was made from. */
@@ -159,14 +168,19 @@ function writtenAsIs(text: string): boolean {
   return createHash('sha256').update(body, 'utf8').digest('hex') === trailer[1];
 }
 
-/** `items` as lines, `per` to a chunk: each line ends with ",\n", the last with "\n". */
+/** `items` as lines, at most `per` (and about 1 MB) to a chunk: each line ends with ",\n", the last with "\n". */
 function* lines(items: readonly unknown[], per: number): Generator<string> {
-  for (let i = 0; i < items.length; i += per) {
-    const end = Math.min(i + per, items.length);
-    let chunk = '';
-    for (let j = i; j < end; j++) chunk += `${JSON.stringify(items[j])}${j === items.length - 1 ? '\n' : ',\n'}`;
-    yield chunk;
+  let chunk = '';
+  let count = 0;
+  for (let j = 0; j < items.length; j++) {
+    chunk += `${JSON.stringify(items[j])}${j === items.length - 1 ? '\n' : ',\n'}`;
+    if (++count >= per || chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+      count = 0;
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
 /**

@@ -1,20 +1,23 @@
 // A lowdb adapter for the store's snapshot: one JSON file that several processes share (SPEC §8). It replaces lowdb's
 // JSONFile, whose writer (steno) uses one fixed temp name and never fsyncs:
 // - read(): stat first; an unchanged file is neither re-read nor re-parsed;
-// - write(): a unique temp file (mode 0600), fsync, rename over the store, fsync the folder;
+// - write(): a unique temp file (mode 0600, or the mode and owner of the file it replaces), fsync,
+//   rename over the store, fsync the folder;
 // - a corrupt, unreadable or newer-version file is never overwritten: every read and write throws
 //   store_error naming the file, where the fault is and what to do;
 // - an older format is migrated in memory and written at the next write, after a backup copy.
 // Callers hold the store's write lock around read-then-write.
 import { randomBytes } from 'node:crypto';
-import { constants, statSync } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants, renameSync, statSync } from 'node:fs';
+import { copyFile, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { syncFolder } from './fsync.js';
-import { DocumentFault, emptyDocument, parseDocument, serializeDocument, type StoreDocument } from './document.js';
+import { assertMayRewrite, matchOwner, ownerOf } from './ownership.js';
+import { DocumentFault, emptyDocument, serializeDocument, type StoreDocument } from './document.js';
+import { TOO_LARGE_ADVICE, readDocument, type ReadLimits } from './snapshot-reader.js';
 
 type Stamp = string;
 
@@ -54,7 +57,10 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   private fault: MissionError | undefined;
   private migratedFrom: number | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly readLimits: ReadLimits = {},
+  ) {}
 
   /** Whether the file existed at the last read or write. */
   get exists(): boolean {
@@ -117,17 +123,23 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     }
     try {
       // Stamp and bytes from the same open file, so a concurrent rename cannot pair them wrongly.
-      const stamp = stampOf(await handle.stat({ bigint: true }));
-      const text = await handle.readFile('utf8');
+      const st = await handle.stat({ bigint: true });
+      const stamp = stampOf(st);
       this.loads++;
       try {
-        const { document, migratedFrom } = parseDocument(text);
+        const { document, migratedFrom } = await readDocument(handle, Number(st.size), this.readLimits);
         return this.remember(stamp, document, migratedFrom);
       } catch (error) {
-        if (!(error instanceof DocumentFault)) throw error;
+        let fault: DocumentFault;
+        if (error instanceof DocumentFault) fault = error;
+        else if (error instanceof RangeError) {
+          // V8's limits (a string, an array, the heap of a buffer): say what is wrong and what to do,
+          // not "check the path".
+          fault = new DocumentFault(`it is too large to read (${Number(st.size).toLocaleString('en-US')} bytes: ${error.message})`, 'the whole file', TOO_LARGE_ADVICE);
+        } else throw error;
         this.stamp = stamp;
         this.cached = undefined;
-        this.fault = this.storeError(`${error.message}, at ${error.where}`, `${error.advice}. Nothing was written`);
+        this.fault = this.storeError(`${fault.message}, at ${fault.where}`, `${fault.advice}. Nothing was written`);
         throw this.fault;
       }
     } catch (error) {
@@ -156,9 +168,12 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
     }
   }
 
-  async write(doc: StoreDocument): Promise<void> {
+  /** `beforeRename` may refuse (throw) right before the new file replaces the old one. */
+  async write(doc: StoreDocument, beforeRename: () => void = () => undefined): Promise<void> {
     // Never write over a file we could not read: read() throws its fault again.
     await this.read();
+    const owner = ownerOf(this.path);
+    assertMayRewrite(this.path, owner);
     const dir = dirname(this.path);
     const temp = join(dir, `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
@@ -167,12 +182,14 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       if (this.migratedFrom !== undefined) await this.backup(this.migratedFrom);
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
+        await matchOwner(handle, owner); // the same mode (and, as root, owner) as the file it replaces
         for (const chunk of serializeDocument(doc)) await handle.write(chunk, null, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(temp, this.path);
+      beforeRename();
+      renameSync(temp, this.path); // synchronous: nothing slips in between the check and the rename
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       if (error instanceof MissionError) throw error;

@@ -23,8 +23,8 @@ export function outcomeUnknown(path: string, what: string, cause: unknown): Miss
 export function storeIoError(path: string, what: string, error: unknown): MissionError {
   const e = error as NodeJS.ErrnoException;
   const advice =
-    e.code === 'EACCES' || e.code === 'EPERM'
-      ? 'Check the permissions of the file and its folder'
+    e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+      ? `Permission denied${e.code === 'EROFS' ? ' (a read-only file system)' : ''}: give the user running missions-mcp the right to read and write the file and its folder, or point --store at a file it may write`
       : e.code === 'EISDIR'
         ? 'The path is a folder; point --store at a file'
         : e.code === 'ENOSPC'

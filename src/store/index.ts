@@ -1,5 +1,5 @@
 // Opening a store from a --store value.
-import { resolve } from 'node:path';
+import { realStorePath } from './paths.js';
 import { JournalStore, type JournalStoreOptions } from './journal-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { MissionStore, MissionView } from './types.js';
@@ -12,7 +12,7 @@ export function openMemoryStore(): MissionStore {
 }
 
 export function openJsonFileStore(path: string, options: JournalStoreOptions = {}): JournalStore {
-  return new JournalStore(resolve(path), options);
+  return new JournalStore(realStorePath(path), options);
 }
 
 export class UnsupportedStoreError extends Error {}

@@ -11,13 +11,15 @@
 //   the callers have been answered. The journal's lines carry sequence numbers; the snapshot records
 //   the last one it holds, so a crash between writing the snapshot and removing the journal is harmless.
 import { Low } from 'lowdb';
-import { dottedPath } from '../errors.js';
+import { MissionError, dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 import { FORMAT_VERSION, emptyDocument, type StoreDocument } from './document.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import type { ReadLimits } from './snapshot-reader.js';
+import { assertMayRewrite, ownerOf } from './ownership.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
-import { FileLock, ProcessMutex, type FileLockOptions } from './lock.js';
+import { FileLock, ProcessMutex, type FileLockOptions, type LockHold } from './lock.js';
 import { MissionIndex, changeOf, isEmptyChange } from './mission-index.js';
 import { RunIndex } from './run-index.js';
 import { RunOutputs } from './run-outputs.js';
@@ -34,6 +36,10 @@ export interface JournalStoreOptions {
   /** Fold the journal into the snapshot once it is larger than this and than the snapshot (default 4 MiB). */
   compactAtBytes?: number;
   log?: (message: string) => void;
+  /** How large a snapshot line, and a snapshot not written line by line, may be (tests lower them). */
+  readLimits?: ReadLimits;
+  /** Runs under the lock before each batch is planned: tests stall a holder here. */
+  beforeCommit?: () => Promise<void>;
 }
 
 /**
@@ -90,8 +96,8 @@ export class JournalStore implements MissionStore {
     private readonly options: JournalStoreOptions = {},
   ) {
     this.location = path;
-    this.snapshot = new DurableJsonFile(path);
-    this.journal = new JournalFile(`${path}.journal`);
+    this.snapshot = new DurableJsonFile(path, options.readLimits);
+    this.journal = new JournalFile(`${path}.journal`, () => ownerOf(path));
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
     this.lock = new FileLock(path, options.lock);
@@ -124,10 +130,11 @@ export class JournalStore implements MissionStore {
 
   /** Folds the journal into a new snapshot now. */
   async compact(): Promise<void> {
-    await this.lock.run(() =>
+    await this.serial.run(() => this.refresh(false)); // a new snapshot is read before the lock, not under it
+    await this.lock.run((hold) =>
       this.serial.run(async () => {
         await this.refresh(true);
-        if (this.journal.exists) await this.writeSnapshot();
+        if (this.journal.exists) await this.writeSnapshot(hold);
       }),
     );
   }
@@ -244,9 +251,20 @@ export class JournalStore implements MissionStore {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    let outcomes: Outcome[];
+    let outcomes: Outcome[] | undefined;
     try {
-      outcomes = await this.lock.run(() => this.serial.run(() => this.commit(batch)));
+      // Whatever must be read whole (a new snapshot, after another process folded the journal) is read
+      // before the lock is taken: under it, only the journal's tail. If the snapshot was replaced
+      // again in between, let go and read it outside once more (twice at most; then read it under the lock).
+      for (let attempt = 1; outcomes === undefined; attempt++) {
+        await this.serial.run(() => this.refresh(false));
+        outcomes = await this.lock.run((hold) =>
+          this.serial.run(async () => {
+            if (attempt < 3 && this.snapshot.changedOnDisk()) return undefined;
+            return this.commit(batch, hold);
+          }),
+        );
+      }
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
@@ -255,7 +273,8 @@ export class JournalStore implements MissionStore {
   }
 
   /** Runs each plan against the state its predecessors left, then makes all changes durable at once. */
-  private async commit(batch: Pending[]): Promise<Outcome[]> {
+  private async commit(batch: Pending[], hold: LockHold): Promise<Outcome[]> {
+    await this.options.beforeCommit?.();
     await this.refresh(true);
     const outcomes: Outcome[] = [];
     const entries: JournalEntry[] = [];
@@ -281,11 +300,13 @@ export class JournalStore implements MissionStore {
     if (entries.length === 0) return outcomes;
     try {
       // Outputs first: an acknowledged run record always finds its output on disk.
+      hold.assertHeld();
+      assertMayRewrite(this.location, ownerOf(this.location));
       await this.outputs.write(outputs).catch((error: unknown) => {
         throw storeIoError(this.outputs.dir, 'cannot write run output', error);
       });
-      if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot();
-      else await this.appendDurably(entries);
+      if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot(hold);
+      else await this.appendDurably(entries, hold);
     } catch (error) {
       // The disk refused the batch, or part of it: forget the in-memory changes and read the files
       // again, which hold whatever did reach them (see JournalFile.append).
@@ -297,10 +318,11 @@ export class JournalStore implements MissionStore {
     return outcomes;
   }
 
-  private async appendDurably(entries: JournalEntry[]): Promise<void> {
+  private async appendDurably(entries: JournalEntry[], hold: LockHold): Promise<void> {
     try {
-      await this.journal.append(entries);
+      await this.journal.append(entries, () => hold.assertHeld());
     } catch (error) {
+      if (error instanceof MissionError) throw error; // the lock was lost: nothing was appended
       throw outcomeUnknown(this.journal.path, 'while saving this change to the journal', error);
     }
     this.counters.appends++;
@@ -308,10 +330,10 @@ export class JournalStore implements MissionStore {
   }
 
   /** Writes every mission as the new snapshot, then removes the journal it now holds. */
-  private async writeSnapshot(): Promise<void> {
+  private async writeSnapshot(hold: LockHold): Promise<void> {
     const runs = this.index.runs;
     const doc: StoreDocument = { version: FORMAT_VERSION, seq: this.seq, missions: [...this.index.all()], runs: runs.all(), workers: [...runs.workers.values()] };
-    await this.db.adapter.write(doc);
+    await this.snapshot.write(doc, () => hold.assertHeld());
     this.db.data = doc;
     this.base = doc;
     this.counters.compactions++;

@@ -14,6 +14,7 @@ import { Mission } from '../mission/model.js';
 import { RunRecord, WorkerRecord } from '../run/model.js';
 import type { StoreChange } from './mission-index.js';
 import { syncFolder } from './fsync.js';
+import { matchOwner, type FileOwner } from './ownership.js';
 
 export interface JournalEntry extends StoreChange {
   seq: number;
@@ -72,7 +73,11 @@ export class JournalFile {
   /** How many entries this process has read that other processes wrote. */
   entriesRead = 0;
 
-  constructor(readonly path: string) {}
+  /** `like`: the owner and mode a new journal gets (those of the snapshot), if any. */
+  constructor(
+    readonly path: string,
+    private readonly like: () => FileOwner | undefined = () => undefined,
+  ) {}
 
   /** Its size in bytes as far as this process knows. */
   get size(): number {
@@ -182,7 +187,7 @@ export class JournalFile {
   }
 
   /** Appends entries as whole lines and makes them durable. Call only while holding the store lock. */
-  async append(entries: readonly JournalEntry[]): Promise<void> {
+  async append(entries: readonly JournalEntry[], beforeWrite: () => void = () => undefined): Promise<void> {
     if (!this.fd) await this.create();
     let text = '';
     for (const e of entries) text += `${JSON.stringify(e)}\n`;
@@ -192,6 +197,7 @@ export class JournalFile {
     // those lines, and taking them back would let the next writer reuse their sequence numbers for
     // other changes, which that reader would then skip. Complete lines count (their callers are told
     // the outcome is unknown); a partial last line is a torn tail that the next writer cuts off.
+    beforeWrite(); // synchronous from here to the last byte: nothing can slip in between
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
     await this.fd!.datasync();
@@ -203,6 +209,7 @@ export class JournalFile {
     this.rewind();
     const fd = await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
     this.fd = fd;
+    await matchOwner(fd, this.like(), 0o666);
     this.ino = (await fd.stat({ bigint: true })).ino;
     await syncFolder(dirname(this.path));
   }

@@ -1,20 +1,30 @@
 // Write locks. Within a process, a promise chain queues writers; across processes, proper-lockfile
 // holds a lock directory beside the store file (mkdir is atomic on every platform we serve).
+import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { MissionError } from '../errors.js';
 
 export interface WriteLock {
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T>;
 }
+
+/** What a holder asks before each write: is the lock still mine? */
+export interface LockHold {
+  /** Throws store_error when the lock was lost (taken over after a stall, or removed): write nothing then. */
+  assertHeld(): void;
+}
+
+const HELD: LockHold = { assertHeld: () => undefined };
 
 /** Serialises writers in one process: each waits for the previous to finish, success or failure. */
 export class ProcessMutex implements WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
+  run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T> {
+    const go = () => fn(HELD);
+    const result = this.tail.then(go, go);
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -42,21 +52,28 @@ export class FileLock implements WriteLock {
     return `${this.file}.lock`;
   }
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const release = await this.acquire();
+      const hold = new Hold(this.file, this.lockPath, this.stale);
+      const release = await this.acquire(hold);
+      hold.taken();
       try {
-        return await fn();
+        return await fn(hold);
       } finally {
         await release().catch(() => undefined);
       }
     });
   }
 
-  private async acquire(): Promise<() => Promise<void>> {
-    // A holder refreshes the lock every second; one not refreshed for 4 s died (kill -9), and the
-    // next writer takes it over. Writes hold the lock for milliseconds, so 4 s leaves a wide margin.
-    const stale = this.options.staleMs ?? 4_000;
+  /** A holder refreshes the lock every second; one not refreshed for 4 s died (kill -9), or stalled,
+   * and the next writer takes it over. Writes hold the lock for milliseconds; the snapshot is read
+   * before the lock is taken (JournalStore.flush), so no holder comes near 4 s unless it stalls. */
+  private get stale(): number {
+    return Math.max(this.options.staleMs ?? 4_000, 2_000); // proper-lockfile's own minimum
+  }
+
+  private async acquire(hold: Hold): Promise<() => Promise<void>> {
+    const stale = this.stale;
     const waitMs = this.options.waitMs ?? 30_000;
     try {
       // Once the folder exists, skip the mkdir; if it is removed later, the lock fails with ENOENT
@@ -77,7 +94,10 @@ export class FileLock implements WriteLock {
       lockfilePath: this.lockPath,
       stale,
       update: 1_000,
-      onCompromised: this.options.onCompromised ?? ((error: Error) => process.stderr.write(`missions-mcp: store lock compromised: ${error.message}\n`)),
+      onCompromised: (error: Error) => {
+        hold.lost(error);
+        (this.options.onCompromised ?? ((e: Error) => process.stderr.write(`missions-mcp: store lock compromised: ${e.message}; this process writes nothing until it takes the lock again\n`)))(error);
+      },
     };
     try {
       // Fast path: an uncontended lock is one mkdir and one stat, done synchronously (microseconds
@@ -101,6 +121,14 @@ export class FileLock implements WriteLock {
   private failed(error: unknown, waitMs: number): never {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') this.folderReady = false;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new MissionError(
+        'store_error',
+        `Cannot write the mission store ${this.file}: permission denied to create its lock ${this.lockPath} in ${dirname(this.file)} (${code}). ` +
+          'Give the user running missions-mcp the right to write that folder, or point --store (MISSIONS_STORE) at a file in a folder it may write. Nothing was written.',
+        { cause: error },
+      );
+    }
     const why =
       code === 'ELOCKED'
         ? `another missions-mcp process has held the lock ${this.lockPath} for over ${waitMs / 1000} s`
@@ -108,5 +136,56 @@ export class FileLock implements WriteLock {
     throw new MissionError('store_error', `Cannot write the mission store ${this.file}: ${why}. Nothing was written; try again.`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * One holding of the lock. Lost when proper-lockfile reports it compromised, when the lock folder is
+ * no longer the one we made (another process took it over), or when it has not been refreshed for
+ * nearly the stale window (this process stalled: another may be taking it over right now).
+ */
+class Hold implements LockHold {
+  private identity: string | undefined;
+  private lostBecause: string | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly path: string,
+    private readonly stale: number,
+  ) {}
+
+  private stat() {
+    return statSync(this.path, { bigint: true });
+  }
+
+  taken(): void {
+    const st = this.stat();
+    this.identity = `${st.ino}:${st.birthtimeNs}`;
+  }
+
+  lost(error: Error): void {
+    this.lostBecause ??= error.message;
+  }
+
+  assertHeld(): void {
+    if (this.lostBecause === undefined) {
+      let st;
+      try {
+        st = this.stat();
+      } catch (error) {
+        this.lostBecause = `the lock folder is gone (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      }
+      if (st && `${st.ino}:${st.birthtimeNs}` !== this.identity) this.lostBecause = 'another process has taken it over';
+      else if (st && Date.now() - Number(st.mtimeMs) > this.stale - 500) {
+        this.lostBecause = `it was not refreshed for ${((Date.now() - Number(st.mtimeMs)) / 1000).toFixed(1)} s, close to the ${this.stale / 1000} s after which another process may take it over`;
+      }
+    }
+    if (this.lostBecause !== undefined) {
+      throw new MissionError(
+        'store_error',
+        `Cannot write the mission store ${this.file}: this process lost its write lock ${this.path} while it held it (${this.lostBecause}; the process stalled). ` +
+          'Nothing was written, so no other process\'s change was overwritten; try again.',
+      );
+    }
   }
 }

@@ -1,6 +1,6 @@
 // The missions of a store in memory: by id, in insertion order (oldest first), and — once asked for —
 // in each listMissions sort order, kept sorted as missions come and go so that a list never sorts.
-import type { Mission } from '../mission/model.js';
+import type { Mission, Owner } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import { compare, keyOf, type Sort } from '../mission/query.js';
 import { RunIndex } from './run-index.js';
@@ -47,6 +47,8 @@ class SortedOrder {
   }
 }
 
+const ownerKey = (o: Owner) => JSON.stringify([o.user, o.org]);
+
 /** Versions are unique across every index of the process, so a rebuilt index never repeats one. */
 let lastVersion = 0;
 
@@ -55,13 +57,29 @@ export class MissionIndex implements MissionView {
   private readonly byId: Map<string, Mission>;
   private readonly orders = new Map<Sort, SortedOrder>();
   private inserted: Mission[] | undefined;
+  /** Missions per owner (user and org), for quotas. */
+  private readonly owners = new Map<string, number>();
 
   constructor(
     missions: Iterable<Mission> = [],
     readonly runs: RunIndex = new RunIndex(),
   ) {
     this.byId = new Map();
-    for (const m of missions) this.byId.set(m.id, m);
+    for (const m of missions) {
+      this.byId.set(m.id, m);
+      this.count(m, 1);
+    }
+  }
+
+  private count(m: Mission, delta: number): void {
+    const key = ownerKey(m.owner);
+    const n = (this.owners.get(key) ?? 0) + delta;
+    if (n > 0) this.owners.set(key, n);
+    else this.owners.delete(key);
+  }
+
+  ownedBy(owner: Owner): number {
+    return this.owners.get(ownerKey(owner)) ?? 0;
   }
 
   get size(): number {
@@ -87,6 +105,8 @@ export class MissionIndex implements MissionView {
     this.version = ++lastVersion;
     const old = this.byId.get(m.id);
     this.byId.set(m.id, m);
+    if (old) this.count(old, -1);
+    this.count(m, 1);
     for (const order of this.orders.values()) {
       if (old) order.remove(old);
       order.insert(m);
@@ -100,6 +120,7 @@ export class MissionIndex implements MissionView {
     if (!old) return;
     this.version = ++lastVersion;
     this.byId.delete(id);
+    this.count(old, -1);
     for (const order of this.orders.values()) order.remove(old);
     this.inserted = undefined;
   }

@@ -1,7 +1,7 @@
 // The store contract every engine serves (SPEC §8). Handlers never mutate what they read: a write
 // is a plan — missions to put, ids to remove, and the result to hand back — that the store applies
 // durably, under its lock, against a fresh view, or not at all.
-import type { Mission } from '../mission/model.js';
+import type { Mission, Owner } from '../mission/model.js';
 import type { SortedMissions } from '../mission/query.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { RunView } from './run-index.js';
@@ -15,6 +15,8 @@ export interface MissionView extends SortedMissions {
   /** Every mission, oldest first. */
   all(): readonly Mission[];
   readonly size: number;
+  /** How many missions this owner (user and org) has. */
+  ownedBy(owner: Owner): number;
   /** Changes whenever the missions change; never the same for two different states of a store. */
   readonly version: number;
   /** Run records (without output) and worker heartbeats. */
