@@ -11,7 +11,7 @@ export const listMissions = defineTool({
   title: 'List missions',
   description:
     'Find missions by any mix of filters; dueBefore "now" gives due work, soonest first. Else newest first unless sort/order ' +
-    'say otherwise; 20 per page, up to 100, fewer past the size cap; now is the server\'s time. If hasMore, call again with cursor = nextCursor and the same filters; ' +
+    'say otherwise; fewer per page past the size cap; now is the server\'s time. If hasMore, call again with cursor = nextCursor and the same filters; ' +
     'total counts every match. Scan in compact mode (id, title, status, nextRun), then getMission for details.',
   inputSchema: ListMissionsInput,
   outputSchema: z.looseObject({

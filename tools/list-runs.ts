@@ -10,9 +10,9 @@ export const listRuns = defineTool({
   name: 'listRuns',
   title: 'List runs',
   description:
-    'The runs of missions (each start of a mission\'s agent), newest first: status running, succeeded, failed, ' +
-    'timed_out, lost or cancelled, with trigger, attempt, times and exit code. Filter by missionId and status; 20 per ' +
-    'page, up to 100, fewer past the size cap; if hasMore, call again with cursor = nextCursor. No output here: getRun has it.',
+    'Runs (each start of a mission\'s agent), newest first, with status, trigger, attempt, times and exit code. ' +
+    'Filter by missionId and status; fewer per page past the size cap; if hasMore, call again with cursor = nextCursor. ' +
+    'No output here: getRun has it.',
   inputSchema: ListRunsInput,
   outputSchema: z.looseObject({ runs: z.array(RunOutput), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

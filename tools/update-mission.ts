@@ -10,7 +10,7 @@ export const updateMission = defineTool({
   description:
     'Change a mission: send its id and only what changes, with the fields and limits of createMission. Nested objects ' +
     'merge field by field, lists are replaced, null clears a field, addImports appends to the import log. ' +
-    'status "running" records a run start and "pending" its end; a change the lifecycle forbids is a conflict that ' +
+    'status "running" opens a manual run and "pending" closes it; a change the lifecycle forbids is a conflict that ' +
     'lists the allowed ones. Returns the mission and updated, the fields that changed.',
   inputSchema: UpdateMissionInput,
   outputSchema: z.looseObject({
