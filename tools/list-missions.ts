@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canSee } from '../src/mission/access.js';
 import { ListMissionsInput, listPage } from '../src/mission/query.js';
 import { ListItemOutput, renderListItem } from '../src/render/index.js';
+import { BOARD_TOOL_META } from '../src/board/mcp-app.js';
 import { defineTool } from '../src/tool.js';
 import { modeOf } from './common.js';
 
@@ -20,6 +21,7 @@ export const listMissions = defineTool({
     nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
     const view = await deps.store.read();
     const who = deps.identity;
