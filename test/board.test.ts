@@ -209,7 +209,6 @@ describe('the board in a browser', () => {
         await row(page, ids.digest!).waitFor(WAIT);
         const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
         expect(widths.page).toBeLessThanOrEqual(widths.screen);
-        await page.screenshot({ path: join(ROOT, 'docs', 'board-phone.png') });
       },
       { width: 390, height: 844 },
     );
