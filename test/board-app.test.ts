@@ -69,7 +69,7 @@ const HOST = `<!doctype html><html><body><iframe id="app" sandbox="allow-scripts
   });
 </script></body></html>`;
 
-describe('the MCP App inside a host', () => {
+describe('the MCP App inside a host', { timeout: 180_000 }, () => {
   it('shows the missions, steers them through the host, and opens the mission a getMission result names', async () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });

@@ -36,7 +36,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe('1,000 missions', () => {
+describe('1,000 missions', { timeout: 180_000 }, () => {
   it('are shown 50 a page with a pager, and the week still has its runs', async () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -92,7 +92,8 @@ async function shows(page: Page, titles: string[]) {
 
 const row = (page: Page, id: string) => page.locator(`li.mission[data-mission-id="${id}"]`);
 
-describe('the board in a browser', () => {
+// Generous: these wait for conditions, and CI's two cores run other suites at the same time.
+describe('the board in a browser', { timeout: 180_000 }, () => {
   it('lists the seeded missions with their status in words and a cron schedule in words', async () => {
     await withPage(async (page) => {
       await page.goto(server.origin + '/');

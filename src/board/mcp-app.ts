@@ -2,7 +2,7 @@
 // renders in a sandboxed frame when a tool that links it is called. listMissions and getMission link
 // it through `_meta.ui.resourceUri`; hosts without MCP Apps ignore that key and see nothing change
 // (except one more entry in resources/list). The HTML carries its whole bundle inline: the frame may
-// load nothing from anywhere, so the resource asks for no network domains (`_meta.ui.csp` is empty).
+// load nothing from anywhere, so the resource declares no domains (no `_meta.ui.csp`): hosts apply their strictest CSP.
 import type { Resource } from '@modelcontextprotocol/sdk/types.js';
 import { mcpAppHtml } from './files.js';
 
