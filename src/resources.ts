@@ -1,5 +1,6 @@
 // Missions as MCP resources: the template mission://{id}, a paged resources/list of the missions the
-// caller may see, resources/read (the mission as JSON, full mode), and subscriptions.
+// caller may see, resources/read (the mission as JSON, full mode), and subscriptions. The first page of
+// resources/list also names ui://missions/board, the mission board as an MCP App (src/board/mcp-app.ts).
 //
 // Change notices come from a watcher that compares the missions the caller may see with those it saw
 // last: `notifications/resources/updated` for a subscribed mission that changed or went away,
@@ -21,6 +22,7 @@ import {
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { BOARD_APP_RESOURCE, BOARD_APP_URI, readBoardApp } from './board/mcp-app.js';
 import { MissionError } from './errors.js';
 import { canSee } from './mission/access.js';
 import { MISSION_ID, type Mission } from './mission/model.js';
@@ -226,11 +228,13 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
       mimeType: 'application/json',
       annotations: { lastModified: m.updatedAt },
     }));
+    if (request.params?.cursor === undefined) resources.unshift(BOARD_APP_RESOURCE); // the MCP App, once, first
     return page.nextCursor ? { resources, nextCursor: page.nextCursor } : { resources };
   });
 
   server.setRequestHandler(ReadRequest, async (request) => {
     const uri = uriOf(request);
+    if (uri === BOARD_APP_URI) return readBoardApp();
     const id = idOf(uri);
     const mission = (await readView()).get(id);
     if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);

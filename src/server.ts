@@ -59,6 +59,7 @@ function describe(tool: AnyTool): Tool {
     inputSchema: jsonSchemaOf(tool.inputSchema, 'input') as Tool['inputSchema'],
     outputSchema: jsonSchemaOf(tool.outputSchema, 'output') as Tool['outputSchema'],
     annotations: { ...tool.annotations },
+    ...(tool._meta ? { _meta: tool._meta } : {}),
   };
 }
 

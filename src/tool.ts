@@ -36,6 +36,8 @@ export interface ToolDefinition<In extends z.ZodType = z.ZodType, Out extends z.
   inputSchema: In;
   outputSchema: Out;
   annotations: ToolAnnotations;
+  /** Extension metadata advertised in tools/list, e.g. the MCP App that shows the results. */
+  _meta?: Record<string, unknown>;
   handler: (args: z.output<In>, deps: ToolDeps) => Promise<z.input<Out>>;
 }
 

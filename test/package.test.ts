@@ -31,11 +31,17 @@ beforeAll(() => {
 }, 120_000);
 
 describe('npm pack', () => {
-  it('holds only what the package needs: the built JavaScript, the README and package.json', () => {
+  it('holds only what the package needs: the built JavaScript, the mission board, the README and package.json', () => {
     expect(files).toContain('dist/src/bin.js');
     expect(files).toContain('dist/tools/index.js');
     expect(files).toContain('README.md');
-    const unexpected = files.filter((f) => !/^(dist\/(src|tools)\/.+\.js|README\.md|package\.json)$/.test(f));
+    // the board (SPEC §14): the page GET / serves, and the same board inlined as the MCP App
+    expect(files).toContain('dist/web/index.html');
+    expect(files.some((f) => /^dist\/web\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);
+    expect(files).toContain('dist/mcp-app/mcp-app.html');
+    const unexpected = files.filter(
+      (f) => !/^(dist\/(src|tools)\/.+\.js|dist\/web\/(index\.html|favicon\.svg|assets\/index-[\w-]+\.(js|css))|dist\/mcp-app\/mcp-app\.html|README\.md|package\.json)$/.test(f),
+    );
     expect(unexpected).toEqual([]);
     expect(files.some((f) => /^(test|bench|src|tools)\//.test(f) || f.endsWith('.ts') || f.endsWith('.map'))).toBe(false);
   });

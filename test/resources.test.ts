@@ -24,6 +24,8 @@ function watching() {
 }
 const updated = (uri: string) => (n: Notice) => n.method === 'notifications/resources/updated' && n.uri === uri;
 const textOf = (content: unknown) => (content as { text: string }).text;
+/** The missions among listed resources (the first page also names the mission board). */
+const missionsIn = <T extends { uri: string }>(resources: T[]) => resources.filter((r) => r.uri.startsWith('mission://'));
 const listChanged = (n: Notice) => n.method === 'notifications/resources/list_changed';
 
 const open: Harness[] = [];
@@ -77,6 +79,9 @@ describe('reading missions as resources', () => {
       ids.add((await ok(h.client, 'createMission', { title: `M${i}`, goal: 'G' })).mission.id);
     }
     const first = await h.client.listResources();
+    // the first page leads with the mission board (an MCP App, test/board-app.test.ts), then 100 missions
+    expect(first.resources[0]).toMatchObject({ uri: 'ui://missions/board' });
+    first.resources.shift();
     expect(first.resources).toHaveLength(100);
     expect(first.resources[0]).toMatchObject({ name: expect.stringMatching(/^msn_/), title: 'M104', mimeType: 'application/json' });
     expect(first.nextCursor).toEqual(expect.any(String));
@@ -95,7 +100,7 @@ describe('reading missions as resources', () => {
     const secret = (await ok(bob.client, 'createMission', { title: 'Secret', goal: 'G' })).mission;
     const shared = (await ok(bob.client, 'createMission', { title: 'Shared', goal: 'G', visibility: 'organization' })).mission;
     const { resources } = await alice.client.listResources();
-    expect(resources.map((r) => r.title)).toEqual(['Shared']);
+    expect(missionsIn(resources).map((r) => r.title)).toEqual(['Shared']);
     await expect(alice.client.readResource({ uri: `mission://${secret.id}` })).rejects.toMatchObject({ code: -32002 });
     await expect(alice.client.subscribeResource({ uri: `mission://${secret.id}` })).rejects.toMatchObject({ code: -32002 });
     expect((await alice.client.readResource({ uri: `mission://${shared.id}` })).contents).toHaveLength(1);
@@ -176,7 +181,7 @@ describe('notices', () => {
     const from = notices.received.length;
     cli('createMission', { title: 'Second', goal: 'G' });
     await notices.next(listChanged, from);
-    expect((await h.client.listResources()).resources.map((r) => r.title).sort()).toEqual(['From the shell', 'Second']);
+    expect(missionsIn((await h.client.listResources()).resources).map((r) => r.title).sort()).toEqual(['From the shell', 'Second']);
   });
 });
 

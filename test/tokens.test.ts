@@ -1,5 +1,6 @@
 // Token costs, counted with the o200k tokenizer that current OpenAI models use (a fair proxy for any):
-// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools; issue 10: 3,800 for ten), and SPEC §6's
+// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools; issue 10: 3,800 for ten; issue 12's
+// `_meta: { ui: { resourceUri } }` on listMissions and getMission, the MCP App link, adds 28 and still fits), and SPEC §6's
 // compact text for a page of 20 typical missions costs at most a quarter of the tokens of full text.
 // `npm run bench:tokens` prints the same figures per tool.
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';

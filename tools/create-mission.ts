@@ -22,7 +22,7 @@ export const createMission = defineTool({
   description:
     'Create a mission: a durable assignment an agent carries out once, on a cron schedule or continuously. ' +
     'Needs a title and a goal; optionally a schedule, an outreach brief, a content plan, a window and counters. ' +
-    'Returns the mission with its id and nextRun. Call listMissions first to avoid duplicates; change it later with ' +
+    'Call listMissions first to avoid duplicates; change it later with ' +
     'updateMission. Unknown fields are rejected.',
   inputSchema: CreateMissionInput,
   outputSchema: MissionWithWarnings,

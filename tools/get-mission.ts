@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MissionId, ModeInput } from '../src/mission/input.js';
 import { renderWithin } from '../src/render/index.js';
+import { BOARD_TOOL_META } from '../src/board/mcp-app.js';
 import { defineTool } from '../src/tool.js';
 import { MissionResult, findVisible, modeOf } from './common.js';
 
@@ -13,6 +14,7 @@ export const getMission = defineTool({
   inputSchema: z.strictObject({ id: MissionId, mode: ModeInput }),
   outputSchema: MissionResult,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
     const mission = findVisible(await deps.store.read(), args.id, deps);
     return { mission: renderWithin(mission, modeOf(args, deps), deps.limits.maxAnswerBytes) };

@@ -3,6 +3,7 @@ import { canSee } from '../src/mission/access.js';
 import { ListMissionsInput, cursorAfter, listPage } from '../src/mission/query.js';
 import { fitItems } from '../src/render/budget.js';
 import { ListItemOutput, renderListItem, truncatedMission } from '../src/render/index.js';
+import { BOARD_TOOL_META } from '../src/board/mcp-app.js';
 import { defineTool } from '../src/tool.js';
 import { modeOf } from './common.js';
 
@@ -22,6 +23,7 @@ export const listMissions = defineTool({
     now: z.string(),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
     const view = await deps.store.read();
     const who = deps.identity;

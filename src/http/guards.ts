@@ -104,7 +104,10 @@ export function createGuards(options: GuardOptions): Guards {
     if (raw === undefined) return undefined;
     const normalized = normalizeOrigin(raw);
     if (normalized === null) return { value: raw, ok: false }; // "null" (sandboxed pages, file://) and the like
-    const ok = origins.has(normalized) || isLoopbackName(new URL(normalized).hostname);
+    // The page's own origin (the board at GET /): its Host already passed the check, so a page
+    // served under that very name is this server's own page, not a rebinding attacker's.
+    const sameOrigin = new URL(normalized).host === (req.headers.host ?? '').trim().toLowerCase();
+    const ok = origins.has(normalized) || isLoopbackName(new URL(normalized).hostname) || sameOrigin;
     return { value: normalized, ok };
   };
 

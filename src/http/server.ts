@@ -2,7 +2,7 @@
 // /mcp (stateful sessions), the legacy HTTP+SSE transport at GET /sse + POST /messages, GET /healthz.
 // Each session gets its own MCP server from createServer (the same factory as stdio) with the
 // caller's identity in its ToolDeps; every session shares the one store. This file does network
-// work only: who is calling, which session, how big, and when to stop.
+// work only: who is calling, which session, how big, and when to stop. GET / is the mission board's page.
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +19,7 @@ import type { Mode } from '../mission/input.js';
 import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
+import { createBoardFiles } from './board.js';
 import { createGuards, isLoopbackName, readBody, repeatedHeader, sendError, sendJson } from './guards.js';
 import { InFlightIds, duplicateIdErrors } from './request-ids.js';
 import { SessionLimits, type Admission } from './session-limits.js';
@@ -90,6 +91,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const guards = createGuards({ bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
   const sessions = new SessionRegistry(config.sessionIdle * 1000, log);
   const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
+  const board = createBoardFiles();
   let requests = 0;
   let idleWaiters: (() => void)[] = [];
   let stopping = false;
@@ -337,6 +339,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Use GET /healthz.', { Allow: 'GET' });
       return sendJson(res, 200, health());
     }
+    if (board.serves(path)) return board.handle(req, res, path); // the mission board's page (SPEC §14)
     const routes: Record<string, string> = { [MCP_PATH]: 'any', [SSE_PATH]: 'GET', [MESSAGES_PATH]: 'POST' };
     const method = routes[path];
     if (method === undefined) {
