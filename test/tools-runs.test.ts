@@ -39,7 +39,7 @@ describe('runMission', () => {
     const first = await ok(h.client, 'runMission', { id: mission.id });
     expect(first.mission.schedule.nextRun).toBe('2026-12-02T10:00:00.000Z');
     expect(first.mission.queuedRun).toEqual({ trigger: 'manual', attempt: 1, slot: null });
-    expect(first.warnings.join(' ')).toMatch(/no runner has been seen.*missions-mcp run/);
+    expect(first.warnings.join(' ')).toMatch(/no runner seen on this store lately: start "missions-mcp run"/);
     const due = await ok(h.client, 'listMissions', { dueBefore: '2026-12-02T10:00:00Z', mode: 'compact' });
     expect(due.missions.map((m: { id: string }) => m.id)).toEqual([mission.id]);
     clock.advance(1000);

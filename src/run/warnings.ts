@@ -11,7 +11,7 @@ export function workerSeen(workers: ReadonlyMap<string, WorkerRecord>, now: Date
 }
 
 export const NO_WORKER =
-  'no runner has been seen on this store in the last lease period, so nothing will start this mission\'s agent: start one with "missions-mcp run" (or "missions-mcp serve --runner"), or do the work yourself: updateMission status "running", then "pending" when done';
+  'no runner seen on this store lately: start "missions-mcp run", or do the work yourself (updateMission status "running", then "pending")';
 
 /** What to warn about a mission as it now stands. */
 export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerRecord>, now: Date): string[] {
