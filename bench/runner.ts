@@ -18,7 +18,7 @@ import { serializeDocument } from '../src/store/document.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { newImportId, newMissionId, randomToken } from '../src/ids.js';
 import { loadAgents } from '../src/runner/agents.js';
-import { newRunId } from '../src/runner/command.js';
+import { newRunId } from '../src/ids.js';
 import { Worker } from '../src/runner/worker.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
 import { coldStart, fmt, summarize, timeEach } from './measure.js';

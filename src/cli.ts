@@ -14,6 +14,7 @@ import { UnsupportedStoreError, describeStore, openStore } from './store/index.j
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
 import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
+import { agentChecker } from './runner/agent-check.js';
 import type { Worker } from './runner/worker.js';
 
 export interface Io {
@@ -120,7 +121,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, agentProblem: agentChecker(config.runner.agentsFile), log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -155,7 +156,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), { readOnly: config.readOnly, log });
   await logStore(store, log);
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
@@ -216,7 +217,7 @@ async function call(config: Config, positionals: string[], values: Record<string
     input = { ...input, mode: values.mode };
   }
   const store = openConfiguredStore(config);
-  const result = await callTool(tool, input, realDeps(store, config.outputMode, undefined, config.limits), (m) => io.err(`missions-mcp: ${m}\n`));
+  const result = await callTool(tool, input, realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), (m) => io.err(`missions-mcp: ${m}\n`));
   await store.close().catch(() => undefined);
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);

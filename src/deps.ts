@@ -6,7 +6,14 @@ import { newImportId, newMissionId, newRunId } from './ids.js';
 import { originFromEnv } from './run/origin.js';
 import type { MissionStore } from './store/types.js';
 import type { ToolDeps } from './tool.js';
+import type { AgentProblem } from './runner/agent-check.js';
 
-export function realDeps(store: MissionStore, defaultMode: Mode, identity: Identity = LOCAL_USER, limits: Limits = DEFAULT_LIMITS): ToolDeps {
-  return { store, identity, defaultMode, limits, now: () => new Date(), newMissionId, newImportId, newRunId, origin: originFromEnv(process.env) };
+export function realDeps(
+  store: MissionStore,
+  defaultMode: Mode,
+  identity: Identity = LOCAL_USER,
+  limits: Limits = DEFAULT_LIMITS,
+  agentProblem: AgentProblem = () => undefined,
+): ToolDeps {
+  return { store, identity, defaultMode, limits, now: () => new Date(), newMissionId, newImportId, newRunId, origin: originFromEnv(process.env), agentProblem };
 }

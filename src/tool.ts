@@ -2,6 +2,7 @@
 // and a handler that gets its dependencies passed in.
 import type { z } from 'zod';
 import type { Identity } from './mission/access.js';
+import type { AgentType } from './mission/model.js';
 import type { Limits } from './limits.js';
 import type { Mode } from './mission/input.js';
 import type { MissionStore } from './store/types.js';
@@ -13,6 +14,8 @@ export interface ToolDeps {
   newMissionId: () => string;
   newImportId: () => string;
   newRunId: () => string;
+  /** Why the agent of an agent type could not start on this machine, if it could not (a warning). */
+  agentProblem: (agentType: AgentType) => string | undefined;
   /** The run this caller is an agent of (MISSION_RUN_ID and MISSION_ID in its environment), if any. */
   origin: { runId: string; missionId: string } | null;
   /** The server-wide output mode, used when a call gives none. */

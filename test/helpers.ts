@@ -32,6 +32,8 @@ export interface InMemoryOptions {
   limits?: Partial<Limits>;
   readOnly?: boolean;
   newMissionId?: () => string;
+  /** Why an agent type could not start here (a warning). */
+  agentProblem?: (agentType: 'claude' | 'gemini' | 'codex') => string | undefined;
   /** As if the caller were the agent of this run. */
   origin?: { runId: string; missionId: string } | null;
   /** How often the server looks for changes by others while a client watches resources. */
@@ -48,6 +50,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     newMissionId: options.newMissionId ?? newMissionId,
     newRunId,
     origin: options.origin ?? null,
+    agentProblem: options.agentProblem ?? (() => undefined),
     newImportId,
     defaultMode: options.defaultMode ?? 'full',
     limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -8,7 +8,7 @@ import { changeStatus } from '../src/mission/lifecycle.js';
 import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
 import { loadAgents } from '../src/runner/agents.js';
-import { newRunId } from '../src/runner/command.js';
+import { newRunId } from '../src/ids.js';
 import { Worker, type WorkerOptions } from '../src/runner/worker.js';
 import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, type RunnerFixture } from './runner-helpers.js';

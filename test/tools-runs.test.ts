@@ -2,10 +2,11 @@
 // mission running by hand; a worker's run cancelled by pause or forced delete; origin and depth of
 // missions made during a run; warnings; run records and outputs on the JSON-file store across
 // processes (store instances), kept to the newest 100 per mission.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claim, finish } from '../src/run/lifecycle.js';
+import { agentChecker } from '../src/runner/agent-check.js';
 import { openJsonFileStore, openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { call, connectInMemory, fixedClock, ok, tempDir } from './helpers.js';
@@ -258,5 +259,24 @@ describe('run records on the JSON-file store', () => {
     const c = openJsonFileStore(file);
     cleanups.push(() => c.close());
     expect((await c.read()).runs.size).toBe(100);
+  });
+});
+
+describe('warning: an agent type whose agent is not installed here', () => {
+  it('is said beside a scheduled mission whose agent program is not on PATH, and not when it is', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const agentsFile = join(tmp.dir, 'agents.json');
+    writeFileSync(agentsFile, JSON.stringify({ agents: { codex: { command: ['no-such-agent-binary', 'exec'] }, claude: { command: [process.execPath] } } }));
+    const check = agentChecker(agentsFile);
+    expect(check('claude')).toBeUndefined();
+    expect(check('codex')).toMatch(/agentType codex runs "no-such-agent-binary", which is not installed here/);
+    const h = await harness({ agentProblem: check });
+    const codex = await ok(h.client, 'createMission', { title: 'T', goal: 'G', agentType: 'codex', schedule: { type: 'cron', value: '0 9 * * *' } });
+    expect(codex.warnings.join('\n')).toMatch(/not installed here .*agents\.codex\.command/);
+    const claude = await ok(h.client, 'createMission', { title: 'T', goal: 'G', schedule: { type: 'cron', value: '0 9 * * *' } });
+    expect(claude.warnings.join('\n')).not.toMatch(/not installed/);
+    const unscheduled = await ok(h.client, 'createMission', { title: 'T', goal: 'G', agentType: 'codex' });
+    expect(unscheduled.warnings).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ export const MissionWithWarnings = z.looseObject({ mission: MissionOutput, warni
 
 /** `{ warnings }` when there are any, else nothing (results stay small). */
 export function warningsOf(m: Mission, view: MissionView, deps: ToolDeps): { warnings?: string[] } {
-  const warnings = missionWarnings(m, view.runs.workers, deps.now());
+  const warnings = missionWarnings(m, view.runs.workers, deps.now(), deps.agentProblem);
   return warnings.length > 0 ? { warnings } : {};
 }
 

@@ -13,6 +13,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from '../config.js';
 import { realDeps } from '../deps.js';
 import type { Limits } from '../limits.js';
+import type { AgentProblem } from '../runner/agent-check.js';
 import type { Logger } from '../dispatch.js';
 import { LOCAL_USER, principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   readOnly: boolean;
   /** Mission size, missions per owner, answer size (DEFAULT_LIMITS when absent). */
   limits?: Limits;
+  /** Why an agent type's agent could not start on this machine (a warning beside results). */
+  agentProblem?: AgentProblem;
   log: Logger;
 }
 
@@ -165,7 +168,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   const newServer = (identity: Identity, canNotify?: () => boolean) =>
-    createServer(realDeps(store, options.outputMode, identity, options.limits), { readOnly: options.readOnly, log, canNotify });
+    createServer(realDeps(store, options.outputMode, identity, options.limits, options.agentProblem), { readOnly: options.readOnly, log, canNotify });
 
   type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void; inFlight: InFlightIds };
 

@@ -13,8 +13,8 @@ export function workerSeen(workers: ReadonlyMap<string, WorkerRecord>, now: Date
 export const NO_WORKER =
   'no runner seen on this store lately: start "missions-mcp run", or do the work yourself (updateMission status "running", then "pending")';
 
-/** What to warn about a mission as it now stands. */
-export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerRecord>, now: Date): string[] {
+/** What to warn about a mission as it now stands; `agentProblem` says why its agent could not start here. */
+export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerRecord>, now: Date, agentProblem?: (t: Mission['agentType']) => string | undefined): string[] {
   const out: string[] = [];
   const s = m.schedule;
   const active = m.status === 'pending' || m.status === 'running';
@@ -25,5 +25,7 @@ export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerR
     out.push(`the next run would fall after endsAt (${m.endsAt}), so none is scheduled: move endsAt later or change the schedule`);
   }
   if (m.status === 'pending' && s.nextRun !== null && !workerSeen(workers, now)) out.push(NO_WORKER);
+  const agent = m.status === 'pending' && s.nextRun !== null ? agentProblem?.(m.agentType) : undefined;
+  if (agent) out.push(agent);
   return out;
 }

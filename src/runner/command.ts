@@ -1,13 +1,11 @@
 // `missions-mcp run` and `serve --runner`: a worker wired to the real clock, random run ids, the
 // agents file and stderr. A bad agents file is bad usage (exit 2) before anything runs.
-import { randomToken } from '../ids.js';
+import { newRunId } from '../ids.js';
 import type { RunnerConfig } from '../config.js';
 import { UsageError } from '../config.js';
 import type { MissionStore } from '../store/types.js';
 import { AgentsFileError, describeAgents, loadAgents, type Agents } from './agents.js';
 import { Worker } from './worker.js';
-
-export const newRunId = (): string => `run_${randomToken(20)}`;
 
 export function agentsOrUsageError(config: RunnerConfig): Agents {
   try {
