@@ -6,6 +6,7 @@ import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
 import { health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { MAX_IN_FLIGHT_PER_SESSION } from '../src/http/request-ids.js';
 
 let server: HttpServerProcess;
 let tmp: ReturnType<typeof tempDir>;
@@ -76,5 +77,22 @@ describe('duplicate request ids on one session', () => {
     // nothing of the refused requests was done, and id 7 may be used again
     const again = await message(await post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'listMissions', arguments: { limit: 100 } } }, session));
     expect(again.result.structuredContent.missions.map((m: any) => m.title)).toEqual(['first']);
+  });
+});
+
+describe('requests in flight on one session are bounded', () => {
+  it(`a batch of more than ${MAX_IN_FLIGHT_PER_SESSION} requests is refused whole with -32600; ${MAX_IN_FLIGHT_PER_SESSION} are answered`, async () => {
+    const session = await openSession();
+    const list = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'listMissions', arguments: { mode: 'compact' } } });
+    const tooMany = await post(Array.from({ length: MAX_IN_FLIGHT_PER_SESSION + 1 }, (_, i) => list(100 + i)), session);
+    expect(tooMany.status).toBe(400);
+    const refused = await tooMany.json();
+    expect(refused).toHaveLength(MAX_IN_FLIGHT_PER_SESSION + 1);
+    expect(refused[0].error.code).toBe(-32600);
+    expect(refused[0].error.message).toMatch(/already has 16 requests in flight, the most one session may/);
+    const fine = await post(Array.from({ length: MAX_IN_FLIGHT_PER_SESSION }, (_, i) => list(200 + i)), session);
+    expect(fine.status).toBe(200);
+    const text = await fine.text();
+    for (let i = 0; i < MAX_IN_FLIGHT_PER_SESSION; i++) expect(text).toContain(`"id":${200 + i}`);
   });
 });

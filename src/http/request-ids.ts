@@ -6,7 +6,17 @@
 
 export type RequestId = string | number;
 
-export type Claim = { ok: true; /** Frees the ids; calling it again does nothing. */ release: () => void } | { ok: false; duplicates: RequestId[] };
+export type Claim =
+  | { ok: true; /** Frees the ids; calling it again does nothing. */ release: () => void }
+  | { ok: false; duplicates: RequestId[] }
+  | { ok: false; duplicates: []; tooMany: RequestId[] };
+
+/**
+ * Requests one session may have in flight at once. Every answer is bounded (--max-answer-bytes), but
+ * the SDK writes answers without waiting for a slow reader: this bounds what one session can make the
+ * server hold for a client that does not read (about 16 × 2 × the answer bound).
+ */
+export const MAX_IN_FLIGHT_PER_SESSION = 16;
 
 /** The ids of the requests (not notifications, not responses) in a JSON-RPC message or batch. */
 export function requestIds(body: unknown): RequestId[] {
@@ -21,8 +31,18 @@ export function requestIds(body: unknown): RequestId[] {
 }
 
 /** The error answer for each refused id (SPEC §9's JSON-RPC, not a tool error: no tool ran). */
-export function duplicateIdErrors(duplicates: RequestId[]) {
-  return duplicates.map((id) => ({
+export function claimErrors(claim: Extract<Claim, { ok: false }>) {
+  if ('tooMany' in claim) {
+    return claim.tooMany.map((id) => ({
+      jsonrpc: '2.0' as const,
+      id,
+      error: {
+        code: -32600,
+        message: `Invalid Request: this session already has ${MAX_IN_FLIGHT_PER_SESSION} requests in flight, the most one session may; wait for their answers before sending more`,
+      },
+    }));
+  }
+  return claim.duplicates.map((id) => ({
     jsonrpc: '2.0' as const,
     id,
     error: { code: -32600, message: `Invalid Request: request id ${JSON.stringify(id)} is already in flight on this session; give each request its own id` },
@@ -42,6 +62,7 @@ export class InFlightIds {
       mine.add(key);
     }
     if (duplicates.length > 0) return { ok: false, duplicates };
+    if (this.ids.size + mine.size > MAX_IN_FLIGHT_PER_SESSION) return { ok: false, duplicates: [], tooMany: keys.map((k) => k.id) };
     for (const key of mine) this.ids.add(key);
     let released = false;
     return {

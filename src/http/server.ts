@@ -22,7 +22,7 @@ import type { MissionStore } from '../store/types.js';
 import type { Authenticator } from './auth.js';
 import { createBoardFiles } from './board.js';
 import { createGuards, isLoopbackName, readBody, repeatedHeader, sendError, sendJson } from './guards.js';
-import { InFlightIds, duplicateIdErrors } from './request-ids.js';
+import { InFlightIds, claimErrors } from './request-ids.js';
 import { SessionLimits, type Admission } from './session-limits.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
@@ -189,7 +189,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         if (body === undefined) return;
         const claim = session.inFlight.claim(body);
         if (!claim.ok) {
-          const errors = duplicateIdErrors(claim.duplicates);
+          const errors = claimErrors(claim);
           return sendJson(res, 400, Array.isArray(body) ? errors : errors[0]);
         }
         res.once('close', claim.release);
