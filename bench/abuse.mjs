@@ -33,8 +33,8 @@ const rssMb = (pid) => {
 };
 const storeSize = () => statSync(store).size + (existsSync(`${store}.journal`) ? statSync(`${store}.journal`).size : 0);
 
-async function startServer() {
-  const server = spawn(process.execPath, [BIN, 'serve', '--transport', 'http', '--port', '0', '--store', store, '--session-idle', '0'], {
+async function startServer(extra = []) {
+  const server = spawn(process.execPath, [BIN, 'serve', '--transport', 'http', '--port', '0', '--store', store, '--session-idle', '0', ...extra], {
     env: { ...process.env, MISSIONS_TOKEN: TOKEN },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
@@ -131,9 +131,9 @@ const health = await (await fetch(`${s.origin}/healthz`)).json();
 note(`${SESSIONS} sessions opened from one token`, `status codes ${JSON.stringify(codes)} in ${ms(performance.now() - t)}; RSS ${before} → ${rssMb(s.server.pid)}; /healthz ${JSON.stringify(health)}`);
 await s.stop();
 
-// 4. Watching sessions while another writes
+// 4. Watching sessions while another writes (session caps raised, so that all of them open)
 rmSync(dir, { recursive: true, force: true });
-s = await startServer();
+s = await startServer(['--max-sessions-per-principal', '5000', '--max-sessions', '5000']);
 session = (await openSession(s.origin)).session;
 for (let i = 0; i < 200; i++) await callTool(s.origin, session, 'createMission', { title: `Watched ${i}`, goal: 'g', mode: 'compact' });
 const latency = async () => {
