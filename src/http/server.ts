@@ -267,7 +267,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   }
 
-  async function openSse(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
+  async function openSse(res: ServerResponse, identity: Identity): Promise<void> {
     const slot = admit(res, identity);
     if (!slot) return;
     const { server, drain, watching, onClose } = newServer(identity);
@@ -349,7 +349,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const identity = identify(req, res);
     if (!identity) return;
     if (path === MCP_PATH) return handleMcp(req, res, identity);
-    if (path === SSE_PATH) return openSse(req, res, identity);
+    if (path === SSE_PATH) return openSse(res, identity);
     return postSse(req, res, url, identity);
   }
 

@@ -1,7 +1,7 @@
 // The stored mission (SPEC §2). This schema is also the `full` output schema: every field present,
 // unset values null / [] / {}.
 import { z } from 'zod';
-import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, text } from './fields.js';
+import { Count, CounterName, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, text } from './fields.js';
 
 export const STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'archived'] as const;
 export const AGENT_TYPES = ['claude', 'gemini', 'codex'] as const;

@@ -96,12 +96,12 @@ export class JournalStore implements MissionStore {
     private readonly options: JournalStoreOptions = {},
   ) {
     this.location = path;
-    this.snapshot = new DurableJsonFile(path, options.readLimits);
+    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.snapshot = new DurableJsonFile(path, options.readLimits, this.log);
     this.journal = new JournalFile(`${path}.journal`, () => ownerOf(path));
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
-    this.lock = new FileLock(path, options.lock);
-    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.lock = new FileLock(path, { log: this.log, ...options.lock });
   }
 
   get stats(): JournalStoreStats {
