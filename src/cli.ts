@@ -120,7 +120,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -155,7 +155,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits), { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
   await logStore(store, log);
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;

@@ -18,6 +18,7 @@ import { LOCAL_USER, principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
 import { createServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
+import type { AnyTool } from '../tool.js';
 import type { Authenticator } from './auth.js';
 import { createBoardFiles } from './board.js';
 import { createGuards, isLoopbackName, readBody, repeatedHeader, sendError, sendJson } from './guards.js';
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   auth: Authenticator;
   outputMode: Mode;
   readOnly: boolean;
+  /** The tools each session offers (selectTools in tools/index.ts). */
+  tools: readonly AnyTool[];
   /** Mission size, missions per owner, answer size (DEFAULT_LIMITS when absent). */
   limits?: Limits;
   log: Logger;
@@ -165,7 +168,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   const newServer = (identity: Identity, canNotify?: () => boolean) =>
-    createServer(realDeps(store, options.outputMode, identity, options.limits), { readOnly: options.readOnly, log, canNotify });
+    createServer(realDeps(store, options.outputMode, identity, options.limits), { tools: options.tools, readOnly: options.readOnly, log, canNotify });
 
   type StreamableSession = Session & { transport: StreamableHTTPServerTransport; streamOpened(): () => void; inFlight: InFlightIds };
 

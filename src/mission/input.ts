@@ -2,9 +2,11 @@
 // is optional, nested objects merge, and null clears a nullable field.
 import { z } from 'zod';
 import { Count, CounterName, Emoji, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, isIsoTime, text } from './fields.js';
-import { advertised, fieldsElsewhere, limitsInDescription } from '../json-schema.js';
 import { COOL_DOWN, cronProblem } from './schedule.js';
 import { AgentType, MISSION_ID, ScheduleType, Status, Visibility } from './model.js';
+
+/** Advertising hint (src/json-schema.ts reads it): the description states the limits of the fields inside. */
+const limitsSaid = { limitsInDescription: true } as const;
 
 const opt = <T extends z.ZodType>(schema: T) => schema.optional();
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -16,8 +18,8 @@ export const ModeInput = opt(Mode).describe('compact: fewer tokens');
 export const MissionId = z
   .string()
   .regex(MISSION_ID, { message: 'Expected a mission id like "msn_…" as returned by createMission or listMissions' })
-  .describe('mission id, msn_…');
-advertised(MissionId, (s) => delete s.pattern);
+  .describe('mission id, msn_…')
+  .meta({ advertiseWithout: ['pattern'] });
 
 export const ScheduleInput = z
   .strictObject({
@@ -81,13 +83,12 @@ export const PlanInput = z
   });
 
 // Advertised without the name pattern; each tool's description of stats says what names may be.
-export const StatsInput = advertised(z.record(CounterName, Count.nullable()), (s) => delete s.propertyNames);
+export const StatsInput = z.record(CounterName, Count.nullable()).meta({ advertiseWithout: ['propertyNames'] });
 
 // Increments may be negative (a correction); a counter may not go below 0.
-export const AddStatsInput = advertised(z.record(CounterName, z.number().int().min(-1_000_000_000).max(1_000_000_000)), (s) => {
-  delete s.propertyNames;
-  delete s.additionalProperties;
-});
+export const AddStatsInput = z
+  .record(CounterName, z.number().int().min(-1_000_000_000).max(1_000_000_000))
+  .meta({ advertiseWithout: ['propertyNames', 'additionalProperties'] });
 
 export const ImportInput = z
   .strictObject({
@@ -126,8 +127,8 @@ export const CreateMissionInput = z.strictObject({
   agentType: field.agentType.describe('default claude'),
   visibility: field.visibility.describe('default private: owner only'),
   schedule: opt(ScheduleInput).describe('when it runs'),
-  brief: opt(limitsInDescription(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples'))),
-  plan: opt(limitsInDescription(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; postsPerDay 0–1000, budgetCents ≥0; KPI numbers any'))),
+  brief: opt(BriefInput.describe('outreach brief (SalesTouch); texts ≤2000 chars, offer.id ≤128, offer.name ≤200; ≤50 non-empty examples').meta(limitsSaid)),
+  plan: opt(PlanInput.describe('content plan (AMP); objectives ≤2000 chars, other texts ≤200, none empty; lists ≤50 items, postingTimes ≤48; postsPerDay 0–1000, budgetCents ≥0; KPI numbers any').meta(limitsSaid)),
   startsAt: field.startsAt.describe('window start'),
   endsAt: field.endsAt.describe('window end; or durationDays'),
   durationDays: field.durationDays.describe('sets endsAt = startsAt (default now) + days'),
@@ -138,11 +139,11 @@ export type CreateMissionInput = z.infer<typeof CreateMissionInput>;
 
 /** updateMission points at createMission for the fields of its nested objects. */
 const sameAsCreate = <T extends z.ZodType>(schema: T, name: string) =>
-  opt(fieldsElsewhere(schema.describe(`createMission's ${name} fields; merges`)));
+  opt(schema.describe(`createMission's ${name} fields; merges`).meta({ advertiseWithout: ['properties', 'required', 'additionalProperties'] }));
 
 // The limits of updateMission's fields are those of createMission; its description says so.
-export const UpdateMissionInput = limitsInDescription(
-  z.strictObject({
+export const UpdateMissionInput = z
+  .strictObject({
     id: MissionId,
     title: opt(text(LIMITS.title, 1)).describe('new title'),
     goal: opt(text(LIMITS.goal, 1)).describe('new instructions'),
@@ -164,8 +165,8 @@ export const UpdateMissionInput = limitsInDescription(
       z.array(ImportInput).min(1).max(LIMITS.listItems).describe('1–50 entries to append to the import log, which keeps the newest 200 (64 KB); importId ≤128 chars, context ≤2000, other texts ≤200; counts ≥0'),
     ),
     mode: ModeInput,
-  }),
-);
+  })
+  .meta(limitsSaid);
 export type UpdateMissionInput = z.infer<typeof UpdateMissionInput>;
 /** The fields of an update that change the mission (everything but id and mode). */
 export type MissionPatch = Omit<UpdateMissionInput, 'id' | 'mode'>;
