@@ -85,7 +85,8 @@ export function tighten(node: unknown, root = true): unknown {
   if (isNode(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0) delete out.additionalProperties;
   if (out.additionalProperties === false && !root) delete out.additionalProperties;
   if (Array.isArray(out.enum) && out.type === 'string' && out.enum.every((v) => typeof v === 'string')) delete out.type;
-  return out;
+  // The description first, whichever way the schema was built: one order, a reader meets the meaning first.
+  return typeof out.description === 'string' ? { description: out.description, ...out } : out;
 }
 
 function dropMarkers(node: unknown): void {

@@ -10,6 +10,11 @@ export const LIMITS = {
   url: 2_048,
   id: 128,
   listItems: 50,
+  postingTimes: 48,
+  postsPerDay: 1000,
+  /** A schedule's value as input (a cron expression, a time, a cool-down); stored ones may be longer. */
+  scheduleValue: 200,
+  maxRuns: 1_000_000,
   counters: 50,
   /** The import log keeps the newest entries within both bounds; older ones are dropped as new ones come. */
   importsKept: 200,
