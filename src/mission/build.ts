@@ -5,10 +5,8 @@ import { LIMITS, inTimeRange } from './fields.js';
 import type { CreateMissionInput, MissionPatch } from './input.js';
 import { changeStatus } from './lifecycle.js';
 import {
-  DEFAULT_ICON,
   STANDARD_COUNTERS,
-  emptyBrief,
-  emptyPlan,
+  blankMission,
   emptyStats,
   type Brief,
   type ImportEntry,
@@ -19,7 +17,7 @@ import {
   type Schedule,
   type Stats,
 } from './model.js';
-import { DEFAULT_SCHEDULE, computeNextRun, normaliseValue, runsUsedUp, scheduleIssues } from './schedule.js';
+import { computeNextRun, normaliseValue, runsUsedUp, scheduleIssues } from './schedule.js';
 
 export interface BuildContext {
   now: Date;
@@ -202,31 +200,7 @@ function timingChanged(a: Mission, b: Mission): boolean {
 
 /** A new mission from createMission's input. Throws invalid_request listing every problem. */
 export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: string; owner: Owner; origin?: Origin | null }): Mission {
-  const nowIso = ctx.now.toISOString();
-  const blank: Mission = {
-    id: ctx.id,
-    title: input.title,
-    goal: input.goal,
-    icon: DEFAULT_ICON,
-    status: 'pending',
-    schedule: { ...DEFAULT_SCHEDULE },
-    spaceId: null,
-    characterId: null,
-    agentType: 'claude',
-    visibility: 'private',
-    owner: { ...ctx.owner },
-    brief: emptyBrief(),
-    plan: emptyPlan(),
-    startsAt: null,
-    endsAt: null,
-    pausedAt: null,
-    stats: emptyStats(),
-    imports: [],
-    origin: ctx.origin ?? null,
-    queuedRun: null,
-    createdAt: nowIso,
-    updatedAt: nowIso,
-  };
+  const blank = blankMission({ id: ctx.id, title: input.title, goal: input.goal, owner: ctx.owner, origin: ctx.origin ?? null, createdAt: ctx.now.toISOString() });
   const issues: Issue[] = [];
   const { status, mode: _mode, ...patch } = input;
   let m = applyFields(blank, patch, ctx, issues);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Count, CounterName, Emoji, LIMITS, isIsoTime, text } from './fields.js';
 import { COOL_DOWN, cronProblem } from './schedule.js';
-import { Brief, Constraints, ImportEntry, Kpi, MISSION_ID, Mission, Offer, Plan, Schedule, Status } from './model.js';
+import { Brief, Constraints, DEFAULTS, ImportEntry, Kpi, MISSION_ID, Mission, Offer, Plan, Schedule, Status } from './model.js';
 
 /** Advertising hint (src/json-schema.ts reads it): the description states the limits of the fields inside. */
 const limitsSaid = { limitsInDescription: true } as const;
@@ -44,7 +44,7 @@ export const ScheduleInput = inputForm(Schedule.pick({ type: true, value: true, 
     // expression together with every other problem. A value without a type is judged as cron
     // unless it is an ISO time; the merged check in build.ts has the last word.
     if (typeof s.value !== 'string' || !(s.type === 'cron' || (s.type === undefined && !isIsoTime(s.value) && !COOL_DOWN.test(s.value.trim())))) return;
-    const problem = cronProblem(s.value, s.timezone ?? 'UTC');
+    const problem = cronProblem(s.value, s.timezone ?? DEFAULTS.timezone);
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `"${s.value}": ${problem}` });
   });
 
@@ -97,12 +97,12 @@ const field = {
 export const CreateMissionInput = z.strictObject({
   title: Mission.shape.title,
   goal: Mission.shape.goal,
-  status: opt(z.enum(['pending', 'paused'])).describe('default pending'),
-  icon: field.icon.describe('one emoji, default 🎯'),
+  status: opt(z.enum(['pending', 'paused'])).describe(`default ${DEFAULTS.status}`),
+  icon: field.icon.describe(`one emoji, default ${DEFAULTS.icon}`),
   spaceId: field.spaceId.describe('space it runs in'),
   characterId: field.characterId.describe('agent that runs it'),
-  agentType: field.agentType.describe('default claude'),
-  visibility: field.visibility.describe('default private: owner only'),
+  agentType: field.agentType.describe(`default ${DEFAULTS.agentType}`),
+  visibility: field.visibility.describe(`default ${DEFAULTS.visibility}: owner only`),
   schedule: opt(ScheduleInput).describe('when it runs'),
   brief: opt(
     BriefInput.describe(

@@ -19,14 +19,22 @@ export type AgentType = z.infer<typeof AgentType>;
 export type Visibility = z.infer<typeof Visibility>;
 export type ScheduleType = z.infer<typeof ScheduleType>;
 
-export const DEFAULT_ICON = '🎯';
+/** What a new mission holds until told otherwise (blankMission); compact output leaves out what still equals it. */
+export const DEFAULTS = {
+  icon: '🎯',
+  status: 'pending',
+  agentType: 'claude',
+  visibility: 'private',
+  scheduleType: 'none',
+  timezone: 'UTC',
+} as const satisfies { status: Status; agentType: AgentType; visibility: Visibility; scheduleType: ScheduleType; [k: string]: string };
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
 
 export const Schedule = z.object({
-  type: ScheduleType.describe('default none'),
+  type: ScheduleType.describe(`default ${DEFAULTS.scheduleType}`),
   value: nullable(z.string()).describe('cron expression, ISO time for once, else null'),
-  timezone: TimeZone.describe('IANA zone of the cron, default UTC'),
+  timezone: TimeZone.describe(`IANA zone of the cron, default ${DEFAULTS.timezone}`),
   maxRuns: nullable(z.number().int().min(1)).describe('completes after this many runs'),
   lastRun: nullable(IsoTime).describe('when the last run started'),
   nextRun: nullable(IsoTime).describe('when the next run is due; null when none'),
@@ -150,6 +158,16 @@ export const Mission = z.object({
 });
 export type Mission = z.infer<typeof Mission>;
 
+export const emptySchedule = (): Schedule => ({
+  type: DEFAULTS.scheduleType,
+  value: null,
+  timezone: DEFAULTS.timezone,
+  maxRuns: null,
+  lastRun: null,
+  nextRun: null,
+  runCount: 0,
+});
+
 export const emptyBrief = (): Brief => ({
   targetAudience: null,
   desiredAction: null,
@@ -174,3 +192,29 @@ export const emptyPlan = (): Plan => ({ objectives: [], platforms: [], constrain
 
 export const STANDARD_COUNTERS = ['leads', 'contacted', 'replied'] as const;
 export const emptyStats = (): Stats => ({ leads: 0, contacted: 0, replied: 0 });
+
+/** A new mission before its input is applied: every field at its default. */
+export const blankMission = (m: Pick<Mission, 'id' | 'title' | 'goal' | 'owner' | 'origin' | 'createdAt'>): Mission => ({
+  id: m.id,
+  title: m.title,
+  goal: m.goal,
+  icon: DEFAULTS.icon,
+  status: DEFAULTS.status,
+  schedule: emptySchedule(),
+  spaceId: null,
+  characterId: null,
+  agentType: DEFAULTS.agentType,
+  visibility: DEFAULTS.visibility,
+  owner: { ...m.owner },
+  brief: emptyBrief(),
+  plan: emptyPlan(),
+  startsAt: null,
+  endsAt: null,
+  pausedAt: null,
+  stats: emptyStats(),
+  imports: [],
+  origin: m.origin,
+  queuedRun: null,
+  createdAt: m.createdAt,
+  updatedAt: m.createdAt,
+});
