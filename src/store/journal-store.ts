@@ -1,5 +1,5 @@
-// The JSON-file store engine: a snapshot (`missions.json`, read and written through lowdb's Low with
-// our durable adapter) plus an append-only journal beside it (`missions.json.journal`).
+// The JSON-file store engine: a snapshot (`missions.json`, read through lowdb's Low, which holds it, and
+// written by our durable adapter; README "What lowdb does here") plus an append-only journal beside it.
 //
 // - A write appends one journal line per change and fdatasyncs it before the call is answered.
 //   Writes queued in one process while another batch is on disk go together: one lock, one append,
