@@ -1,4 +1,4 @@
-// createServer: one MCP server over the one list of tools. Transports only connect what this returns.
+// createServer: one MCP server over the tools it is given (src/cli.ts picks them from tools/index.ts). Transports only connect what this returns.
 // We use the SDK's low-level Server, not McpServer: McpServer answers bad arguments with its own
 // plain-text "Input validation error", while SPEC §7 wants `invalid_request` with every issue and
 // its path. The SDK still does the protocol, capabilities and transports; the client SDK validates
@@ -22,7 +22,7 @@ import { describeStore } from './store/index.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 
 export interface ServerOptions {
-  /** The tools it offers: the caller picks them from tools/index.ts (selectTools), so that src/ needs not know tools/. */
+  /** The tools it offers: the caller picks them from tools/index.ts (selectTools), so that this file needs not know tools/. */
   tools: readonly AnyTool[];
   /** Only tools that change nothing are offered: said when another tool is asked for. */
   readOnly?: boolean;
