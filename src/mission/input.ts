@@ -31,8 +31,8 @@ export const inputForm = <S extends z.ZodRawShape>(model: z.ZodObject<S>) => mod
 
 export const ScheduleInput = inputForm(Schedule.pick({ type: true, value: true, timezone: true, maxRuns: true }))
   .extend({
-    value: z
-      .string()
+    value: Schedule.shape.value
+      .unwrap()
       .max(LIMITS.scheduleValue)
       .nullable()
       .optional()
