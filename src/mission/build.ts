@@ -7,6 +7,9 @@ import { changeStatus } from './lifecycle.js';
 import {
   STANDARD_COUNTERS,
   blankMission,
+  emptyImport,
+  emptyKpi,
+  emptyOffer,
   emptyStats,
   type Brief,
   type ImportEntry,
@@ -58,7 +61,7 @@ function mergeBrief(current: Brief, patch: MissionPatch['brief'], issues: Issue[
   const next: Brief = { ...current, ...omitUndefined(rest) };
   if (offerPatch === null) next.offer = null;
   else if (offerPatch !== undefined) {
-    const base = current.offer ?? { id: null, name: '', summary: null, landingPageUrl: null };
+    const base = current.offer ?? emptyOffer();
     const offer = { ...base, ...omitUndefined(offerPatch) };
     if (!offer.name) issues.push({ path: 'brief.offer.name', message: 'Required: a new offer needs a name' });
     next.offer = offer;
@@ -73,7 +76,7 @@ function mergePlan(current: Plan, patch: MissionPatch['plan']): Plan {
   if (patch.platforms !== undefined) next.platforms = patch.platforms;
   if (patch.constraints !== undefined) next.constraints = { ...current.constraints, ...omitUndefined(patch.constraints) };
   if (patch.kpis !== undefined) {
-    next.kpis = patch.kpis.map((k) => ({ metric: k.metric, target: k.target ?? null, platform: k.platform ?? null, current: k.current ?? null }));
+    next.kpis = patch.kpis.map((k) => ({ ...emptyKpi(k.metric), ...omitUndefined(k) }));
   }
   return next;
 }
@@ -125,16 +128,9 @@ function applyWindow(m: Mission, patch: MissionPatch, now: Date, issues: Issue[]
 
 function toImportEntries(inputs: NonNullable<MissionPatch['addImports']>, ctx: BuildContext): ImportEntry[] {
   return inputs.map((i) => ({
-    importId: i.importId ?? ctx.newImportId(),
-    type: i.type,
-    name: i.name ?? null,
-    date: i.date ? new Date(i.date).toISOString() : ctx.now.toISOString(),
-    count: i.count ?? 0,
-    createdCount: i.createdCount ?? 0,
-    skippedCount: i.skippedCount ?? 0,
-    invalidCount: i.invalidCount ?? 0,
-    sourceUrl: i.sourceUrl ?? null,
-    context: i.context ?? null,
+    ...emptyImport({ importId: i.importId ?? ctx.newImportId(), type: i.type, date: ctx.now.toISOString() }),
+    ...omitUndefined(i),
+    ...(i.date && { date: new Date(i.date).toISOString() }),
   }));
 }
 

@@ -168,6 +168,22 @@ export const emptySchedule = (): Schedule => ({
   runCount: 0,
 });
 
+export const emptyOffer = (): Offer => ({ id: null, name: '', summary: null, landingPageUrl: null });
+
+export const emptyKpi = (metric: string): Kpi => ({ metric, target: null, platform: null, current: null });
+
+/** An import entry with nothing counted; `importId`, `type` and `date` come from the caller. */
+export const emptyImport = (entry: Pick<ImportEntry, 'importId' | 'type' | 'date'>): ImportEntry => ({
+  ...entry,
+  name: null,
+  count: 0,
+  createdCount: 0,
+  skippedCount: 0,
+  invalidCount: 0,
+  sourceUrl: null,
+  context: null,
+});
+
 export const emptyBrief = (): Brief => ({
   targetAudience: null,
   desiredAction: null,
