@@ -126,3 +126,11 @@ describe('limits left out of the advertised schemas are said in a description', 
     expect(unsaid(plainSchema(schema), { properties: { a: { description: 'a text ≤300' } } }, [], '')).toEqual([]);
   });
 });
+
+describe('advertising hints', () => {
+  it.each(allTools.map((t) => [t.name, t] as const))('%s: none is left in the advertised schemas (json-schema.ts reads and removes them)', (_name, tool) => {
+    for (const io of ['input', 'output'] as const) {
+      expect(JSON.stringify(jsonSchemaOf(io === 'input' ? tool.inputSchema : tool.outputSchema, io))).not.toMatch(/advertiseWithout|limitsInDescription|keepLimits/);
+    }
+  });
+});
