@@ -14,7 +14,7 @@ import type { Mission } from '../src/mission/model.js';
 import { serializeDocument } from '../src/store/document.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
-import { coldStart, fmt, mb, spawnPeer, summarize, timeEach, type Peer, type Summary } from './measure.js';
+import { coldStart, fmt, mb, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '..', '..');

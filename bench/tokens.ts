@@ -8,6 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { realDeps } from '../src/deps.js';
 import { createServer } from '../src/server.js';
+import { allTools } from '../tools/index.js';
 import { openMemoryStore } from '../src/store/index.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
 
@@ -15,7 +16,7 @@ const tokens = (value: unknown) => encode(typeof value === 'string' ? value : JS
 const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)}%`;
 
 async function main() {
-  const { server } = createServer(realDeps(openMemoryStore(), 'full'), { log: () => undefined });
+  const { server } = createServer(realDeps(openMemoryStore(), 'full'), { tools: allTools, log: () => undefined });
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'bench-tokens', version: '1.0.0' });
   await server.connect(b);

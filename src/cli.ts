@@ -121,7 +121,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, limits: config.limits, agentProblem: agentChecker(config.runner.agentsFile), log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, agentProblem: agentChecker(config.runner.agentsFile), log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -156,7 +156,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), { readOnly: config.readOnly, log });
+  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
   await logStore(store, log);
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;

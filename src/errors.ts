@@ -35,9 +35,8 @@ export class MissionError extends Error {
   }
 }
 
-/** A path as SPEC §7 writes it: dotted keys and array indexes (`plan.kpis.0.metric`). */
 /**
- * `plan.constraints.tone`, `status.1`. A key that is empty or holds `.`, `[`, `]` or `"` is written
+ * A path as SPEC §7 writes it: dotted keys and array indexes (`plan.kpis.0.metric`, `status.1`). A key that is empty or holds `.`, `[`, `]` or `"` is written
  * `["…"]` (JSON-quoted), so that no path can be mistaken for another or for the whole input.
  */
 export function dottedPath(path: readonly PropertyKey[]): string {

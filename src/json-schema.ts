@@ -1,46 +1,38 @@
 // The JSON Schemas clients see, made from the same zod schemas that validate. Every agent session pays
 // for tools/list in tokens, so the advertised form is tightened without changing what it accepts, and a
-// schema may be marked to be advertised in a shorter form (validation always uses the full zod schema).
+// schema may carry hints to be advertised in a shorter form (validation always uses the full zod schema).
 import { z } from 'zod';
 
 type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const edits = new WeakMap<object, (schema: Node) => void>();
-
-/** Advertise `schema` edited by `edit`; what the tool accepts is still decided by `schema` itself. */
-export function advertised<T extends z.ZodType>(schema: T, edit: (schema: Node) => void): T {
-  edits.set(schema, edit);
-  return schema;
+// Advertising hints: the domain writes them as zod metadata (`.meta({ advertiseWithout: ['pattern'] })`)
+// and imports nothing from here; this layer reads them while it makes the JSON Schema and removes them.
+// Validation always uses the full zod schema.
+declare module 'zod' {
+  interface GlobalMeta {
+    /** Keywords left out of the advertised form, because a description or format already says them
+     * (`pattern` of an id, `maxLength` of a time, `properties` of an object another tool lists). */
+    advertiseWithout?: string[];
+    /** Its description (or its tool's) states the limits of everything inside it, so that its fields
+     * are advertised without length, size and range bounds. */
+    limitsInDescription?: true;
+    /** A field whose bounds stay advertised inside a `limitsInDescription` object (a page size, say). */
+    keepLimits?: true;
+  }
 }
 
-/**
- * An object advertised without its fields, because its description points at the tool that lists
- * them (updateMission's brief is createMission's brief). Unknown fields are still rejected by name.
- */
-export const fieldsElsewhere = <T extends z.ZodType>(schema: T): T =>
-  advertised(schema, (s) => {
-    delete s.properties;
-    delete s.required;
-    delete s.additionalProperties;
-  });
-
-const LIMITS_SAID = 'x-limits-in-description';
-
-/**
- * A schema whose description (or its tool's) states the limits of everything inside it, so that its
- * fields are advertised without length, size and range bounds (validation still enforces them).
- */
-export const limitsInDescription = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => void (s[LIMITS_SAID] = true));
-
-const KEEP_LIMITS = 'x-keep-limits';
-
-/** A field whose bounds stay advertised inside a `limitsInDescription` object (a page size, say). */
-export const keepLimits = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => void (s[KEEP_LIMITS] = true));
+/** Removes the keywords `advertiseWithout` names, then the hint itself. */
+function leaveOut(schema: Node): void {
+  const without = schema.advertiseWithout;
+  if (!Array.isArray(without)) return;
+  for (const key of without) delete schema[key as string];
+  delete schema.advertiseWithout;
+}
 
 function stripLimits(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(stripLimits);
-  if (!isNode(node) || node[KEEP_LIMITS]) return;
+  if (!isNode(node) || node.keepLimits) return;
   for (const bound of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum']) delete node[bound];
   for (const key of ['items', 'anyOf', 'additionalProperties']) stripLimits(node[key]);
   if (isNode(node.properties)) Object.values(node.properties).forEach(stripLimits);
@@ -52,7 +44,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<
     target: 'draft-7',
     io,
     unrepresentable: 'any',
-    override: (ctx) => edits.get(ctx.zodSchema)?.(ctx.jsonSchema as Node),
+    override: (ctx) => leaveOut(ctx.jsonSchema as Node),
   }) as Node;
   const { $schema: _ignored, ...rest } = generated;
   return tighten(rest) as Record<string, unknown>;
@@ -82,8 +74,8 @@ export function tighten(node: unknown, root = true): unknown {
       return tighten({ ...own, ...other, type: [other.type, 'null'] }, root);
     }
   }
-  if (out[LIMITS_SAID]) {
-    delete out[LIMITS_SAID];
+  if (out.limitsInDescription) {
+    delete out.limitsInDescription;
     stripLimits(out);
   }
   if (root) dropMarkers(out);
@@ -93,15 +85,13 @@ export function tighten(node: unknown, root = true): unknown {
   if (isNode(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0) delete out.additionalProperties;
   if (out.additionalProperties === false && !root) delete out.additionalProperties;
   if (Array.isArray(out.enum) && out.type === 'string' && out.enum.every((v) => typeof v === 'string')) delete out.type;
-  return out;
+  // The description first, whichever way the schema was built: one order, a reader meets the meaning first.
+  return typeof out.description === 'string' ? { description: out.description, ...out } : out;
 }
 
 function dropMarkers(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(dropMarkers);
   if (!isNode(node)) return;
-  delete node[KEEP_LIMITS];
+  delete node.keepLimits;
   Object.values(node).forEach(dropMarkers);
 }
-
-/** A string advertised without its maxLength: its format or description already bounds it. */
-export const lengthImplied = <T extends z.ZodType>(schema: T): T => advertised(schema, (s) => delete s.maxLength);

@@ -1,4 +1,4 @@
-// createServer: one MCP server over the one list of tools. Transports only connect what this returns.
+// createServer: one MCP server over the tools it is given (src/cli.ts picks them from tools/index.ts). Transports only connect what this returns.
 // We use the SDK's low-level Server, not McpServer: McpServer answers bad arguments with its own
 // plain-text "Input validation error", while SPEC §7 wants `invalid_request` with every issue and
 // its path. The SDK still does the protocol, capabilities and transports; the client SDK validates
@@ -15,7 +15,6 @@ import {
   type LoggingLevel,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { selectTools } from '../tools/index.js';
 import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
@@ -23,6 +22,9 @@ import { describeStore } from './store/index.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 
 export interface ServerOptions {
+  /** The tools it offers: the caller picks them from tools/index.ts (selectTools), so that this file needs not know tools/. */
+  tools: readonly AnyTool[];
+  /** Only tools that change nothing are offered: said when another tool is asked for. */
   readOnly?: boolean;
   /** Lines for humans (stderr by default). Clients get the same news as notifications/message. */
   log?: Logger;
@@ -98,9 +100,9 @@ export interface MissionServer {
   onClose(listener: () => void): void;
 }
 
-export function createServer(deps: ToolDeps, options: ServerOptions = {}): MissionServer {
+export function createServer(deps: ToolDeps, options: ServerOptions): MissionServer {
   const log = options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
-  const tools = selectTools({ readOnly: options.readOnly });
+  const tools = options.tools;
   const byName = new Map(tools.map((t) => [t.name, t]));
   const listing = tools.map(describeTool);
 

@@ -1,6 +1,7 @@
 // What tools/list advertises must be what the validator enforces: every enum value and bound a client
 // sees in an input schema is checked against the zod schema that validates the call (issue 14: a
 // `limit` without bounds, a `status` list without items, described limits that drifted).
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { allTools } from '../tools/index.js';
 import { jsonSchemaOf } from '../src/dispatch.js';
@@ -84,5 +85,52 @@ describe('advertised input schemas agree with validation', () => {
       expect(issues, `${c.tool} ${c.path} = ${JSON.stringify(value).slice(0, 40)} is advertised as allowed`).toEqual([]);
     }
     for (const value of c.rejected) expect(issuesAt(tool, path, value).length, `${c.tool} ${c.path} = ${JSON.stringify(value).slice(0, 40)} is advertised as not allowed`).toBeGreaterThan(0);
+  });
+});
+
+// A bound left out of the advertised form (limitsInDescription) must be said in a description on the
+// way to it: createMission's brief and plan, updateMission's addImports (their texts come from LIMITS).
+// updateMission's other fields point at createMission's; list filters are left unbounded on purpose.
+const BOUNDS = ['maxLength', 'maxItems', 'maximum', 'minimum', 'exclusiveMinimum'];
+
+/** Bounds that validation enforces but neither the advertised schema nor a description states. */
+function unsaid(plain: Node, advertised: Node | undefined, path: string[], said: string, out: string[] = []): string[] {
+  const text = `${said} ${advertised?.description ?? ''}`;
+  const leftOut: string[] = plain.advertiseWithout ?? []; // said by a format or a description that names no number
+  for (const bound of BOUNDS) {
+    const value = plain[bound];
+    if (typeof value !== 'number' || leftOut.includes(bound) || [0, 1, Number.MAX_SAFE_INTEGER].includes(Math.abs(value))) continue;
+    if (advertised?.[bound] === value) continue;
+    const says = (s: string) => new RegExp(`(?<![\\d.]|\\d,)${s}(?!\\d|,\\d)`).test(text); // 2000, not 20000
+    if (![String(value), `${value / 1024} KB`].some(says)) out.push(`${path.join('.')}: ${bound} ${value}`);
+  }
+  for (const [key, child] of Object.entries<Node>(plain.properties ?? {})) unsaid(child, advertised?.properties?.[key], [...path, key], text, out);
+  if (plain.items) unsaid(plain.items, advertised?.items, [...path, '[]'], text, out);
+  for (const [i, branch] of (plain.anyOf ?? []).entries()) unsaid(branch, advertised?.anyOf?.[i] ?? advertised, path, text, out);
+  return out;
+}
+
+const plainSchema = (schema: z.ZodType): Node => z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Node;
+
+describe('limits left out of the advertised schemas are said in a description', () => {
+  it.each(['createMission', 'updateMission'])('%s', (name) => {
+    const tool = allTools.find((t) => t.name === name)!;
+    const found = unsaid(plainSchema(tool.inputSchema), jsonSchemaOf(tool.inputSchema, 'input') as Node, [], tool.description);
+    const mine = name === 'updateMission' ? found.filter((f) => f.startsWith('addImports')) : found;
+    expect(mine).toEqual([]);
+  });
+
+  it('finds a bound that is neither advertised nor said', () => {
+    const schema = z.object({ a: z.string().max(300).describe('a text') });
+    expect(unsaid(plainSchema(schema), { properties: { a: { description: 'a text' } } }, [], '')).toEqual(['a: maxLength 300']);
+    expect(unsaid(plainSchema(schema), { properties: { a: { description: 'a text ≤300' } } }, [], '')).toEqual([]);
+  });
+});
+
+describe('advertising hints', () => {
+  it.each(allTools.map((t) => [t.name, t] as const))('%s: none is left in the advertised schemas (json-schema.ts reads and removes them)', (_name, tool) => {
+    for (const io of ['input', 'output'] as const) {
+      expect(JSON.stringify(jsonSchemaOf(io === 'input' ? tool.inputSchema : tool.outputSchema, io))).not.toMatch(/advertiseWithout|limitsInDescription|keepLimits/);
+    }
   });
 });

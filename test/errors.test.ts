@@ -4,6 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../src/server.js';
+import { allTools } from '../tools/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { unknownFieldMessage } from '../src/validation.js';
 import { call, connectInMemory, testDeps } from './helpers.js';
@@ -17,7 +18,7 @@ describe('internal errors', () => {
       readRunOutput: async () => '', close: async () => undefined,
     };
     const logged: string[] = [];
-    const { server } = createServer(testDeps({ store: broken }), { log: (m) => logged.push(m) });
+    const { server } = createServer(testDeps({ store: broken }), { tools: allTools, log: (m) => logged.push(m) });
     const [a, b] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 't', version: '1' });
     await server.connect(b);

@@ -16,7 +16,7 @@
 // on the wire. FUZZ_SEED overrides the seed (logged), FUZZ_RUNS the cases per tool.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Mission } from '../src/mission/model.js';

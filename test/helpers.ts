@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type Limits } from '../src/limits.js';
 import { LOCAL_USER, type Identity } from '../src/mission/access.js';
 import type { Mode } from '../src/mission/input.js';
 import { createServer } from '../src/server.js';
+import { selectTools } from '../tools/index.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import type { ToolDeps } from '../src/tool.js';
@@ -59,7 +60,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
 
 export async function connectInMemory(options: InMemoryOptions = {}): Promise<Harness & { deps: ToolDeps }> {
   const deps = testDeps(options);
-  const { server } = createServer(deps, { readOnly: options.readOnly, log: () => undefined, resourcePollMs: options.resourcePollMs });
+  const { server } = createServer(deps, { tools: selectTools({ readOnly: options.readOnly }), readOnly: options.readOnly, log: () => undefined, resourcePollMs: options.resourcePollMs });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'missions-test', version: '1.0.0' });
   options.beforeConnect?.(client);

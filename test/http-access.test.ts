@@ -25,7 +25,6 @@ type Visibility = 'private' | 'organization' | 'public';
 type Outcome = 'ok' | 'not_found' | 'forbidden';
 const VISIBILITIES: Visibility[] = ['private', 'organization', 'public'];
 const ONE_MISSION_TOOLS = ['getMission', 'updateMission', 'pauseMission', 'resumeMission', 'deleteMission'] as const;
-type OneMissionTool = (typeof ONE_MISSION_TOOLS)[number];
 const ALL_TOOLS = ['createMission', 'listMissions', ...ONE_MISSION_TOOLS] as const;
 const SHORT: Record<string, string> = { createMission: 'create', listMissions: 'list', getMission: 'get', updateMission: 'update', pauseMission: 'pause', resumeMission: 'resume', deleteMission: 'delete' };
 

@@ -192,6 +192,18 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
     expect(h.stderr()).toMatch(/migrated/);
   }, 60_000);
 
+  it('the migration line goes through the logger the store is given, not straight to stderr', async () => {
+    const dir = fresh('v0-log');
+    mkdirSync(dir);
+    const file = join(dir, 'missions.json');
+    writeFileSync(file, '{"missions":[]}');
+    const lines: string[] = [];
+    const h = await connectInMemory({ store: openJsonFileStore(file, { log: (line) => lines.push(line) }) });
+    open.push(h);
+    await ok(h.client, 'createMission', { title: 'After migration', goal: 'g' });
+    expect(lines).toEqual([`migrated ${file} from format version 0; the old file is kept as ${file}.v0.bak`]);
+  }, 60_000);
+
   it('a version-1 file (the whole-file engine, no journal) is read as it is, and migrated to 2 with a .v1.bak at the first write, so that builds of version 1 refuse it from then on', async () => {
     const seedFile = join(fresh('v1-seed'), 'seed.json');
     const seed = await inMemoryOver(seedFile);

@@ -1,4 +1,4 @@
-// The one list of every tool. The server, the CLI and the contract tests all read it.
+// The one list of every tool. src/cli.ts picks from it for the server it starts (stdio or HTTP); the contract tests read it.
 import type { AnyTool } from '../src/tool.js';
 import { createMission } from './create-mission.js';
 import { deleteMission } from './delete-mission.js';

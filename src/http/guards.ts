@@ -69,8 +69,6 @@ export interface Guards {
   refuse(req: IncomingMessage): string | null;
   /** The request's Origin when it is allowed and present (for CORS answers). */
   allowedOrigin(req: IncomingMessage): string | undefined;
-  /** The Host names accepted, for the startup log. */
-  readonly hostNames: readonly string[];
 }
 
 function normalizeOrigin(origin: string): string | null {
@@ -112,7 +110,6 @@ export function createGuards(options: GuardOptions): Guards {
   };
 
   return {
-    hostNames: ['localhost', '127.0.0.1', '[::1]', ...[...names].filter((n) => !isLoopbackName(n))],
     refuse(req) {
       const host = req.headers.host;
       const name = host === undefined ? null : hostnameOf(host);

@@ -5,10 +5,11 @@ import { LIMITS, inTimeRange } from './fields.js';
 import type { CreateMissionInput, MissionPatch } from './input.js';
 import { changeStatus } from './lifecycle.js';
 import {
-  DEFAULT_ICON,
   STANDARD_COUNTERS,
-  emptyBrief,
-  emptyPlan,
+  blankMission,
+  emptyImport,
+  emptyKpi,
+  emptyOffer,
   emptyStats,
   type Brief,
   type ImportEntry,
@@ -19,7 +20,7 @@ import {
   type Schedule,
   type Stats,
 } from './model.js';
-import { DEFAULT_SCHEDULE, computeNextRun, normaliseValue, runsUsedUp, scheduleIssues } from './schedule.js';
+import { computeNextRun, normaliseValue, runsUsedUp, scheduleIssues } from './schedule.js';
 
 export interface BuildContext {
   now: Date;
@@ -60,7 +61,7 @@ function mergeBrief(current: Brief, patch: MissionPatch['brief'], issues: Issue[
   const next: Brief = { ...current, ...omitUndefined(rest) };
   if (offerPatch === null) next.offer = null;
   else if (offerPatch !== undefined) {
-    const base = current.offer ?? { id: null, name: '', summary: null, landingPageUrl: null };
+    const base = current.offer ?? emptyOffer();
     const offer = { ...base, ...omitUndefined(offerPatch) };
     if (!offer.name) issues.push({ path: 'brief.offer.name', message: 'Required: a new offer needs a name' });
     next.offer = offer;
@@ -75,7 +76,7 @@ function mergePlan(current: Plan, patch: MissionPatch['plan']): Plan {
   if (patch.platforms !== undefined) next.platforms = patch.platforms;
   if (patch.constraints !== undefined) next.constraints = { ...current.constraints, ...omitUndefined(patch.constraints) };
   if (patch.kpis !== undefined) {
-    next.kpis = patch.kpis.map((k) => ({ metric: k.metric, target: k.target ?? null, platform: k.platform ?? null, current: k.current ?? null }));
+    next.kpis = patch.kpis.map((k) => ({ ...emptyKpi(k.metric), ...omitUndefined(k) }));
   }
   return next;
 }
@@ -127,16 +128,9 @@ function applyWindow(m: Mission, patch: MissionPatch, now: Date, issues: Issue[]
 
 function toImportEntries(inputs: NonNullable<MissionPatch['addImports']>, ctx: BuildContext): ImportEntry[] {
   return inputs.map((i) => ({
-    importId: i.importId ?? ctx.newImportId(),
-    type: i.type,
-    name: i.name ?? null,
-    date: i.date ? new Date(i.date).toISOString() : ctx.now.toISOString(),
-    count: i.count ?? 0,
-    createdCount: i.createdCount ?? 0,
-    skippedCount: i.skippedCount ?? 0,
-    invalidCount: i.invalidCount ?? 0,
-    sourceUrl: i.sourceUrl ?? null,
-    context: i.context ?? null,
+    ...emptyImport({ importId: i.importId ?? ctx.newImportId(), type: i.type, date: ctx.now.toISOString() }),
+    ...omitUndefined(i),
+    ...(i.date && { date: new Date(i.date).toISOString() }),
   }));
 }
 
@@ -202,31 +196,7 @@ function timingChanged(a: Mission, b: Mission): boolean {
 
 /** A new mission from createMission's input. Throws invalid_request listing every problem. */
 export function newMission(input: CreateMissionInput, ctx: BuildContext & { id: string; owner: Owner; origin?: Origin | null }): Mission {
-  const nowIso = ctx.now.toISOString();
-  const blank: Mission = {
-    id: ctx.id,
-    title: input.title,
-    goal: input.goal,
-    icon: DEFAULT_ICON,
-    status: 'pending',
-    schedule: { ...DEFAULT_SCHEDULE },
-    spaceId: null,
-    characterId: null,
-    agentType: 'claude',
-    visibility: 'private',
-    owner: { ...ctx.owner },
-    brief: emptyBrief(),
-    plan: emptyPlan(),
-    startsAt: null,
-    endsAt: null,
-    pausedAt: null,
-    stats: emptyStats(),
-    imports: [],
-    origin: ctx.origin ?? null,
-    queuedRun: null,
-    createdAt: nowIso,
-    updatedAt: nowIso,
-  };
+  const blank = blankMission({ id: ctx.id, title: input.title, goal: input.goal, owner: ctx.owner, origin: ctx.origin ?? null, createdAt: ctx.now.toISOString() });
   const issues: Issue[] = [];
   const { status, mode: _mode, ...patch } = input;
   let m = applyFields(blank, patch, ctx, issues);

@@ -1,7 +1,6 @@
 // Field schemas shared by the stored model and the tool inputs. Limits live here so that the
 // advertised JSON Schemas carry them (maxLength, maxItems) and an agent can see them.
 import { z } from 'zod';
-import { advertised, lengthImplied } from '../json-schema.js';
 
 export const LIMITS = {
   title: 200,
@@ -11,11 +10,19 @@ export const LIMITS = {
   url: 2_048,
   id: 128,
   listItems: 50,
+  postingTimes: 48,
+  postsPerDay: 1000,
+  /** A schedule's value as input (a cron expression, a time, a cool-down); stored ones may be longer. */
+  scheduleValue: 200,
+  maxRuns: 1_000_000,
   counters: 50,
   /** The import log keeps the newest entries within both bounds; older ones are dropped as new ones come. */
   importsKept: 200,
   importsKeptBytes: 64 * 1024,
 } as const;
+
+/** Advertising hint (src/json-schema.ts reads it): a string whose format or description already bounds it. */
+const lengthImplied = { advertiseWithout: ['maxLength'] };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -32,25 +39,22 @@ export function isIsoTime(value: string): boolean {
 }
 
 /** An ISO 8601 time with a zone (`Z` or `+02:00`). Stored and returned in UTC. */
-export const IsoTime = lengthImplied(
-  z
-    .string()
-    .max(40)
-    .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z, in the years 0000–9999 once in UTC' })
-    .meta({ format: 'date-time' }),
-);
+export const IsoTime = z
+  .string()
+  .max(40)
+  .refine(isIsoTime, { message: 'Expected an ISO 8601 time with a zone, such as 2026-12-01T09:00:00Z, in the years 0000–9999 once in UTC' })
+  .meta({ format: 'date-time', ...lengthImplied });
 
 const RELATIVE_TIME = /^([+-])(\d{1,6})(s|m|h|d)$/;
 
 /** A time in a query: an ISO time, "now", or relative to now such as "+1h" or "-30m". */
-export const QueryTime = lengthImplied(
-  z
-    .string()
-    .max(40)
-    .refine((v) => v === 'now' || RELATIVE_TIME.test(v) || isIsoTime(v), {
-      message: 'Expected "now", a time relative to now such as "+1h" or "-30m" (s, m, h, d), or an ISO 8601 time with a zone',
-    }),
-);
+export const QueryTime = z
+  .string()
+  .max(40)
+  .refine((v) => v === 'now' || RELATIVE_TIME.test(v) || isIsoTime(v), {
+    message: 'Expected "now", a time relative to now such as "+1h" or "-30m" (s, m, h, d), or an ISO 8601 time with a zone',
+  })
+  .meta(lengthImplied);
 
 /** The ISO time a QueryTime names at `now`. */
 export function resolveQueryTime(value: string, now: Date): string {
@@ -81,9 +85,11 @@ export function isIanaTimeZone(value: string): boolean {
   return known;
 }
 
-export const TimeZone = lengthImplied(
-  z.string().max(64).refine(isIanaTimeZone, { message: 'Expected an IANA time zone name such as "UTC" or "America/New_York"' }),
-);
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isIanaTimeZone, { message: 'Expected an IANA time zone name such as "UTC" or "America/New_York"' })
+  .meta(lengthImplied);
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -94,13 +100,11 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-export const HttpUrl = lengthImplied(
-  z
-    .string()
-    .max(LIMITS.url)
-    .refine(isHttpUrl, { message: 'Expected an http(s) URL such as https://example.com/offer' })
-    .meta({ format: 'uri' }),
-);
+export const HttpUrl = z
+  .string()
+  .max(LIMITS.url)
+  .refine(isHttpUrl, { message: 'Expected an http(s) URL such as https://example.com/offer' })
+  .meta({ format: 'uri', ...lengthImplied });
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
@@ -110,7 +114,7 @@ export function isSingleEmoji(value: string): boolean {
   return graphemes.length === 1 && PICTOGRAPH.test(value);
 }
 
-export const Emoji = lengthImplied(z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' }));
+export const Emoji = z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' }).meta(lengthImplied);
 
 /** Control characters but tab, newline and carriage return (C0, DEL, C1): invisible, and they break terminals and logs. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -120,10 +124,10 @@ export const stripControls = (s: string): string => s.replace(CONTROL, '');
 export const text = (max: number, min = 0) => z.string().overwrite(stripControls).trim().min(min).max(max);
 
 /** Advertised without its pattern: every description of an HH:MM field says "HH:MM". */
-export const HHMM = advertised(
-  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected a 24-hour time HH:MM, such as "09:30"' }),
-  (s) => delete s.pattern,
-);
+export const HHMM = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected a 24-hour time HH:MM, such as "09:30"' })
+  .meta({ advertiseWithout: ['pattern'] });
 
 export const CounterName = z
   .string()

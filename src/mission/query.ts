@@ -6,7 +6,6 @@ import { MissionError, invalidField } from '../errors.js';
 import { LIMITS, QueryTime, resolveQueryTime } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
 import { ModeInput } from './input.js';
-import { advertised, keepLimits, limitsInDescription } from '../json-schema.js';
 
 export const SORTS = ['createdAt', 'updatedAt', 'nextRun', 'title'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -15,12 +14,8 @@ export type Order = 'asc' | 'desc';
 const StatusFilter = z.enum([...STATUSES, 'active']);
 
 // Filters are advertised without length bounds (validation keeps them); limit says its range.
-export const ListMissionsInput = limitsInDescription(z.strictObject({
-  status: advertised(
-    z.union([StatusFilter, z.array(StatusFilter).min(1).max(7)]).optional().describe('a status or a list of them; active = pending or running'),
-    // the list's items are the same statuses
-    (s) => void (Array.isArray(s.anyOf) && ((s.anyOf as object[])[1] = { type: 'array', items: (s.anyOf as object[])[0] })),
-  ),
+export const ListMissionsInput = z.strictObject({
+  status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(7)]).optional().describe('a status or a list of them; active = pending or running'),
   agentType: AgentType.optional().describe('agent runtime'),
   visibility: Visibility.optional().describe('visibility'),
   spaceId: z.string().max(LIMITS.id).optional().describe('space'),
@@ -30,10 +25,10 @@ export const ListMissionsInput = limitsInDescription(z.strictObject({
   dueBefore: QueryTime.optional().describe('nextRun at or before: "now" (due work), "+1h", or an ISO time'),
   sort: z.enum(SORTS).optional().describe('default createdAt'),
   order: z.enum(['asc', 'desc']).optional().describe('default desc'),
-  limit: keepLimits(z.number().int().min(1).max(100).optional().describe('page size, default 20')),
+  limit: z.number().int().min(1).max(100).optional().describe('page size, default 20').meta({ keepLimits: true }),
   cursor: z.string().max(1000).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,
-}));
+}).meta({ limitsInDescription: true });
 export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
 type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;

@@ -4,16 +4,6 @@ import type { Issue } from '../errors.js';
 import { isIanaTimeZone, isIsoTime } from './fields.js';
 import type { Mission, Schedule, ScheduleType } from './model.js';
 
-export const DEFAULT_SCHEDULE: Schedule = {
-  type: 'none',
-  value: null,
-  timezone: 'UTC',
-  maxRuns: null,
-  lastRun: null,
-  nextRun: null,
-  runCount: 0,
-};
-
 /** What a caller may set; the rest is the server's. */
 export interface ScheduleSettings {
   type: ScheduleType;

@@ -1,43 +1,40 @@
 // Compact output (SPEC §6): only what is set and not default, the goal cut short, brief/plan/imports
 // as a note of what exists. Lists use an even smaller record per mission.
 import { z } from 'zod';
-import { AgentType, DEFAULT_ICON, STANDARD_COUNTERS, ScheduleType, Status, Visibility, type Mission } from '../mission/model.js';
+import { AgentType, DEFAULTS, Mission, Origin, QueuedRun, STANDARD_COUNTERS, Schedule, Visibility } from '../mission/model.js';
 
 export const GOAL_EXCERPT = 120;
 
-// The exact compact shapes. Strict, so tests that parse results with them catch any stray field.
+/** A model object's fields as compact output holds them: each left out unless set, never null. */
+type SetOnly<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodNullable<infer T> ? T : S[K]> };
+function setOnly<S extends z.ZodRawShape>(model: z.ZodObject<S>): z.ZodObject<SetOnly<S>, z.core.$strict> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(model.shape as unknown as Record<string, z.ZodType>)) {
+    shape[key] = (field instanceof z.ZodNullable ? (field.unwrap() as z.ZodType) : field).optional();
+  }
+  return z.strictObject(shape) as z.ZodObject<SetOnly<S>, z.core.$strict>;
+}
+
+// The exact compact shapes, made from the model's fields. Strict, so tests that parse results with them catch any stray field.
 export const CompactMission = z
   .strictObject({
-    id: z.string(),
-    title: z.string(),
-    status: Status,
+    ...Mission.pick({ id: true, title: true, status: true }).shape,
     goal: z.string().optional().describe('excerpt; "…" marks a cut'),
-    icon: z.string().optional(),
-    schedule: z
-      .strictObject({
-        type: ScheduleType,
-        value: z.string().optional(),
-        timezone: z.string().optional(),
-        maxRuns: z.number().optional(),
-        runCount: z.number().optional(),
-        lastRun: z.string().optional(),
-      })
+    icon: Mission.shape.icon.optional(),
+    schedule: setOnly(Schedule.pick({ value: true, timezone: true, maxRuns: true, runCount: true, lastRun: true }))
+      .extend({ type: Schedule.shape.type })
       .optional()
       .describe('set fields only'),
-    nextRun: z.string().optional(),
-    spaceId: z.string().optional(),
-    characterId: z.string().optional(),
+    nextRun: Schedule.shape.nextRun.unwrap().optional(),
+    ...setOnly(Mission.pick({ spaceId: true, characterId: true, startsAt: true, endsAt: true, pausedAt: true })).shape,
     agentType: AgentType.optional(),
     visibility: Visibility.optional(),
-    startsAt: z.string().optional(),
-    endsAt: z.string().optional(),
-    pausedAt: z.string().optional(),
     stats: z.record(z.string(), z.number()).optional().describe('non-zero counters'),
     brief: z.array(z.string()).optional().describe('names of the brief fields that are set'),
     plan: z.array(z.string()).optional().describe('names of the plan parts that are set'),
     imports: z.number().optional().describe('number of imports'),
-    origin: z.strictObject({ runId: z.string(), missionId: z.string(), depth: z.number() }).optional().describe('the run that created it'),
-    queuedRun: z.strictObject({ trigger: z.enum(['manual', 'retry']), attempt: z.number(), slot: z.string().nullable() }).optional(),
+    origin: Origin.optional().describe('the run that created it'),
+    queuedRun: QueuedRun.optional(),
   })
   .describe('compact mission: call getMission with mode "full" for everything');
 export type CompactMission = z.infer<typeof CompactMission>;
@@ -46,12 +43,7 @@ export type CompactMission = z.infer<typeof CompactMission>;
 export const TruncatedMission = CompactMission.extend({ truncated: z.string().describe('why this is not the full mission') });
 export type TruncatedMission = z.infer<typeof TruncatedMission>;
 
-export const CompactListItem = z.strictObject({
-  id: z.string(),
-  title: z.string(),
-  status: Status,
-  nextRun: z.string().optional(),
-});
+export const CompactListItem = CompactMission.pick({ id: true, title: true, status: true, nextRun: true });
 export type CompactListItem = z.infer<typeof CompactListItem>;
 
 function excerpt(text: string): string {
@@ -71,12 +63,12 @@ function setKeys(o: object): string[] {
 
 export function compactMission(m: Mission): CompactMission {
   const out: CompactMission = { id: m.id, title: m.title, status: m.status, goal: excerpt(m.goal) };
-  if (m.icon !== DEFAULT_ICON) out.icon = m.icon;
+  if (m.icon !== DEFAULTS.icon) out.icon = m.icon;
   const s = m.schedule;
-  if (s.type !== 'none') {
+  if (s.type !== DEFAULTS.scheduleType) {
     out.schedule = { type: s.type };
     if (s.value !== null) out.schedule.value = s.value;
-    if (s.timezone !== 'UTC') out.schedule.timezone = s.timezone;
+    if (s.timezone !== DEFAULTS.timezone) out.schedule.timezone = s.timezone;
     if (s.maxRuns !== null) out.schedule.maxRuns = s.maxRuns;
     if (s.runCount > 0) out.schedule.runCount = s.runCount;
     if (s.lastRun !== null) out.schedule.lastRun = s.lastRun;
@@ -84,8 +76,8 @@ export function compactMission(m: Mission): CompactMission {
   if (s.nextRun !== null) out.nextRun = s.nextRun;
   if (m.spaceId !== null) out.spaceId = m.spaceId;
   if (m.characterId !== null) out.characterId = m.characterId;
-  if (m.agentType !== 'claude') out.agentType = m.agentType;
-  if (m.visibility !== 'private') out.visibility = m.visibility;
+  if (m.agentType !== DEFAULTS.agentType) out.agentType = m.agentType;
+  if (m.visibility !== DEFAULTS.visibility) out.visibility = m.visibility;
   if (m.startsAt !== null) out.startsAt = m.startsAt;
   if (m.endsAt !== null) out.endsAt = m.endsAt;
   if (m.pausedAt !== null) out.pausedAt = m.pausedAt;

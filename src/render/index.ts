@@ -1,6 +1,5 @@
 // The one place that decides how missions look in results, for every tool and both modes.
 import { z } from 'zod';
-import { advertised } from '../json-schema.js';
 import type { Mode } from '../mission/input.js';
 import type { Mission } from '../mission/model.js';
 import { fitItems, truncationNote } from './budget.js';
@@ -14,10 +13,7 @@ export type { Mode };
 // every result to them as well as to the advertised schema.
 const str = z.string();
 const missionLike = () =>
-  advertised(z.looseObject({ id: str, title: str, status: str }), (s) => {
-    delete s.properties;
-    delete s.required;
-  });
+  z.looseObject({ id: str, title: str, status: str }).meta({ advertiseWithout: ['properties', 'required'] });
 
 export const MissionOutput = missionLike();
 export const ListItemOutput = missionLike();

@@ -1,7 +1,6 @@
 // How runs look in results, in both modes. Full: the record (and, for getRun, its output). Compact:
 // what is set and not default, and the end of the output.
 import { z } from 'zod';
-import { advertised } from '../json-schema.js';
 import type { Mode } from '../mission/input.js';
 import { RunStatus, type Run, type RunRecord } from '../run/model.js';
 
@@ -26,10 +25,7 @@ export type CompactRun = z.infer<typeof CompactRun>;
 
 const str = z.string();
 /** Advertised shape: an object, valid for both modes (the exact shapes are RunRecord and CompactRun). */
-export const RunOutput = advertised(z.looseObject({ id: str, missionId: str, status: str }), (s) => {
-  delete s.properties;
-  delete s.required;
-});
+export const RunOutput = z.looseObject({ id: str, missionId: str, status: str }).meta({ advertiseWithout: ['properties', 'required'] });
 
 export function compactRun(r: RunRecord, output?: string): CompactRun {
   const out: CompactRun = { id: r.id, missionId: r.missionId, status: r.status, startedAt: r.startedAt };

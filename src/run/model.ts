@@ -55,12 +55,3 @@ export const WorkerRecord = z.object({
   leaseSeconds: z.number().int().min(1),
 });
 export type WorkerRecord = z.infer<typeof WorkerRecord>;
-
-/** Keeps the end of `text` within `cap` bytes of UTF-8, cut at a character boundary. */
-export function tailBytes(text: string, cap = OUTPUT_CAP_BYTES): string {
-  const buf = Buffer.from(text, 'utf8');
-  if (buf.length <= cap) return text;
-  let start = buf.length - cap;
-  while (start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
-  return buf.toString('utf8', start);
-}

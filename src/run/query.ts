@@ -2,7 +2,6 @@
 // that start while a client pages never repeat or shift a page.
 import { z } from 'zod';
 import { MissionError, invalidField } from '../errors.js';
-import { keepLimits, limitsInDescription } from '../json-schema.js';
 import { MissionId, ModeInput } from '../mission/input.js';
 import type { RunView } from '../store/run-index.js';
 import { newerFirst } from '../store/run-index.js';
@@ -10,13 +9,13 @@ import { RUN_STATUSES, type RunRecord } from './model.js';
 
 const StatusFilter = z.enum(RUN_STATUSES);
 
-export const ListRunsInput = limitsInDescription(z.strictObject({
+export const ListRunsInput = z.strictObject({
   missionId: MissionId.optional().describe('only this mission\'s runs'),
   status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(6)]).optional().describe('a run status or a list'),
-  limit: keepLimits(z.number().int().min(1).max(100).optional().describe('page size, default 20')),
+  limit: z.number().int().min(1).max(100).optional().describe('page size, default 20').meta({ keepLimits: true }),
   cursor: z.string().max(500).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,
-}));
+}).meta({ limitsInDescription: true });
 export type ListRunsInput = z.infer<typeof ListRunsInput>;
 
 export interface RunPage {

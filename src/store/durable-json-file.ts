@@ -60,6 +60,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   constructor(
     readonly path: string,
     private readonly readLimits: ReadLimits = {},
+    private readonly log: (message: string) => void = (message) => process.stderr.write(`missions-mcp: ${message}\n`),
   ) {}
 
   /** Whether the file existed at the last read or write. */
@@ -215,6 +216,6 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       await copyFile(this.path, `${target}.${Date.now()}`, constants.COPYFILE_EXCL);
     }
-    process.stderr.write(`missions-mcp: migrated ${this.path} from format version ${version}; the old file is kept as ${target}\n`);
+    this.log(`migrated ${this.path} from format version ${version}; the old file is kept as ${target}`);
   }
 }

@@ -1,5 +1,5 @@
-// The JSON-file store engine: a snapshot (`missions.json`, read and written through lowdb's Low with
-// our durable adapter) plus an append-only journal beside it (`missions.json.journal`).
+// The JSON-file store engine: a snapshot (`missions.json`, read through lowdb's Low, which holds it, and
+// written by our durable adapter; README "What lowdb does here") plus an append-only journal beside it.
 //
 // - A write appends one journal line per change and fdatasyncs it before the call is answered.
 //   Writes queued in one process while another batch is on disk go together: one lock, one append,
@@ -96,12 +96,12 @@ export class JournalStore implements MissionStore {
     private readonly options: JournalStoreOptions = {},
   ) {
     this.location = path;
-    this.snapshot = new DurableJsonFile(path, options.readLimits);
+    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.snapshot = new DurableJsonFile(path, options.readLimits, this.log);
     this.journal = new JournalFile(`${path}.journal`, () => ownerOf(path));
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
-    this.lock = new FileLock(path, options.lock);
-    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.lock = new FileLock(path, { log: this.log, ...options.lock });
   }
 
   get stats(): JournalStoreStats {

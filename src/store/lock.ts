@@ -36,6 +36,8 @@ export interface FileLockOptions {
   /** How long to wait for another process before giving up. */
   waitMs?: number;
   onCompromised?: (error: Error) => void;
+  /** Where a compromised lock is reported when `onCompromised` is not given (the store's logger). */
+  log?: (message: string) => void;
 }
 
 /** One writer at a time across every process that shares `file`. */
@@ -96,7 +98,9 @@ export class FileLock implements WriteLock {
       update: 1_000,
       onCompromised: (error: Error) => {
         hold.lost(error);
-        (this.options.onCompromised ?? ((e: Error) => process.stderr.write(`missions-mcp: store lock compromised: ${e.message}; this process writes nothing until it takes the lock again\n`)))(error);
+        if (this.options.onCompromised) return this.options.onCompromised(error);
+        const log = this.options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
+        log(`store lock compromised: ${error.message}; this process writes nothing until it takes the lock again`);
       },
     };
     try {
