@@ -89,7 +89,7 @@ describe('requests in flight on one session are bounded', () => {
     const refused = await tooMany.json();
     expect(refused).toHaveLength(MAX_IN_FLIGHT_PER_SESSION + 1);
     expect(refused[0].error.code).toBe(-32600);
-    expect(refused[0].error.message).toMatch(/already has 16 requests in flight, the most one session may/);
+    expect(refused[0].error.message).toMatch(/already has 32 requests in flight, the most one session may/);
     const fine = await post(Array.from({ length: MAX_IN_FLIGHT_PER_SESSION }, (_, i) => list(200 + i)), session);
     expect(fine.status).toBe(200);
     const text = await fine.text();

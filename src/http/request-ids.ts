@@ -14,9 +14,9 @@ export type Claim =
 /**
  * Requests one session may have in flight at once. Every answer is bounded (--max-answer-bytes), but
  * the SDK writes answers without waiting for a slow reader: this bounds what one session can make the
- * server hold for a client that does not read (about 16 × 2 × the answer bound).
+ * server hold for a client that does not read (about 32 × 2 × the answer bound).
  */
-export const MAX_IN_FLIGHT_PER_SESSION = 16;
+export const MAX_IN_FLIGHT_PER_SESSION = 32;
 
 /** The ids of the requests (not notifications, not responses) in a JSON-RPC message or batch. */
 export function requestIds(body: unknown): RequestId[] {
