@@ -78,8 +78,7 @@ function findTool(name: string | undefined) {
 
 async function logStore(store: MissionStore, log: (message: string) => void): Promise<void> {
   try {
-    const view = await store.read();
-    log(describeStore(store.location, view));
+    log(await describeStore(store));
   } catch (error) {
     log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
   }

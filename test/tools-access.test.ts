@@ -49,7 +49,7 @@ async function mission(name: Who, visibility: string, title: string): Promise<st
 
 beforeEach(async () => {
   // a fresh set of missions for every test, in the one shared store
-  for (const m of (await store.read()).all()) await store.write(() => ({ remove: [m.id], result: null }));
+  for (const m of (await store.list({ limit: 100 }, LOCAL_USER, new Date())).missions) await store.write(() => ({ remove: [m.id], result: null }));
   fx = {
     alicePrivate: await mission('alice', 'private', 'Alice private'),
     aliceOrg: await mission('alice', 'organization', 'Alice org'),
@@ -76,7 +76,7 @@ async function expectErrorCode(name: Who, tool: string, args: Record<string, unk
 }
 
 async function snapshot(): Promise<string> {
-  return JSON.stringify((await store.read()).all());
+  return JSON.stringify((await store.list({ limit: 100, sort: 'createdAt', order: 'asc' }, LOCAL_USER, new Date())).missions);
 }
 
 describe('visibility', () => {
