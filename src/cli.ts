@@ -10,7 +10,7 @@ import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
 import { createServer } from './server.js';
-import { UnsupportedStoreError, describeStore, openStore } from './store/index.js';
+import { describeStore, openStore } from './store/index.js';
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
 import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
@@ -62,12 +62,7 @@ Exit codes: 0 success, 1 tool error (or a failed run with run --once), 2 bad usa
 }
 
 function openConfiguredStore(config: Config) {
-  try {
-    return openStore(config.store, config.compactAtBytes === undefined ? {} : { compactAtBytes: config.compactAtBytes });
-  } catch (error) {
-    if (error instanceof UnsupportedStoreError) throw new UsageError(error.message);
-    throw error;
-  }
+  return openStore(config.store, config.compactAtBytes === undefined ? {} : { compactAtBytes: config.compactAtBytes });
 }
 
 function findTool(name: string | undefined) {

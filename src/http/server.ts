@@ -337,7 +337,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Use GET /healthz.', { Allow: 'GET' });
-      return sendJson(res, 200, health());
+      // A store that can go away (PostgreSQL) is asked too: 503 while it cannot be reached.
+      if (!store.health) return sendJson(res, 200, health());
+      return void store.health().then((database) => sendJson(res, database.ok ? 200 : 503, { ...health(), database }));
     }
     if (board.serves(path)) return board.handle(req, res, path); // the mission board's page (SPEC §14)
     const routes: Record<string, string> = { [MCP_PATH]: 'any', [SSE_PATH]: 'GET', [MESSAGES_PATH]: 'POST' };

@@ -2,6 +2,7 @@
 import { realStorePath } from './paths.js';
 import { JournalStore, type JournalStoreOptions } from './journal-store.js';
 import { MemoryStore } from './memory-store.js';
+import { isPostgresUrl, openPostgresStore } from './postgres/open.js';
 import type { MissionStore } from './types.js';
 
 export type { MissionStore, WritePlan, StoreQueries, WriteView } from './types.js';
@@ -15,8 +16,6 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
   return new JournalStore(realStorePath(path), options);
 }
 
-export class UnsupportedStoreError extends Error {}
-
 const count = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
 /** The one line that says which store a process serves and what it holds (stderr and the client's log). */
@@ -28,8 +27,6 @@ export async function describeStore(store: MissionStore): Promise<string> {
 /** The store a --store value names. */
 export function openStore(location: string, options: JournalStoreOptions = {}): MissionStore {
   if (location === ':memory:') return openMemoryStore();
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new UnsupportedStoreError('PostgreSQL stores are not available in this version; use a JSON file path for --store');
-  }
+  if (isPostgresUrl(location)) return openPostgresStore(location, options.log ? { log: options.log } : {});
   return openJsonFileStore(location, options);
 }
