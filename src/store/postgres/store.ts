@@ -25,11 +25,13 @@ export interface PostgresStoreOptions {
 }
 
 const WRITE_ATTEMPTS = 5;
+const guarded = new WeakSet<pg.PoolClient>();
 /** changesSince answers null (everything may have changed) past this many changes. */
 const CHANGES_PER_ANSWER = 5000;
 
 export class PostgresStore implements MissionStore {
   readonly location: string;
+  readonly address: string;
   private pool: pg.Pool | undefined;
   private ready: Promise<void> | undefined;
   private readonly listener: ChangeListener;
@@ -41,6 +43,7 @@ export class PostgresStore implements MissionStore {
     private readonly options: PostgresStoreOptions = {},
   ) {
     this.location = target.masked;
+    this.address = url;
     this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
     this.listener = new ChangeListener(url, target, this.log);
   }
@@ -57,6 +60,12 @@ export class PostgresStore implements MissionStore {
   /** A pooled connection with the schema in place (created or migrated on first use, retried after a failure). */
   private async client(): Promise<pg.PoolClient> {
     const client = await this.connect().connect();
+    // A connection cut while checked out (a database restart) emits 'error' on the client: without a
+    // listener that would end the process. The query in progress fails on its own and is answered.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
     try {
       this.ready ??= ensureSchema(client, this.target);
       await this.ready;
