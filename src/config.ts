@@ -201,6 +201,8 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       options: {
         ...Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])),
         'input-json': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         mode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
