@@ -12,6 +12,7 @@ import type { RunRecord } from '../src/run/model.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { ENGINES } from './store-engines.js';
+import { claimMission, expireLostRuns } from '../src/runner/store-ops.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ALICE = tokenPrincipal('alice', 'acme');
@@ -197,6 +198,30 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     expect((await store.activeRuns()).map((r) => r.id)).toEqual([runs[23]!.id]);
     await store.write(() => ({ workers: [{ id: 'w1', host: 'h', pid: 1, startedAt: NOW.toISOString(), seenAt: NOW.toISOString(), leaseSeconds: 60 }], result: null }));
     expect((await store.workers()).map((w) => w.id)).toEqual(['w1']);
+  });
+
+  it('claims: 8 claimers through 4 handles take each due slot once; an expired lease is lost and the mission due again', async () => {
+    const { store, another } = await open();
+    const handles = [store, another(), another(), another()];
+    const due = fixtures().filter((m) => m.status === 'pending' && m.schedule.nextRun !== null && Date.parse(m.schedule.nextRun) <= NOW.getTime());
+    await store.write(() => ({ put: due, result: null }));
+    let n = 0;
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        Promise.all(due.map((m) => claimMission(handles[i % 4]!, m.id, NOW, { runId: `run_${String(n++).padStart(20, '0')}`, worker: `w${i}`, leaseMs: 60_000, maxDepth: 3 }))),
+      ),
+    );
+    const taken = claims.flat().filter((c) => c.kind === 'run');
+    expect(taken.map((c) => c.mission!.id).sort()).toEqual(due.map((m) => m.id).sort());
+    expect((await store.activeRuns()).length).toBe(due.length);
+    expect(await store.due(NOW, 100)).toEqual([]);
+    // the lease passes without a heartbeat: the run is lost, the mission due again (a retry of its slot)
+    const later = new Date(NOW.getTime() + 61_000);
+    const lost = await expireLostRuns(another(), later, () => ({ retries: 1, retryDelayMs: 0 }));
+    expect(lost.length).toBe(due.length);
+    expect(lost.every((r) => r.status === 'lost')).toBe(true);
+    expect(await store.activeRuns()).toEqual([]);
+    expect((await store.due(later, 100)).map((m) => m.id).sort()).toEqual(due.map((m) => m.id).sort());
   });
 
   it('changesSince names the missions changed, with who could see them before and after', async () => {
