@@ -10,7 +10,10 @@ import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
 import { createServer } from './server.js';
-import { UnsupportedStoreError, describeStore, openStore } from './store/index.js';
+import { existsSync } from 'node:fs';
+import { MissionError } from './errors.js';
+import { describeStore, openJsonFileStore, openStore } from './store/index.js';
+import { MigrateRefused, copyStore } from './store/migrate.js';
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
 import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
@@ -50,6 +53,8 @@ Usage:
                                             (--once: what is due now, then exit 0 if all succeeded, else 1)
   missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
                                             call one tool; prints its result JSON (exit 0, 1 on a tool error)
+  missions-mcp migrate --from FILE --to postgres://user:pass@host:5432/db
+                                            copy a JSON store (missions, runs, output) into an empty PostgreSQL store
   missions-mcp tools [--read-only]          list the tools, one line each
   missions-mcp schema <tool>                print the tool's input and output JSON Schemas
   missions-mcp --help | --version
@@ -63,12 +68,7 @@ Exit codes: 0 success, 1 tool error (or a failed run with run --once), 2 bad usa
 }
 
 function openConfiguredStore(config: Config) {
-  try {
-    return openStore(config.store, config.compactAtBytes === undefined ? {} : { compactAtBytes: config.compactAtBytes });
-  } catch (error) {
-    if (error instanceof UnsupportedStoreError) throw new UsageError(error.message);
-    throw error;
-  }
+  return openStore(config.store, config.compactAtBytes === undefined ? {} : { compactAtBytes: config.compactAtBytes });
 }
 
 function findTool(name: string | undefined) {
@@ -79,8 +79,7 @@ function findTool(name: string | undefined) {
 
 async function logStore(store: MissionStore, log: (message: string) => void): Promise<void> {
   try {
-    const view = await store.read();
-    log(describeStore(store.location, view));
+    log(await describeStore(store));
   } catch (error) {
     log(`${(error as Error).message} Every tool call will answer store_error until this is fixed.`);
   }
@@ -224,6 +223,30 @@ async function call(config: Config, positionals: string[], values: Record<string
   return result.isError ? 1 : 0;
 }
 
+/** Copies a JSON store into an empty store (a PostgreSQL database): `migrate --from FILE --to URL`. */
+async function migrate(values: Record<string, unknown>, io: Io): Promise<number> {
+  const from = values.from as string | undefined;
+  const to = values.to as string | undefined;
+  if (!from || !to) throw new UsageError('migrate needs --from FILE (a JSON store) and --to STORE (e.g. postgres://user:pass@host:5432/db)');
+  if (from === ':memory:' || /^postgres(ql)?:\/\//i.test(from)) throw new UsageError('--from must be a JSON store file');
+  if (!existsSync(from)) throw new UsageError(`--from ${from}: no such file`);
+  const source = openJsonFileStore(from);
+  const target = openStore(to);
+  const log = (line: string) => io.err(`missions-mcp migrate: ${line}\n`);
+  try {
+    const { missions, runs } = await copyStore(source, target, log);
+    log(`copied ${missions} missions and ${runs} runs from ${source.location} to ${target.location}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof MigrateRefused) && !(error instanceof MissionError)) throw error;
+    log(`${error.message}${error instanceof MigrateRefused ? '' : ' The copy may be partial: drop the tables of the target (or use a new database) and run migrate again.'}`);
+    return 1;
+  } finally {
+    await source.close().catch(() => undefined);
+    await target.close().catch(() => undefined);
+  }
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   try {
     const { command, positionals, values } = parseCommandLine(argv);
@@ -241,6 +264,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'tools':
         for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]}.\n`);
         return 0;
+      case 'migrate':
+        return await migrate(values, io);
       case 'schema': {
         const tool = findTool(positionals[0]);
         io.out(`${JSON.stringify({ name: tool.name, inputSchema: jsonSchemaOf(tool.inputSchema, 'input'), outputSchema: jsonSchemaOf(tool.outputSchema, 'output') }, null, 2)}\n`);

@@ -64,7 +64,7 @@ export const DEFAULT_MAX_SESSIONS = 1000;
 
 /** The options of `serve` (and of `call`, which opens the same store). */
 export const OPTIONS = {
-  store: { type: 'string', env: 'MISSIONS_STORE', help: 'store file (default: the user data folder, see below)' },
+  store: { type: 'string', env: 'MISSIONS_STORE', help: 'store file, or postgres://user:pass@host:5432/db (default: a file in the user data folder, see below)' },
   'output-mode': { type: 'string', env: 'MISSIONS_OUTPUT_MODE', help: 'default output mode: full or compact (default full)' },
   transport: { type: 'string', env: 'MISSIONS_TRANSPORT', help: 'stdio (default) or http' },
   'read-only': { type: 'boolean', env: 'MISSIONS_READ_ONLY', help: 'offer only the tools that change nothing' },
@@ -201,6 +201,8 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       options: {
         ...Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])),
         'input-json': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         mode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },

@@ -1,17 +1,7 @@
 // Missions as MCP resources: the template mission://{id}, a paged resources/list of the missions the
 // caller may see, resources/read (the mission as JSON, full mode), and subscriptions. The first page of
 // resources/list also names ui://missions/board, the mission board as an MCP App (src/board/mcp-app.ts).
-//
-// Change notices come from a watcher that compares the missions the caller may see with those it saw
-// last: `notifications/resources/updated` for a subscribed mission that changed or went away,
-// `notifications/resources/list_changed` when missions were created or deleted (or became visible or
-// invisible). It checks right after each of this server's own writes, and polls the store only while
-// the session has subscriptions and its client can hear notices (`canNotify`: a Streamable HTTP session
-// without an open GET stream cannot), so that writes by other sessions and processes sharing the store
-// are noticed too. Listing alone does not start a poll: 1,000 sessions that once listed would make
-// every write cost sessions × missions. Polling costs one store.read() per tick, which does not re-read
-// an unchanged store; the diff is skipped when the store's version has not moved. The poll stops for
-// good when the session closes.
+// Change notices come from a ResourceWatcher (src/resource-watcher.ts).
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   ListResourceTemplatesRequestSchema,
@@ -25,16 +15,16 @@ import { z } from 'zod';
 import { BOARD_APP_RESOURCE, BOARD_APP_URI, readBoardApp } from './board/mcp-app.js';
 import { MissionError } from './errors.js';
 import { canSee } from './mission/access.js';
-import { MISSION_ID, type Mission } from './mission/model.js';
-import { listPage } from './mission/query.js';
-import type { MissionView } from './store/types.js';
+import { MISSION_ID } from './mission/model.js';
+import { DEFAULT_POLL_MS, ResourceWatcher, type Notify, type WatchOptions } from './resource-watcher.js';
 import type { ToolDeps } from './tool.js';
+
+export { DEFAULT_POLL_MS, type Notify, type WatchOptions };
 
 /** MCP's code for an unknown resource (the spec's -32002; the SDK has no name for it). */
 export const RESOURCE_NOT_FOUND = -32002;
 export const MISSION_URI_PREFIX = 'mission://';
 export const RESOURCES_PAGE_SIZE = 100;
-export const DEFAULT_POLL_MS = 500;
 
 export const MISSION_TEMPLATE: ResourceTemplate = {
   uriTemplate: 'mission://{id}',
@@ -46,7 +36,6 @@ export const MISSION_TEMPLATE: ResourceTemplate = {
 
 export const missionUri = (id: string) => `${MISSION_URI_PREFIX}${id}`;
 
-export type Notify = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => void;
 
 export interface MissionResources {
   /** Compare with what the session saw and send notices; call after a write. */
@@ -57,12 +46,6 @@ export interface MissionResources {
   polling(): boolean;
 }
 
-export interface WatchOptions {
-  /** How often a subscribed session looks for changes made by others. */
-  pollMs?: number;
-  /** False while the client cannot hear notices; the poll then skips reading the store. */
-  canNotify?: () => boolean;
-}
 
 function idOf(uri: string): string {
   if (!uri.startsWith(MISSION_URI_PREFIX)) {
@@ -104,123 +87,18 @@ function protocolError(error: unknown): unknown {
   return error;
 }
 
-export function registerResources(server: Server, deps: ToolDeps, notify: Notify, options: WatchOptions = {}): MissionResources {
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  const canNotify = options.canNotify ?? (() => true);
-  const subscriptions = new Set<string>();
-  let listed = false; // the client has listed resources, so it wants list_changed
-  let seen: Map<string, Mission> | undefined; // the visible missions by id, last time we looked
-  let seenVersion: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let lastProblem = '';
-
-  const visible = (view: MissionView) => view.all().filter((m) => canSee(m, deps.identity));
-  const snapshot = (missions: readonly Mission[]) => new Map(missions.map((m) => [m.id, m]));
-  // Two changes in one millisecond share an updatedAt, so a subscribed mission is compared in full
-  // (only when the store handed back another object for it).
-  const differs = (a: Mission | undefined, b: Mission | undefined) => a !== b && (!a || !b || JSON.stringify(a) !== JSON.stringify(b));
-
-  async function readView(): Promise<MissionView> {
-    try {
-      return await deps.store.read();
-    } catch (error) {
-      throw protocolError(error);
-    }
-  }
-
-  async function compare(): Promise<void> {
-    if (closed || !seen) return;
-    let view: MissionView;
-    try {
-      view = await deps.store.read();
-    } catch (error) {
-      const problem = (error as Error).message;
-      if (problem !== lastProblem) notify('warning', `watching for changes: ${problem}`);
-      lastProblem = problem;
-      return;
-    }
-    lastProblem = '';
-    if (view.version === seenVersion || closed || !seen) return;
-    const now = snapshot(visible(view));
-    const before = seen;
-    seen = now;
-    seenVersion = view.version;
-    let listChanged = now.size !== before.size;
-    for (const id of now.keys()) if (!before.has(id)) listChanged = true;
-    const sends: Promise<void>[] = [];
-    for (const uri of subscriptions) {
-      const id = uri.slice(MISSION_URI_PREFIX.length);
-      if (differs(before.get(id), now.get(id))) sends.push(server.sendResourceUpdated({ uri }));
-    }
-    if (listChanged && listed) sends.push(server.sendResourceListChanged());
-    await Promise.all(sends.map((p) => p.catch(() => undefined))); // a closed transport drops notices
-  }
-
-  /** One comparison at a time; a request made meanwhile runs once more afterwards. */
-  function check(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await compare();
-      } while (again && !closed);
-    })().finally(() => (running = undefined));
-    return running;
-  }
-
-  function updatePolling() {
-    const tracking = !closed && (subscriptions.size > 0 || listed); // checked after our own writes
-    const poll = !closed && subscriptions.size > 0; // and for others' writes, on a timer
-    if (poll && !timer) {
-      timer = setInterval(() => {
-        if (!server.transport) return close(); // the connection is gone
-        if (canNotify()) void check();
-      }, pollMs);
-      timer.unref();
-    } else if (!poll && timer) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-    if (!tracking) {
-      seen = undefined; // nobody is watching: start afresh when someone does
-      seenVersion = undefined;
-    }
-  }
-
-  /** Starts watching from what the caller sees now, unless already watching. */
-  function watchFrom(view: MissionView) {
-    if (!seen) {
-      seen = snapshot(visible(view));
-      seenVersion = view.version;
-    }
-    updatePolling();
-  }
-
-  function close() {
-    closed = true;
-    subscriptions.clear();
-    updatePolling();
-  }
-
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [MISSION_TEMPLATE] }));
-
-  server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
-    const view = await readView();
+/** The request handlers of resources, each asking the store only for what it answers. */
+function listResources(deps: ToolDeps, watcher: ResourceWatcher) {
+  return async (request: { params?: { cursor?: string | undefined } | undefined }) => {
     let page;
     try {
+      await watcher.prepare();
       // Newest first, with listMissions' keyset cursor: paging never repeats or skips a mission.
-      page = listPage(view, { limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.now(), (m) => canSee(m, deps.identity));
+      page = await deps.store.list({ limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.identity, deps.now());
     } catch (error) {
       throw protocolError(error);
     }
-    listed = true;
-    watchFrom(view);
+    watcher.listedNow();
     const resources: Resource[] = page.missions.map((m) => ({
       uri: missionUri(m.id),
       name: m.id,
@@ -230,33 +108,65 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     }));
     if (request.params?.cursor === undefined) resources.unshift(BOARD_APP_RESOURCE); // the MCP App, once, first
     return page.nextCursor ? { resources, nextCursor: page.nextCursor } : { resources };
-  });
+  };
+}
 
-  server.setRequestHandler(ReadRequest, async (request) => {
+/** The mission at `uri` if the caller may see it; else not found. */
+async function visibleMission(deps: ToolDeps, uri: string) {
+  const id = idOf(uri);
+  let mission;
+  try {
+    mission = await deps.store.get(id);
+  } catch (error) {
+    throw protocolError(error);
+  }
+  if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);
+  return mission;
+}
+
+function readResource(deps: ToolDeps) {
+  return async (request: z.infer<typeof ReadRequest>) => {
     const uri = uriOf(request);
     if (uri === BOARD_APP_URI) return readBoardApp();
-    const id = idOf(uri);
-    const mission = (await readView()).get(id);
-    if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);
+    const mission = await visibleMission(deps, uri);
     return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(mission) }] };
-  });
+  };
+}
 
-  server.setRequestHandler(SubscribeRequest, async (request) => {
+function subscribe(deps: ToolDeps, watcher: ResourceWatcher) {
+  return async (request: z.infer<typeof SubscribeRequest>) => {
     const uri = uriOf(request);
-    const id = idOf(uri);
-    const view = await readView();
-    const mission = view.get(id);
-    if (!mission || !canSee(mission, deps.identity)) throw notFound(uri);
-    subscriptions.add(missionUri(id));
-    watchFrom(view);
+    try {
+      await watcher.prepare();
+    } catch (error) {
+      throw protocolError(error);
+    }
+    const mission = await visibleMission(deps, uri);
+    watcher.subscribe(mission.id, mission);
     return {};
-  });
+  };
+}
 
+export function registerResources(server: Server, deps: ToolDeps, notify: Notify, options: WatchOptions = {}): MissionResources {
+  const watcher = new ResourceWatcher(
+    {
+      store: deps.store,
+      identity: deps.identity,
+      sendUpdated: (uri) => server.sendResourceUpdated({ uri }),
+      sendListChanged: () => server.sendResourceListChanged(),
+      connected: () => server.transport !== undefined,
+      notify,
+    },
+    options,
+  );
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [MISSION_TEMPLATE] }));
+  server.setRequestHandler(ListResourcesRequestSchema, listResources(deps, watcher));
+  server.setRequestHandler(ReadRequest, readResource(deps));
+  server.setRequestHandler(SubscribeRequest, subscribe(deps, watcher));
   server.setRequestHandler(UnsubscribeRequest, (request) => {
-    subscriptions.delete(uriOf(request));
-    updatePolling();
+    const uri = uriOf(request);
+    if (uri.startsWith(MISSION_URI_PREFIX)) watcher.unsubscribe(uri.slice(MISSION_URI_PREFIX.length));
     return {};
   });
-
-  return { check, close, polling: () => timer !== undefined && canNotify() };
+  return { check: () => watcher.check(), close: () => watcher.close(), polling: () => watcher.polling() };
 }

@@ -137,8 +137,8 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
     for (const listener of closeListeners.splice(0)) listener();
   };
   server.oninitialized = () => {
-    void deps.store.read().then(
-      (view) => notify('info', describeStore(deps.store.location, view)),
+    void describeStore(deps.store).then(
+      (line) => notify('info', line),
       (error: unknown) => notify('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
     );
   };

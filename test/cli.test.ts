@@ -157,11 +157,15 @@ describe('missions-mcp CLI', () => {
   });
 });
 
-describe('an unsupported store', () => {
-  it('--store postgres://… is bad usage with a message, not a crash', () => {
-    const { code, stderr } = run(['call', 'listMissions', '--store', 'postgres://db/missions']);
-    expect(code).toBe(2);
-    expect(stderr).toContain('PostgreSQL stores are not available');
+describe('a PostgreSQL store that cannot be reached', () => {
+  it('answers store_error naming host, port and database and what to do, never the password, and does not crash', () => {
+    const { code, stdout, stderr } = run(['call', 'listMissions', '--store', 'postgres://ops:s3cret-pw@127.0.0.1:1/missions']);
+    expect(code).toBe(1);
+    const out = stdout + stderr;
+    expect(out).toContain('store_error');
+    expect(out).toMatch(/127\.0\.0\.1:1, database "missions"/);
+    expect(out).toMatch(/Check that PostgreSQL is running/);
+    expect(out).not.toContain('s3cret-pw');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

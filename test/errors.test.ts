@@ -7,16 +7,13 @@ import { createServer } from '../src/server.js';
 import { allTools } from '../tools/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { unknownFieldMessage } from '../src/validation.js';
-import { call, connectInMemory, testDeps } from './helpers.js';
+import { call, connectInMemory, failingStore, testDeps } from './helpers.js';
 
 describe('internal errors', () => {
   it('a store that throws a plain Error answers internal, with no stack trace, and logs the stack', async () => {
-    const broken: MissionStore = {
-      location: ':broken:',
-      read: async () => { throw new Error('disk controller on fire'); },
+    const broken: MissionStore = failingStore(':broken:', async () => { throw new Error('disk controller on fire'); }, {
       write: async () => { throw new TypeError('cannot read properties of undefined'); },
-      readRunOutput: async () => '', close: async () => undefined,
-    };
+    });
     const logged: string[] = [];
     const { server } = createServer(testDeps({ store: broken }), { tools: allTools, log: (m) => logged.push(m) });
     const [a, b] = InMemoryTransport.createLinkedPair();

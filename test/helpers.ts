@@ -145,3 +145,28 @@ export function inbox<T>() {
     },
   };
 }
+
+const QUERIES = ['get', 'getRun', 'runsOf', 'activeRuns', 'workers', 'ownedBy', 'list', 'due', 'listRuns', 'changesSince', 'counts'] as const;
+
+/** A store whose every question and write fails as `fail` does (fault tests); `overrides` replace single methods. */
+export function failingStore(location: string, fail: () => Promise<never>, overrides: Partial<MissionStore> = {}): MissionStore {
+  const store = { location, write: fail, readRunOutput: async () => '', close: async () => undefined } as unknown as Record<string, unknown>;
+  for (const q of QUERIES) store[q] = fail;
+  return Object.assign(store, overrides) as unknown as MissionStore;
+}
+
+/** `inner` seen through a counter of calls to one of its methods. */
+export function countedStore(inner: MissionStore, method: keyof MissionStore): { store: MissionStore; calls: () => number } {
+  let calls = 0;
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (prop === method) calls++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, calls: () => calls };
+}

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MissionError } from '../src/errors.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
-import { call, connectInMemory, connectStdio, inbox, ok, tempDir } from './helpers.js';
+import { call, connectInMemory, connectStdio, countedStore, failingStore, inbox, ok, tempDir } from './helpers.js';
 
 type Message = LoggingMessageNotification['params'];
 
@@ -25,7 +25,7 @@ const brokenStore = (): MissionStore => {
   const fail = async (): Promise<never> => {
     throw new MissionError('store_error', 'The store /data/missions.json is not valid JSON (line 3, column 7). Fix or move the file.');
   };
-  return { location: '/data/missions.json', read: fail, write: fail, readRunOutput: async () => '', close: async () => undefined };
+  return failingStore('/data/missions.json', fail);
 };
 
 describe('logging', () => {
@@ -60,7 +60,8 @@ describe('logging', () => {
 
   it('an internal error reaches the client without its stack', async () => {
     const { messages, beforeConnect } = listening();
-    const store: MissionStore = { location: ':broken:', read: () => openMemoryStore().read(), write: async () => { throw new TypeError('boom'); }, readRunOutput: async () => '', close: async () => undefined };
+    const store: MissionStore = countedStore(openMemoryStore(), 'write').store;
+    store.write = async () => { throw new TypeError('boom'); };
     const h = await connectInMemory({ store, beforeConnect });
     expect((await call(h.client, 'createMission', { title: 'T', goal: 'G' })).body.error.code).toBe('internal');
     const reported = await messages.next(saying(/internal error/));

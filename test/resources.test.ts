@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tokenPrincipal } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
-import { BIN, connectInMemory, connectStdio, fixedClock, inbox, ok, tempDir, type Harness } from './helpers.js';
+import { BIN, connectInMemory, connectStdio, countedStore, fixedClock, inbox, ok, tempDir, type Harness } from './helpers.js';
 
 type Notice = { method: string; uri?: string };
 
@@ -188,9 +188,8 @@ describe('notices', () => {
 describe('the watcher polls only for subscribers, and never after the session closes', () => {
   /** A real memory store seen through a counter of its reads (one per session, one store beneath). */
   const counted = (inner: MissionStore) => {
-    let reads = 0;
-    const store: MissionStore = { location: inner.location, read: () => ((reads += 1), inner.read()), write: (plan) => inner.write(plan), readRunOutput: (run) => inner.readRunOutput(run), close: () => inner.close() };
-    return { store, reads: () => reads };
+    const { store, calls } = countedStore(inner, 'changesSince');
+    return { store, reads: calls };
   };
   /** Waits until a subscribed session's own poll has read the store `ticks` more times. */
   const ticks = async (reads: () => number, n: number) => {

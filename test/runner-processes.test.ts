@@ -4,7 +4,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openJsonFileStore } from '../src/store/index.js';
+import { LOCAL_USER } from '../src/mission/access.js';
+import type { Mission } from '../src/mission/model.js';
+import type { RunRecord } from '../src/run/model.js';
+import { openJsonFileStore, openStore } from '../src/store/index.js';
+import { ENGINES } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
 
 const workers = new WorkerProcesses();
@@ -19,11 +23,24 @@ afterEach(async () => {
   }
 });
 
-async function storeState(file: string) {
-  const store = openJsonFileStore(file);
+/** Every mission and run in the store at `location` (a file or a PostgreSQL database), asked through the store interface. */
+async function storeState(location: string) {
+  const store = openStore(location, { log: () => undefined });
   try {
-    const view = await store.read();
-    return { missions: [...view.all()], runs: [...view.runs.newestFirst()] };
+    const missions: Mission[] = [];
+    const runs: RunRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({ limit: 100, ...(cursor ? { cursor } : {}) }, LOCAL_USER, new Date());
+      missions.push(...page.missions);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    do {
+      const page = await store.listRuns({ limit: 100, ...(cursor ? { cursor } : {}) }, LOCAL_USER);
+      runs.push(...page.runs);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { missions, runs };
   } finally {
     await store.close();
   }
@@ -31,16 +48,16 @@ async function storeState(file: string) {
 
 const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
 
-describe('runner processes', () => {
+describe.each(ENGINES)('runner processes on one $name store', (engine) => {
   it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
     fx = runnerFixture();
     const f = fx;
-    const store = openJsonFileStore(f.storeFile);
+    const { store, location } = await engine.open();
     const missions = await putMissions(store, Array.from({ length: 40 }, (_, i) => once(i)));
     await store.close();
     f.writeAgents();
-    const procs = [0, 1, 2].map(() => workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '4']));
-    await waitFor('40 missions completed', async () => (await storeState(f.storeFile)).missions.every((m) => m.status === 'completed'), 60_000, 250);
+    const procs = [0, 1, 2].map(() => workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '4']));
+    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), 60_000, 250);
     for (const p of procs) p.child.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
 
@@ -48,11 +65,11 @@ describe('runner processes', () => {
     const perMission = new Map<string, number>();
     for (const s of starts) perMission.set(s.mission, (perMission.get(s.mission) ?? 0) + 1);
     const byWorker = procs.map((p) => (p.stderr().match(/ started: /g) ?? []).length);
-    console.log(`3 workers x 4: ${starts.length} stub starts for ${perMission.size} missions; runs per worker ${byWorker.join('/')}; exits ${exits.map((e) => e.code).join('/')}`);
+    console.log(`${engine.name}: 3 workers x 4: ${starts.length} stub starts for ${perMission.size} missions; runs per worker ${byWorker.join('/')}; exits ${exits.map((e) => e.code).join('/')}`);
     expect(starts).toHaveLength(40);
     expect(perMission.size).toBe(40);
     for (const m of missions) expect(perMission.get(m.id)).toBe(1);
-    const { runs } = await storeState(f.storeFile);
+    const { runs } = await storeState(location);
     expect(runs).toHaveLength(40);
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
     expect(new Set(runs.map((r) => r.missionId)).size).toBe(40);
@@ -60,6 +77,9 @@ describe('runner processes', () => {
     expect(exits.every((e) => e.code === 0)).toBe(true);
   });
 
+});
+
+describe('runner processes', () => {
   it('SIGKILL of a worker mid-run, 20 times at random instants: every slot still runs to an outcome, no run left running, no orphan agent', async () => {
     fx = runnerFixture();
     const f = fx;

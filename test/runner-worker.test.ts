@@ -158,7 +158,7 @@ describe('runner worker: schedules with a fake clock', () => {
     const t = setup();
     t.setClock('2026-01-01T00:00:00Z');
     const [parent, m] = await putMissions(t.s, [{ title: 'parent', goal: 'g' }, { title: 'deep', goal: 'g', schedule: { type: 'once' } }]);
-    await t.s.write((v) => ({ put: [{ ...v.get(m!.id)!, origin: { runId: `run_${'a'.repeat(20)}`, missionId: parent!.id, depth: 4 } }], result: undefined }));
+    await t.s.write(async (v) => ({ put: [{ ...(await v.get(m!.id))!, origin: { runId: `run_${'a'.repeat(20)}`, missionId: parent!.id, depth: 4 } }], result: undefined }));
     const results = await t.runDue();
     const [run] = await t.runsOf(m!.id);
     console.log(`depth 4 > 3: ${results[0]?.status}; ${run?.error}`);
@@ -224,7 +224,7 @@ describe('runner worker: the agent process', () => {
     const t = setup();
     const { m, w, start } = await startSlow(t);
     // The pauseMission code path: changeStatus under the store's lock.
-    await t.s.write((v) => ({ put: [{ ...changeStatus(v.get(m.id)!, 'paused', new Date()), updatedAt: new Date().toISOString() }], result: undefined }));
+    await t.s.write(async (v) => ({ put: [{ ...changeStatus((await v.get(m.id))!, 'paused', new Date()), updatedAt: new Date().toISOString() }], result: undefined }));
     await waitFor('the worker to let go', () => w.running === 0, 20_000);
     const [run] = await t.runsOf(m.id);
     const mission: Mission = await t.mission(m.id);

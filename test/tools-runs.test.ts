@@ -24,8 +24,8 @@ async function harness(options: Parameters<typeof connectInMemory>[0] = {}) {
 
 /** What a worker does, through the same pure functions the runner uses. */
 async function workerClaims(store: MissionStore, id: string, now: Date, runId = 'run_AAAAAAAAAAAAAAAAAAAA') {
-  return store.write((view) => {
-    const c = claim(view.get(id)!, view.runs.ofMission(id), now, { runId, worker: 'w1', leaseMs: 60_000, maxDepth: 3 });
+  return store.write(async (view) => {
+    const c = claim((await view.get(id))!, await view.runsOf(id), now, { runId, worker: 'w1', leaseMs: 60_000, maxDepth: 3 });
     if (c.kind === 'skip') throw new Error('not due');
     return { put: c.change.mission ? [c.change.mission] : [], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run };
   });
@@ -113,8 +113,8 @@ describe('manual runs: setting running by hand', () => {
     const got = await ok(h.client, 'getRun', { id: run.id });
     expect(got.run).toMatchObject({ status: 'cancelled', error: 'cancelled: the mission was set to "paused" while it ran' });
     // The worker's own finish comes later and changes nothing.
-    const late = await store.write((view) => {
-      const c = finish(view.get(mission.id), view.runs.ofMission(mission.id), run, { status: 'succeeded', exitCode: 0 }, clock.now(), { retries: 0, retryDelayMs: 0 });
+    const late = await store.write(async (view) => {
+      const c = finish(await view.get(mission.id), await view.runsOf(mission.id), run, { status: 'succeeded', exitCode: 0 }, clock.now(), { retries: 0, retryDelayMs: 0 });
       return { ...c, put: c.mission ? [c.mission] : [], result: c };
     });
     expect(late.runs).toEqual([]);
@@ -211,8 +211,8 @@ describe('listRuns and getRun', () => {
     const { mission } = await ok(h.client, 'createMission', { title: 'T', goal: 'G', schedule: { type: 'once' } });
     const run = await workerClaims(store, mission.id, clock.now());
     const output = `${'x'.repeat(2000)}\nDONE: 3 posts written\n`;
-    await store.write((view) => {
-      const c = finish(view.get(mission.id), view.runs.ofMission(mission.id), run, { status: 'succeeded', exitCode: 0, outputBytes: output.length }, clock.now(), { retries: 0, retryDelayMs: 0 });
+    await store.write(async (view) => {
+      const c = finish(await view.get(mission.id), await view.runsOf(mission.id), run, { status: 'succeeded', exitCode: 0, outputBytes: output.length }, clock.now(), { retries: 0, retryDelayMs: 0 });
       return { put: [c.mission!], runs: c.runs, outputs: { [run.id]: output }, result: null };
     });
     const full = await ok(h.client, 'getRun', { id: run.id });
@@ -241,8 +241,8 @@ describe('run records on the JSON-file store', () => {
       const runId = `run_${String(i).padStart(20, '0')}`;
       const run = await workerClaims(a, mission.id, clock.now(), runId);
       clock.advance(1000);
-      await a.write((view) => {
-        const c = finish(view.get(mission.id), view.runs.ofMission(mission.id), run, { status: 'succeeded', exitCode: 0, outputBytes: 6 }, clock.now(), { retries: 0, retryDelayMs: 0 });
+      await a.write(async (view) => {
+        const c = finish(await view.get(mission.id), await view.runsOf(mission.id), run, { status: 'succeeded', exitCode: 0, outputBytes: 6 }, clock.now(), { retries: 0, retryDelayMs: 0 });
         return { put: [c.mission!], runs: c.runs, outputs: { [run.id]: `out ${i}` }, result: null };
       });
       ids.push(runId);

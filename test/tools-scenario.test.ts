@@ -9,6 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connectInMemory, connectStdio, tempDir, type Harness, type ToolAnswer } from './helpers.js';
 import { connectSse, connectStreamable, spawnHttp } from './http-helpers.js';
+import { freshDatabase } from './pg/db.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ID = /^msn_[A-Za-z0-9]{16,}$/;
@@ -439,6 +440,13 @@ function overHttp(connect: (origin: string) => Promise<Harness>): () => Promise<
   };
 }
 transports.push(['over Streamable HTTP with a JSON file store', overHttp(connectStreamable)]);
+transports.push([
+  'over stdio with a PostgreSQL store',
+  async () => {
+    const h = await connectStdio(['--store', await freshDatabase('scenario')]);
+    return { ...h, extras: {}, cleanup: () => undefined };
+  },
+]);
 transports.push(['over legacy HTTP+SSE with a JSON file store', overHttp(connectSse)]);
 
 describe.each(transports)('every tool, %s', (_name, connect) => {

@@ -10,7 +10,7 @@ import { checkMissionSize } from '../src/mission/size.js';
 import { MissionOutput } from '../src/render/index.js';
 import { runsForStatusChange } from '../src/run/manual.js';
 import { missionWarnings } from '../src/run/warnings.js';
-import type { MissionView } from '../src/store/types.js';
+import type { WriteView } from '../src/store/types.js';
 import type { ToolDeps } from '../src/tool.js';
 
 export const modeOf = (args: { mode?: Mode | undefined }, deps: ToolDeps): Mode => args.mode ?? deps.defaultMode;
@@ -20,22 +20,22 @@ export const MissionResult = z.looseObject({ mission: MissionOutput });
 export const MissionWithWarnings = z.looseObject({ mission: MissionOutput, warnings: z.array(z.string()).optional() });
 
 /** `{ warnings }` when there are any, else nothing (results stay small). */
-export function warningsOf(m: Mission, view: MissionView, deps: ToolDeps): { warnings?: string[] } {
-  const warnings = missionWarnings(m, view.runs.workers, deps.now(), deps.agentProblem);
+export async function warningsOf(m: Mission, view: WriteView, deps: ToolDeps): Promise<{ warnings?: string[] }> {
+  const warnings = missionWarnings(m, await view.workers(), deps.now(), deps.agentProblem);
   return warnings.length > 0 ? { warnings } : {};
 }
 
 export const buildContext = (deps: ToolDeps): BuildContext => ({ now: deps.now(), newImportId: deps.newImportId });
 
 /** The mission, if the caller may see it; otherwise not_found, as if it did not exist. */
-export function findVisible(view: MissionView, id: string, deps: ToolDeps): Mission {
-  const m = view.get(id);
+export async function findVisible(view: WriteView, id: string, deps: ToolDeps): Promise<Mission> {
+  const m = await view.get(id);
   if (!m || !canSee(m, deps.identity)) throw notFound(id);
   return m;
 }
 
-export function findChangeable(view: MissionView, id: string, deps: ToolDeps): Mission {
-  const m = findVisible(view, id, deps);
+export async function findChangeable(view: WriteView, id: string, deps: ToolDeps): Promise<Mission> {
+  const m = await findVisible(view, id, deps);
   if (!canChange(m, deps.identity)) throw forbidden(id);
   return m;
 }
@@ -46,17 +46,17 @@ export function findChangeable(view: MissionView, id: string, deps: ToolDeps): M
  * worker stops the agent).
  */
 export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): Promise<{ mission: Mission; updated: string[]; warnings?: string[] }> {
-  return deps.store.write((view) => {
-    const before = findChangeable(view, id, deps);
+  return deps.store.write(async (view) => {
+    const before = await findChangeable(view, id, deps);
     const ctx = buildContext(deps);
     let after = updateMission(before, patch, ctx);
     // A queued manual run or retry belongs to the nextRun it was queued for: a new status or timing drops it.
     if (after.queuedRun && (after.status !== 'pending' || after.schedule.nextRun !== before.schedule.nextRun)) after = { ...after, queuedRun: null };
     const updated = changedFields(before, after);
-    if (updated.length === 0) return { result: { mission: before, updated, ...warningsOf(before, view, deps) } };
+    if (updated.length === 0) return { result: { mission: before, updated, ...(await warningsOf(before, view, deps)) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };
     checkMissionSize(mission, before, deps.limits.maxMissionBytes);
-    const runs = runsForStatusChange(before, mission, view.runs.ofMission(id), ctx.now, deps.newRunId);
-    return { put: [mission], ...runs, result: { mission, updated, ...warningsOf(mission, view, deps) } };
+    const runs = runsForStatusChange(before, mission, await view.runsOf(id), ctx.now, deps.newRunId);
+    return { put: [mission], ...runs, result: { mission, updated, ...(await warningsOf(mission, view, deps)) } };
   });
 }

@@ -5,14 +5,14 @@ import { checkQuota } from '../src/mission/quota.js';
 import { checkMissionSize } from '../src/mission/size.js';
 import { renderMission } from '../src/render/index.js';
 import type { Origin } from '../src/mission/model.js';
-import type { MissionView } from '../src/store/types.js';
+import type { WriteView } from '../src/store/types.js';
 import { defineTool, type ToolDeps } from '../src/tool.js';
 import { MissionWithWarnings, buildContext, modeOf, warningsOf } from './common.js';
 
 /** The run whose agent creates this mission, one level deeper than that run's mission. */
-function originOf(view: MissionView, deps: ToolDeps): Origin | null {
+async function originOf(view: WriteView, deps: ToolDeps): Promise<Origin | null> {
   if (!deps.origin) return null;
-  const parent = view.get(deps.origin.missionId);
+  const parent = await view.get(deps.origin.missionId);
   return { ...deps.origin, depth: (parent?.origin?.depth ?? 0) + 1 };
 }
 
@@ -31,13 +31,13 @@ export const createMission = defineTool({
     const ctx = buildContext(deps);
     const owner = { user: deps.identity.user, org: deps.identity.org };
     const draft = newMission(args, { ...ctx, id: deps.newMissionId(), owner });
-    const { mission, warnings } = await deps.store.write((view) => {
+    const { mission, warnings } = await deps.store.write(async (view) => {
       let id = draft.id;
-      while (view.get(id)) id = deps.newMissionId();
-      const m = { ...draft, id, origin: originOf(view, deps) };
-      checkQuota(deps.identity, view.ownedBy(owner), deps.limits.maxMissionsPerOwner);
+      while (await view.get(id)) id = deps.newMissionId();
+      const m = { ...draft, id, origin: await originOf(view, deps) };
+      if (deps.identity.kind !== 'local') checkQuota(deps.identity, await view.ownedBy(owner), deps.limits.maxMissionsPerOwner);
       checkMissionSize(m, undefined, deps.limits.maxMissionBytes);
-      return { put: [m], result: { mission: m, ...warningsOf(m, view, deps) } };
+      return { put: [m], result: { mission: m, ...(await warningsOf(m, view, deps)) } };
     });
     return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) } satisfies z.input<typeof MissionWithWarnings>;
   },

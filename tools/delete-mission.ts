@@ -17,14 +17,14 @@ export const deleteMission = defineTool({
   outputSchema: z.looseObject({ id: z.string(), deleted: z.literal(true) }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) =>
-    deps.store.write((view) => {
-      const m = findChangeable(view, args.id, deps);
+    deps.store.write(async (view) => {
+      const m = await findChangeable(view, args.id, deps);
       if (m.status === 'running' && args.force !== true) {
         throw new MissionError('conflict', `Mission ${m.id} is running. Pass force: true to delete it anyway, or wait until its run ends.`, {
           param: 'force',
         });
       }
       // Its run history goes with it; a worker running it sees the mission gone and stops the agent.
-      return { remove: [m.id], removeRuns: view.runs.ofMission(m.id).map((r) => r.id), result: { id: m.id, deleted: true as const } };
+      return { remove: [m.id], removeRuns: (await view.runsOf(m.id)).map((r) => r.id), result: { id: m.id, deleted: true as const } };
     }),
 });

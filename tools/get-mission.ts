@@ -16,7 +16,7 @@ export const getMission = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
-    const mission = findVisible(await deps.store.read(), args.id, deps);
+    const mission = await findVisible(deps.store, args.id, deps);
     return { mission: renderWithin(mission, modeOf(args, deps), deps.limits.maxAnswerBytes) };
   },
 });

@@ -22,11 +22,10 @@ export const getRun = defineTool({
   outputSchema: z.looseObject({ run: RunOutput }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    const view = await deps.store.read();
-    const record = view.runs.get(args.id);
+    const record = await deps.store.getRun(args.id);
     if (!record) throw notFound(args.id);
     try {
-      findVisible(view, record.missionId, deps);
+      await findVisible(deps.store, record.missionId, deps);
     } catch {
       throw notFound(args.id);
     }

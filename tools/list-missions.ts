@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { canSee } from '../src/mission/access.js';
-import { ListMissionsInput, cursorAfter, listPage } from '../src/mission/query.js';
+import { ListMissionsInput, cursorAfter } from '../src/mission/query.js';
 import { fitItems } from '../src/render/budget.js';
 import { ListItemOutput, renderListItem, truncatedMission } from '../src/render/index.js';
 import { BOARD_TOOL_META } from '../src/board/mcp-app.js';
@@ -25,10 +24,8 @@ export const listMissions = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
-    const view = await deps.store.read();
-    const who = deps.identity;
     const now = deps.now();
-    const page = listPage(view, args, now, who.kind === 'local' ? undefined : (m) => canSee(m, who));
+    const page = await deps.store.list(args, deps.identity, now);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;
     const fitted = fitItems(page.missions, (m) => renderListItem(m, mode), (m, bytes) => truncatedMission(m, bytes, budget), budget);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { canSee } from '../src/mission/access.js';
 import { fitItems, truncationNote } from '../src/render/budget.js';
 import { RunOutput, compactRun, renderRunItem } from '../src/render/run.js';
-import { ListRunsInput, listRunsPage, runCursorAfter } from '../src/run/query.js';
+import { ListRunsInput, runCursorAfter } from '../src/run/query.js';
 import { defineTool } from '../src/tool.js';
 import { findVisible, modeOf } from './common.js';
 
@@ -17,14 +16,8 @@ export const listRuns = defineTool({
   outputSchema: z.looseObject({ runs: z.array(RunOutput), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    const view = await deps.store.read();
-    if (args.missionId !== undefined) findVisible(view, args.missionId, deps);
-    const who = deps.identity;
-    const visible = (id: string) => {
-      const m = view.get(id);
-      return m !== undefined && (canSee(m, who));
-    };
-    const page = listRunsPage(view.runs, args, visible);
+    if (args.missionId !== undefined) await findVisible(deps.store, args.missionId, deps);
+    const page = await deps.store.listRuns(args, deps.identity);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;
     const fitted = fitItems(page.runs, (r) => renderRunItem(r, mode), (r, bytes) => ({ ...compactRun(r), truncated: truncationNote(bytes, budget) }), budget);

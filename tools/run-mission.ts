@@ -17,8 +17,8 @@ export const runMission = defineTool({
   outputSchema: MissionWithWarnings,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    const { mission, warnings } = await deps.store.write((view) => {
-      const m = findChangeable(view, args.id, deps);
+    const { mission, warnings } = await deps.store.write(async (view) => {
+      const m = await findChangeable(view, args.id, deps);
       if (deps.origin?.missionId === m.id) {
         throw new MissionError('conflict', `Mission ${m.id} is the one this agent is running (run ${deps.origin.runId}); a mission cannot make itself due again from its own run.`, {
           param: 'id',
@@ -32,7 +32,7 @@ export const runMission = defineTool({
         throw new MissionError('conflict', `Mission ${m.id} is ${m.status}; call ${how} first, then runMission.`, { param: 'id' });
       }
       const now = deps.now();
-      if (m.queuedRun?.trigger === 'manual' && m.status === 'pending') return { result: { mission: m, ...warningsOf(m, view, deps) } };
+      if (m.queuedRun?.trigger === 'manual' && m.status === 'pending') return { result: { mission: m, ...(await warningsOf(m, view, deps)) } };
       let next = changeStatus(m, 'pending', now);
       if (next.status !== 'pending') {
         throw new MissionError('conflict', `Mission ${m.id} has used its ${m.schedule.maxRuns} runs (schedule.maxRuns); raise maxRuns with updateMission first.`, {
@@ -40,7 +40,7 @@ export const runMission = defineTool({
         });
       }
       next = { ...next, schedule: { ...next.schedule, nextRun: now.toISOString() }, queuedRun: { trigger: 'manual', attempt: 1, slot: null }, updatedAt: now.toISOString() };
-      return { put: [next], result: { mission: next, ...warningsOf(next, view, deps) } };
+      return { put: [next], result: { mission: next, ...(await warningsOf(next, view, deps)) } };
     });
     return { mission: renderMission(mission, modeOf(args, deps)), ...(warnings && { warnings }) };
   },

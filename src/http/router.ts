@@ -15,6 +15,8 @@ export interface Routes {
   board: BoardFiles;
   stopping(): boolean;
   health(): Health;
+  /** The store's own health, for a store that can go away (PostgreSQL); absent for a file. */
+  storeHealth?: () => Promise<{ ok: boolean; detail: string }>;
   mcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void>;
   sse: SseHandlers;
 }
@@ -71,7 +73,9 @@ export function createRouter(routes: Routes): (req: IncomingMessage, res: Server
     }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Use GET /healthz.', { Allow: 'GET' });
-      return sendJson(res, 200, routes.health());
+      // A store that can go away (PostgreSQL) is asked too: 503 while it cannot be reached.
+      if (!routes.storeHealth) return sendJson(res, 200, routes.health());
+      return void routes.storeHealth().then((database) => sendJson(res, database.ok ? 200 : 503, { ...routes.health(), database }));
     }
     if (board.serves(path)) return board.handle(req, res, path); // the mission board's page (SPEC §14)
     const method = MCP_ROUTES[path];

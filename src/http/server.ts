@@ -73,6 +73,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     board: createBoardFiles(),
     stopping: () => stopping,
     health,
+    ...(options.store.health ? { storeHealth: () => options.store.health!() } : {}),
     mcp: streamableHandler(kit),
     sse: sseHandlers(kit),
   });

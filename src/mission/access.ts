@@ -39,19 +39,22 @@ export function tokenPrincipal(user: string, org: string | null): Identity {
 export const principalKey = (who: Identity): string => (who.kind === 'local' ? 'local' : JSON.stringify(['token', who.user, who.org]));
 
 /** Owner matching: a token principal owns a mission when user and org are both its own. */
-function owns(m: Mission, who: Identity): boolean {
+/** What access depends on: who owns a mission and whom it is shown to. */
+type Guarded = Pick<Mission, 'owner' | 'visibility'>;
+
+function owns(m: Guarded, who: Identity): boolean {
   return who.kind === 'token' && m.owner.user === who.user && m.owner.org === who.org;
 }
 
-const sameOrg = (m: Mission, who: Identity) => m.owner.org !== null && m.owner.org === who.org;
+const sameOrg = (m: Guarded, who: Identity) => m.owner.org !== null && m.owner.org === who.org;
 
-export function canSee(m: Mission, who: Identity): boolean {
+export function canSee(m: Guarded, who: Identity): boolean {
   if (who.kind === 'local' || owns(m, who)) return true;
   if (m.visibility === 'public') return true;
   return m.visibility === 'organization' && sameOrg(m, who);
 }
 
-export function canChange(m: Mission, who: Identity): boolean {
+export function canChange(m: Guarded, who: Identity): boolean {
   if (who.kind === 'local' || owns(m, who)) return true;
   return m.visibility !== 'private' && sameOrg(m, who);
 }

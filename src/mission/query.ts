@@ -31,7 +31,7 @@ export const ListMissionsInput = z.strictObject({
 }).meta({ limitsInDescription: true });
 export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
-type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;
+export type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;
 
 /** The filters as one predicate, with its sets and lower-cased strings made once per call;
  * undefined when there are no filters. */
@@ -166,21 +166,7 @@ export function cursorAfter(input: ListMissionsInput, last: Mission): string {
  * caller who sees everything costs only the page itself.
  */
 export function listPage(source: SortedMissions, input: ListMissionsInput, now: Date, visible?: (m: Mission) => boolean): Page {
-  const { sort: _s, order: _o, limit = 20, cursor, mode: _mode, ...filters } = input;
-  const { sort, order } = orderOf(input);
-  const fingerprint = filterFingerprint(filters);
-  let after: { key: Key; id: string } | undefined;
-  if (cursor !== undefined) {
-    const c = decodeCursor(cursor);
-    if (c.s !== sort || c.o !== order || c.f !== fingerprint) {
-      throw new MissionError(
-        'invalid_request',
-        'This cursor belongs to a listMissions call with other filters, sort or order. Repeat the same filters with it, or omit cursor to start over.',
-        { param: 'cursor', issues: [{ path: 'cursor', message: 'made for different filters, sort or order' }] },
-      );
-    }
-    after = { key: c.k, id: c.i };
-  }
+  const { sort, order, limit, filters, fingerprint, after } = pageRequest(input);
   const wanted = compileFilter(filters, now);
   const pass = visible && wanted ? (m: Mission) => visible(m) && wanted(m) : (visible ?? wanted);
   const sorted = source.sorted(sort);
@@ -205,11 +191,46 @@ export function listPage(source: SortedMissions, input: ListMissionsInput, now: 
     if (after && compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) continue;
     page.push(m);
   }
-  const last = page[page.length - 1];
+  return pageOf(page, total, hasMore, { sort, order, fingerprint });
+}
+
+/** A page with the cursor that continues it (shared by every store). */
+export function pageOf(missions: Mission[], total: number, hasMore: boolean, req: { sort: Sort; order: Order; fingerprint: string }): Page {
+  const last = missions[missions.length - 1];
   return {
-    missions: page,
+    missions,
     total,
     hasMore,
-    nextCursor: hasMore && last ? encodeCursor({ s: sort, o: order, f: fingerprint, k: keyOf(last, sort), i: last.id }) : null,
+    nextCursor: hasMore && last ? encodeCursor({ s: req.sort, o: req.order, f: req.fingerprint, k: keyOf(last, req.sort), i: last.id }) : null,
   };
+}
+
+export interface PageRequest {
+  sort: Sort;
+  order: Order;
+  limit: number;
+  filters: Filters;
+  fingerprint: string;
+  /** The (key, id) of the last mission of the previous page. */
+  after: { key: Key; id: string } | undefined;
+}
+
+/** What a listMissions call asks for, its cursor checked against its filters, sort and order. */
+export function pageRequest(input: ListMissionsInput): PageRequest {
+  const { sort: _s, order: _o, limit = 20, cursor, mode: _mode, ...filters } = input;
+  const { sort, order } = orderOf(input);
+  const fingerprint = filterFingerprint(filters);
+  let after: { key: Key; id: string } | undefined;
+  if (cursor !== undefined) {
+    const c = decodeCursor(cursor);
+    if (c.s !== sort || c.o !== order || c.f !== fingerprint) {
+      throw new MissionError(
+        'invalid_request',
+        'This cursor belongs to a listMissions call with other filters, sort or order. Repeat the same filters with it, or omit cursor to start over.',
+        { param: 'cursor', issues: [{ path: 'cursor', message: 'made for different filters, sort or order' }] },
+      );
+    }
+    after = { key: c.k, id: c.i };
+  }
+  return { sort, order, limit, filters, fingerprint, after };
 }

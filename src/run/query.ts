@@ -62,11 +62,32 @@ const encode = (fingerprint: string, last: RunRecord) => Buffer.from(JSON.string
 export const runCursorAfter = (input: ListRunsInput, last: RunRecord): string => encode(fingerprintOf(input), last);
 
 /** One page of the runs of missions that pass `visible`, newest first. */
-export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+export interface RunPageRequest {
+  limit: number;
+  missionId: string | undefined;
+  statuses: Set<string> | undefined;
+  fingerprint: string;
+  /** startedAt (s) and id (i) of the last run of the previous page. */
+  after: { s: string; i: string } | undefined;
+}
+
+/** What a listRuns call asks for, its cursor checked against its filters. */
+export function runPageRequest(input: ListRunsInput): RunPageRequest {
   const { limit = 20, cursor, missionId } = input;
   const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
   const fingerprint = fingerprintOf(input);
   const after = cursor === undefined ? undefined : decode(cursor, fingerprint);
+  return { limit, missionId, statuses, fingerprint, after };
+}
+
+/** A page of runs with the cursor that continues it (shared by every store). */
+export function runPageOf(runs: RunRecord[], total: number, hasMore: boolean, fingerprint: string): RunPage {
+  const last = runs[runs.length - 1];
+  return { runs, total, hasMore, nextCursor: hasMore && last ? encode(fingerprint, last) : null };
+}
+
+export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+  const { limit, missionId, statuses, fingerprint, after } = runPageRequest(input);
   const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
   const page: RunRecord[] = [];
   let total = 0;
@@ -79,7 +100,5 @@ export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (miss
     if (page.length === limit) hasMore = true;
     else page.push(r);
   }
-  const last = page[page.length - 1];
-  const nextCursor = hasMore && last ? encode(fingerprint, last) : null;
-  return { runs: page, total, hasMore, nextCursor };
+  return runPageOf(page, total, hasMore, fingerprint);
 }

@@ -5,8 +5,8 @@ import { runsUsedUp } from '../mission/schedule.js';
 import type { WorkerRecord } from './model.js';
 
 /** A worker that has written its heartbeat within its lease period. */
-export function workerSeen(workers: ReadonlyMap<string, WorkerRecord>, now: Date): boolean {
-  for (const w of workers.values()) if (Date.parse(w.seenAt) + w.leaseSeconds * 1000 >= now.getTime()) return true;
+export function workerSeen(workers: readonly WorkerRecord[], now: Date): boolean {
+  for (const w of workers) if (Date.parse(w.seenAt) + w.leaseSeconds * 1000 >= now.getTime()) return true;
   return false;
 }
 
@@ -14,7 +14,7 @@ export const NO_WORKER =
   'no runner seen on this store lately: start "missions-mcp run", or do the work yourself (updateMission status "running", then "pending")';
 
 /** What to warn about a mission as it now stands; `agentProblem` says why its agent could not start here. */
-export function missionWarnings(m: Mission, workers: ReadonlyMap<string, WorkerRecord>, now: Date, agentProblem?: (t: Mission['agentType']) => string | undefined): string[] {
+export function missionWarnings(m: Mission, workers: readonly WorkerRecord[], now: Date, agentProblem?: (t: Mission['agentType']) => string | undefined): string[] {
   const out: string[] = [];
   const s = m.schedule;
   const active = m.status === 'pending' || m.status === 'running';

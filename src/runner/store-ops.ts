@@ -28,10 +28,10 @@ export function claimMission(
   now: Date,
   opts: { runId: string; worker: string; leaseMs: number; maxDepth: number },
 ): Promise<Claimed> {
-  return store.write((view) => {
-    const m = view.get(missionId);
+  return store.write(async (view) => {
+    const m = await view.getUnlessBusy(missionId); // another runner claiming it: skip, do not wait
     if (!m) return { result: { kind: 'skip' as const } };
-    const c = claim(m, view.runs.ofMission(m.id), now, opts);
+    const c = claim(m, await view.runsOf(m.id), now, opts);
     if (c.kind === 'skip') return { result: { kind: 'skip' as const } };
     const result: Claimed = { kind: c.kind, mission: c.change.mission ?? m, run: c.run, ...(c.kind === 'refused' ? { reason: c.reason } : {}) };
     return planOf(c.change, result);
@@ -57,10 +57,14 @@ export function finishRun(
   now: Date,
   policy: RetryPolicy,
 ): Promise<Finished> {
-  return store.write<Finished>((view) => {
-    const r = view.runs.get(runId);
+  return store.write<Finished>(async (view) => {
+    const r0 = await view.getRun(runId);
+    if (!r0 || r0.status !== 'running' || r0.worker !== worker) return { result: { written: false } };
+    // The mission first, then its runs again: a store that locks rows locks the mission before its runs.
+    const mission = await view.get(r0.missionId);
+    const r = await view.getRun(runId);
     if (!r || r.status !== 'running' || r.worker !== worker) return { result: { written: false } };
-    const change = finish(view.get(r.missionId), view.runs.ofMission(r.missionId), r, outcome, now, policy);
+    const change = finish(mission, await view.runsOf(r.missionId), r, outcome, now, policy);
     const record = change.runs.find((x) => x.id === runId);
     return planOf(change, { written: true, ...(record ? { run: record } : {}), ...(change.mission ? { mission: change.mission } : {}) }, record ? { outputs: { [runId]: output } } : {});
   });
@@ -68,15 +72,16 @@ export function finishRun(
 
 /** Marks every run whose lease has passed as lost (and moves its mission on); returns them. */
 export async function expireLostRuns(store: MissionStore, now: Date, policyOf: (t: AgentType) => RetryPolicy): Promise<RunRecord[]> {
-  const view = await store.read();
-  if (![...view.runs.active()].some((r) => leaseExpired(r, now))) return [];
-  return store.write((v) => {
+  if (!(await store.activeRuns()).some((r) => leaseExpired(r, now))) return [];
+  return store.write(async (v) => {
     const puts = new Map<string, Mission>();
     const runs: RunRecord[] = [];
-    for (const r of [...v.runs.active()]) {
-      if (!leaseExpired(r, now)) continue;
-      const mission = puts.get(r.missionId) ?? v.get(r.missionId);
-      const change = finish(mission, v.runs.ofMission(r.missionId), r, lostOutcome(r), now, policyOf(r.agentType));
+    for (const seen of await v.activeRuns()) {
+      if (!leaseExpired(seen, now)) continue;
+      const mission = puts.get(seen.missionId) ?? (await v.get(seen.missionId));
+      const r = await v.getRun(seen.id); // again, now that its mission is locked
+      if (!r || r.status !== 'running' || !leaseExpired(r, now)) continue;
+      const change = finish(mission, await v.runsOf(r.missionId), r, lostOutcome(r), now, policyOf(r.agentType));
       if (change.mission) puts.set(change.mission.id, change.mission);
       runs.push(...change.runs);
     }
@@ -91,13 +96,13 @@ export async function expireLostRuns(store: MissionStore, now: Date, policyOf: (
 export function keepAlive(store: MissionStore, me: WorkerRecord, runIds: readonly string[], leaseMs: number): Promise<void> {
   const now = Date.parse(me.seenAt);
   const until = new Date(now + leaseMs).toISOString();
-  return store.write((view) => {
+  return store.write(async (view) => {
     const runs: RunRecord[] = [];
     for (const id of runIds) {
-      const r = view.runs.get(id);
+      const r = await view.getRun(id);
       if (r && r.status === 'running' && r.worker === me.id) runs.push({ ...r, leaseExpiresAt: until });
     }
-    const stale = [...view.runs.workers.values()].filter((w) => w.id !== me.id && Date.parse(w.seenAt) + 10 * w.leaseSeconds * 1000 < now).map((w) => w.id);
+    const stale = (await view.workers()).filter((w) => w.id !== me.id && Date.parse(w.seenAt) + 10 * w.leaseSeconds * 1000 < now).map((w) => w.id);
     return { runs, workers: [me], removeWorkers: stale, result: undefined };
   });
 }

@@ -2,7 +2,6 @@
 // vanished as lost, stops agents whose run was closed by someone else (pause, delete, manual change),
 // and claims due missions up to its concurrency. Each claim and each outcome is one store write.
 import { hostname } from 'node:os';
-import { isDue } from '../run/lifecycle.js';
 import type { Mission } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { MissionStore } from '../store/types.js';
@@ -136,11 +135,11 @@ export class Worker {
   /** Stops the agents whose run another writer closed, or whose mission is gone or no longer running. */
   private async watch(): Promise<void> {
     if (this.active.size === 0) return;
-    const view = await this.deps.store.read();
-    for (const a of this.active.values()) {
+    const { store } = this.deps;
+    for (const a of [...this.active.values()]) {
       if (a.stopping) continue;
-      const r = view.runs.get(a.run.id);
-      const m = view.get(a.run.missionId);
+      const r = await store.getRun(a.run.id);
+      const m = await store.get(a.run.missionId);
       const why = !m
         ? 'its mission was deleted'
         : !r || r.status !== 'running'
@@ -162,12 +161,9 @@ export class Worker {
     let free = this.options.concurrency - this.active.size;
     if (free <= 0) return;
     const t = now();
-    const view = await store.read();
-    const candidates: Mission[] = [];
-    for (const m of view.sorted('nextRun')) {
-      if (m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > t.getTime() || candidates.length >= free * 2 + 4) break;
-      if (isDue(m, t) && !(this.options.once && this.tried.has(m.id))) candidates.push(m);
-    }
+    const wanted = free * 2 + 4;
+    const due = await store.due(t, wanted + (this.options.once ? this.tried.size : 0));
+    const candidates: Mission[] = due.filter((m) => !(this.options.once && this.tried.has(m.id))).slice(0, wanted);
     this.nothingToClaim = candidates.length === 0;
     for (const candidate of candidates) {
       if (free <= 0 || this.stopping) break;
@@ -193,7 +189,7 @@ export class Worker {
       MISSION_ID: m.id,
       MISSION_RUN_ID: run.id,
       MISSION_ATTEMPT: String(run.attempt),
-      MISSIONS_STORE: this.deps.store.location,
+      MISSIONS_STORE: this.deps.store.address ?? this.deps.store.location,
     };
     const timeoutMs = spec.timeoutSeconds * 1000;
     const agent = startAgent({ argv: spec.command, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });

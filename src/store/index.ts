@@ -2,12 +2,13 @@
 import { realStorePath } from './paths.js';
 import { JournalStore, type JournalStoreOptions } from './journal-store.js';
 import { MemoryStore } from './memory-store.js';
-import type { MissionStore, MissionView } from './types.js';
+import { isPostgresUrl, openPostgresStore } from './postgres/open.js';
+import type { MissionStore } from './types.js';
 
-export type { MissionStore, MissionView, WritePlan } from './types.js';
+export type { MissionStore, WritePlan, StoreQueries, WriteView } from './types.js';
 export type { JournalStore, JournalStoreOptions } from './journal-store.js';
 
-export function openMemoryStore(): MissionStore {
+export function openMemoryStore(): MemoryStore {
   return new MemoryStore();
 }
 
@@ -15,20 +16,17 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
   return new JournalStore(realStorePath(path), options);
 }
 
-export class UnsupportedStoreError extends Error {}
-
 const count = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
 /** The one line that says which store a process serves and what it holds (stderr and the client's log). */
-export function describeStore(location: string, view: MissionView): string {
-  return `store ${location} (${count(view.size, 'mission')}, ${count(view.runs.size, 'run')})`;
+export async function describeStore(store: MissionStore): Promise<string> {
+  const { missions, runs } = await store.counts();
+  return `store ${store.location} (${count(missions, 'mission')}, ${count(runs, 'run')})`;
 }
 
 /** The store a --store value names. */
 export function openStore(location: string, options: JournalStoreOptions = {}): MissionStore {
   if (location === ':memory:') return openMemoryStore();
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new UnsupportedStoreError('PostgreSQL stores are not available in this version; use a JSON file path for --store');
-  }
+  if (isPostgresUrl(location)) return openPostgresStore(location, options.log ? { log: options.log } : {});
   return openJsonFileStore(location, options);
 }

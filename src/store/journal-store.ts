@@ -24,7 +24,8 @@ import { MissionIndex, changeOf, isEmptyChange } from './mission-index.js';
 import { RunIndex } from './run-index.js';
 import { RunOutputs } from './run-outputs.js';
 import type { RunRecord } from '../run/model.js';
-import type { MissionStore, MissionView, WritePlan } from './types.js';
+import { indexQueries, writeViewOf } from './index-queries.js';
+import type { MissionStore, Plan, StoreQueries, WritePlan } from './types.js';
 
 /** On close, a process that wrote folds the journal into a snapshot smaller than this, so the file reads current. */
 const COMPACT_ON_CLOSE_BELOW_BYTES = 1024 * 1024;
@@ -55,7 +56,7 @@ function mustLoadBack(m: Mission): void {
 }
 
 interface Pending {
-  plan: (view: MissionView) => WritePlan<unknown>;
+  plan: Plan<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -72,6 +73,8 @@ export interface JournalStoreStats {
   appended: number;
   compactions: number;
 }
+
+export interface JournalStore extends StoreQueries {}
 
 export class JournalStore implements MissionStore {
   readonly location: string;
@@ -102,18 +105,20 @@ export class JournalStore implements MissionStore {
     this.outputs = new RunOutputs(path);
     this.db = new Low(this.snapshot, emptyDocument());
     this.lock = new FileLock(path, { log: this.log, ...options.lock });
+    Object.assign(this, indexQueries(() => this.read()));
   }
 
   get stats(): JournalStoreStats {
     return { snapshotLoads: this.snapshot.loads, entriesRead: this.journal.entriesRead, ...this.counters };
   }
 
-  async read(): Promise<MissionView> {
+  /** The index, brought up to date with every acknowledged change (the queries ask it; tests too). */
+  async read(): Promise<MissionIndex> {
     await this.serial.run(() => this.refresh(false));
     return this.index;
   }
 
-  write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T> {
+  write<T>(plan: Plan<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ plan, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= this.drainQueue();
@@ -283,7 +288,7 @@ export class JournalStore implements MissionStore {
     for (const p of batch) {
       let planned: WritePlan<unknown>;
       try {
-        planned = p.plan(this.index);
+        planned = await p.plan(writeViewOf(this.index));
         for (const m of planned.put ?? []) mustLoadBack(m);
       } catch (error) {
         outcomes.push({ ok: false, error });

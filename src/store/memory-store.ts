@@ -2,7 +2,10 @@
 import { ProcessMutex } from './lock.js';
 import type { RunRecord } from '../run/model.js';
 import { MissionIndex } from './mission-index.js';
-import type { MissionStore, MissionView, WritePlan } from './types.js';
+import { indexQueries, writeViewOf } from './index-queries.js';
+import type { MissionStore, Plan, StoreQueries } from './types.js';
+
+export interface MemoryStore extends StoreQueries {}
 
 export class MemoryStore implements MissionStore {
   readonly location = ':memory:';
@@ -10,13 +13,18 @@ export class MemoryStore implements MissionStore {
   private readonly mutex = new ProcessMutex();
   private readonly outputs = new Map<string, string>();
 
-  async read(): Promise<MissionView> {
+  constructor() {
+    Object.assign(this, indexQueries(async () => this.index));
+  }
+
+  /** The index itself (tests). */
+  async read(): Promise<MissionIndex> {
     return this.index;
   }
 
-  write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T> {
+  write<T>(plan: Plan<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const p = plan(this.index);
+      const p = await plan(writeViewOf(this.index));
       this.index.apply(p);
       for (const [id, text] of Object.entries(p.outputs ?? {})) this.outputs.set(id, text);
       for (const id of p.removeRuns ?? []) this.outputs.delete(id);

@@ -3,8 +3,8 @@
 import type { Mission, Owner } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import { compare, keyOf, type Sort } from '../mission/query.js';
-import { RunIndex } from './run-index.js';
-import type { MissionView } from './types.js';
+import { RunIndex, lowerBound } from './run-index.js';
+import type { Changes, MissionChange } from './types.js';
 
 /** Ascending (key, id) order of one sort, maintained by binary search and splice. */
 class SortedOrder {
@@ -52,8 +52,19 @@ const ownerKey = (o: Owner) => JSON.stringify([o.user, o.org]);
 /** Versions are unique across every index of the process, so a rebuilt index never repeats one. */
 let lastVersion = 0;
 
-export class MissionIndex implements MissionView {
+/** How many recent mission changes an index remembers for changesSince. */
+const CHANGES_KEPT = 10_000;
+
+const aclOf = (m: Mission | undefined) => (m ? { owner: m.owner, visibility: m.visibility } : null);
+
+export class MissionIndex {
   version = ++lastVersion;
+  /** Recent changes, oldest first, each with the version it made. */
+  private readonly changes: { version: number; change: MissionChange }[] = [];
+  /** The version this index started at: older versions belong to another index. */
+  private readonly born = this.version;
+  /** Changes at or below this version are no longer remembered. */
+  private forgotten = this.born;
   private readonly byId: Map<string, Mission>;
   private readonly orders = new Map<Sort, SortedOrder>();
   private inserted: Mission[] | undefined;
@@ -101,9 +112,25 @@ export class MissionIndex implements MissionView {
     return order.items;
   }
 
+  private record(id: string, before: Mission | undefined, after: Mission | undefined): void {
+    this.changes.push({ version: this.version, change: { id, before: aclOf(before), after: aclOf(after) } });
+    if (this.changes.length > CHANGES_KEPT * 2) this.forgotten = this.changes.splice(0, CHANGES_KEPT).pop()!.version;
+  }
+
+  /** The missions changed after `version`; null when this index cannot tell (too old, or another index's). */
+  changesSince(version: number | undefined): Changes {
+    if (version === undefined || version === this.version) return { version: this.version, changes: [] };
+    if (version < this.forgotten || version > this.version) return { version: this.version, changes: null };
+    let i = lowerBound(this.changes, version + 1, (c, v) => c.version - v);
+    const out: MissionChange[] = [];
+    for (; i < this.changes.length; i++) out.push(this.changes[i]!.change);
+    return { version: this.version, changes: out };
+  }
+
   put(m: Mission): void {
     this.version = ++lastVersion;
     const old = this.byId.get(m.id);
+    this.record(m.id, old, m);
     this.byId.set(m.id, m);
     if (old) this.count(old, -1);
     this.count(m, 1);
@@ -119,6 +146,7 @@ export class MissionIndex implements MissionView {
     const old = this.byId.get(id);
     if (!old) return;
     this.version = ++lastVersion;
+    this.record(id, old, undefined);
     this.byId.delete(id);
     this.count(old, -1);
     for (const order of this.orders.values()) order.remove(old);

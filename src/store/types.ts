@@ -1,26 +1,63 @@
-// The store contract every engine serves (SPEC §8). Handlers never mutate what they read: a write
-// is a plan — missions to put, ids to remove, and the result to hand back — that the store applies
-// durably, under its lock, against a fresh view, or not at all.
-import type { Mission, Owner } from '../mission/model.js';
-import type { SortedMissions } from '../mission/query.js';
+// The store contract every engine serves (SPEC §8, §13). Callers ask the store questions — one
+// mission, one page, the due work, the changes since a version — and never hold every mission: the
+// file store answers from its in-memory indexes, PostgreSQL with SQL.
+//
+// A write is a plan: it reads the missions and runs it touches through a WriteView (the current,
+// locked state of those rows) and returns what to put and remove; the store applies it durably, in
+// one transaction, or not at all.
+import type { Identity } from '../mission/access.js';
+import type { Mission, Owner, Visibility } from '../mission/model.js';
+import type { ListMissionsInput, Page } from '../mission/query.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
-import type { RunView } from './run-index.js';
+import type { ListRunsInput, RunPage } from '../run/query.js';
 
-/**
- * What a store holds at one moment. A view is live: use it synchronously after `read()` resolves
- * (before the next await), as every tool does; it changes as the store applies later writes.
- */
-export interface MissionView extends SortedMissions {
-  get(id: string): Mission | undefined;
-  /** Every mission, oldest first. */
-  all(): readonly Mission[];
-  readonly size: number;
+/** Who could see a mission before and after a change: enough to tell a watcher whether its list changed. */
+export interface Acl {
+  owner: Owner;
+  visibility: Visibility;
+}
+
+/** One mission changed at `version`: `before` null when it was created, `after` null when it was deleted. */
+export interface MissionChange {
+  id: string;
+  before: Acl | null;
+  after: Acl | null;
+}
+
+export interface Changes {
+  /** Pass this to the next changesSince. */
+  version: number;
+  /** The missions changed since the version asked about, or null when the store no longer knows (treat everything as changed). */
+  changes: MissionChange[] | null;
+}
+
+/** The state a write plan decides on. In PostgreSQL, what it reads is locked until the write ends. */
+export interface WriteView {
+  get(id: string): Promise<Mission | undefined>;
+  /** As get, but undefined at once when another writer holds the mission (a claim in progress elsewhere). */
+  getUnlessBusy(id: string): Promise<Mission | undefined>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** One mission's runs (without output), oldest first. */
+  runsOf(missionId: string): Promise<readonly RunRecord[]>;
+  /** Runs whose status is `running`. */
+  activeRuns(): Promise<readonly RunRecord[]>;
+  workers(): Promise<readonly WorkerRecord[]>;
   /** How many missions this owner (user and org) has. */
-  ownedBy(owner: Owner): number;
-  /** Changes whenever the missions change; never the same for two different states of a store. */
-  readonly version: number;
-  /** Run records (without output) and worker heartbeats. */
-  readonly runs: RunView;
+  ownedBy(owner: Owner): Promise<number>;
+}
+
+/** The questions any caller may ask; each answer includes every change acknowledged so far, by any process. */
+export interface StoreQueries extends WriteView {
+  /** One page of listMissions for `who` (same filters, order and cursor on every store). */
+  list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page>;
+  /** Missions due at `now` (SPEC §12), soonest nextRun first, at most `limit`. */
+  due(now: Date, limit: number): Promise<Mission[]>;
+  /** One page of listRuns over the runs of missions `who` may see. */
+  listRuns(input: ListRunsInput, who: Identity): Promise<RunPage>;
+  /** The missions changed after `version` (undefined: none yet; just the current version). */
+  changesSince(version: number | undefined): Promise<Changes>;
+  /** How much the store holds, for the line that describes it. */
+  counts(): Promise<{ missions: number; runs: number }>;
 }
 
 export interface WritePlan<T> {
@@ -35,18 +72,24 @@ export interface WritePlan<T> {
   result: T;
 }
 
-export interface MissionStore {
-  /** Where the data lives, for messages and logs. */
+export type Plan<T> = (view: WriteView) => WritePlan<T> | Promise<WritePlan<T>>;
+
+export interface MissionStore extends StoreQueries {
+  /** Where the data lives, for messages and logs (never with a password). */
   readonly location: string;
-  /** A view that includes every change acknowledged so far, by any process. */
-  read(): Promise<MissionView>;
+  /** How a child process (an agent) reaches this store; may hold a password, so never logged. Else `location`. */
+  readonly address?: string;
   /**
-   * Runs `plan` against a fresh view while holding the write lock and resolves once its changes are
-   * durable. If `plan` throws, nothing is written and the error propagates.
+   * Runs `plan` against the current state while holding the write lock (or inside one transaction)
+   * and resolves once its changes are durable. If `plan` throws, nothing is written and the error propagates.
    */
-  write<T>(plan: (view: MissionView) => WritePlan<T>): Promise<T>;
+  write<T>(plan: Plan<T>): Promise<T>;
   /** The output kept for a run ('' when it has none or it is gone). */
   readRunOutput(run: RunRecord): Promise<string>;
+  /** Calls `listener` soon after any process changes missions (a hint to ask changesSince); returns an unsubscribe. */
+  onChange?(listener: () => void): () => void;
+  /** A short health line, e.g. for /healthz; throws when the store cannot be reached. */
+  health?(): Promise<{ ok: boolean; detail: string }>;
   /** Finishes queued writes and releases what the store holds open. The store may be used again. */
   close(): Promise<void>;
 }

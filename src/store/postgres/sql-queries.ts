@@ -1,0 +1,105 @@
+// listMissions, listRuns and due work as SQL, with the same filters, order and keyset cursors as the
+// file store (src/mission/query.ts, src/run/query.ts): null sort keys last in both orders, ties by id.
+import type { Identity } from '../../mission/access.js';
+import { resolveQueryTime } from '../../mission/fields.js';
+import type { ListMissionsInput, Sort } from '../../mission/query.js';
+import { pageRequest, type PageRequest } from '../../mission/query.js';
+import { runPageRequest, type ListRunsInput } from '../../run/query.js';
+
+export interface Sql {
+  text: string;
+  values: unknown[];
+}
+
+/** Builds a WHERE clause with numbered parameters. */
+class Where {
+  readonly parts: string[] = [];
+  constructor(readonly values: unknown[] = []) {}
+  param(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+  add(part: string): void {
+    this.parts.push(part);
+  }
+  toString(): string {
+    return this.parts.length ? `WHERE ${this.parts.map((p) => `(${p})`).join(' AND ')}` : '';
+  }
+}
+
+const SORT_COLUMN: Record<Sort, string> = { createdAt: 'created_at', updatedAt: 'updated_at', nextRun: 'next_run', title: 'title_key' };
+
+/** The missions `who` may see (canSee in SQL), over columns of `t`. */
+function visibleTo(w: Where, who: Identity, t = ''): void {
+  if (who.kind === 'local') return;
+  const u = w.param(who.user);
+  const o = w.param(who.org);
+  w.add(
+    `(${t}owner_user = ${u} AND ${t}owner_org IS NOT DISTINCT FROM ${o}::text) OR ${t}visibility = 'public' ` +
+      `OR (${t}visibility = 'organization' AND ${t}owner_org IS NOT NULL AND ${t}owner_org = ${o}::text)`,
+  );
+}
+
+function filters(w: Where, req: PageRequest, now: Date): void {
+  const f = req.filters;
+  if (f.status !== undefined) {
+    const wanted = new Set<string>(Array.isArray(f.status) ? f.status : [f.status]);
+    if (wanted.has('active')) wanted.add('pending').add('running');
+    w.add(`status = ANY(${w.param([...wanted])})`);
+  }
+  if (f.agentType !== undefined) w.add(`agent_type = ${w.param(f.agentType)}`);
+  if (f.visibility !== undefined) w.add(`visibility = ${w.param(f.visibility)}`);
+  if (f.spaceId !== undefined) w.add(`space_id = ${w.param(f.spaceId)}`);
+  if (f.characterId !== undefined) w.add(`character_id = ${w.param(f.characterId)}`);
+  if (f.platform !== undefined) w.add(`${w.param(f.platform.toLowerCase())} = ANY(platforms)`);
+  if (f.query !== undefined) w.add(`strpos(search, ${w.param(f.query.toLowerCase())}) > 0`);
+  if (f.dueBefore !== undefined) w.add(`next_run_ms <= ${w.param(Date.parse(resolveQueryTime(f.dueBefore, now)))}`);
+}
+
+/** The page query (limit + 1 rows after the cursor) and the count of every match. */
+export function listSql(input: ListMissionsInput, who: Identity, now: Date): { req: PageRequest; page: Sql; count: Sql } {
+  const req = pageRequest(input);
+  const w = new Where();
+  visibleTo(w, who);
+  filters(w, req, now);
+  const count = { text: `SELECT count(*)::int AS n FROM missions ${w}`, values: [...w.values] };
+  const col = SORT_COLUMN[req.sort];
+  const dir = req.order === 'asc' ? 'ASC' : 'DESC';
+  const cmp = req.order === 'asc' ? '>' : '<';
+  if (req.after) {
+    const id = w.param(req.after.id);
+    if (req.after.key === null) w.add(`${col} IS NULL AND id ${cmp} ${id}`);
+    else {
+      const k = w.param(req.after.key);
+      w.add(`${col} IS NULL OR ${col} ${cmp} ${k} OR (${col} = ${k} AND id ${cmp} ${id})`);
+    }
+  }
+  const page = {
+    text: `SELECT doc FROM missions ${w} ORDER BY (${col} IS NULL), ${col} ${dir}, id ${dir} LIMIT ${w.param(req.limit + 1)}`,
+    values: w.values,
+  };
+  return { req, page, count };
+}
+
+export function dueSql(now: Date, limit: number): Sql {
+  return {
+    text: "SELECT doc FROM missions WHERE status = 'pending' AND runnable AND next_run_ms <= $1 ORDER BY next_run, id LIMIT $2",
+    values: [now.getTime(), limit],
+  };
+}
+
+export function listRunsSql(input: ListRunsInput, who: Identity) {
+  const req = runPageRequest(input);
+  const w = new Where();
+  let from = 'runs r';
+  if (req.missionId !== undefined) w.add(`r.mission_id = ${w.param(req.missionId)}`);
+  else {
+    from = 'runs r JOIN missions m ON m.id = r.mission_id';
+    visibleTo(w, who, 'm.');
+  }
+  if (req.statuses) w.add(`r.status = ANY(${w.param([...req.statuses])})`);
+  const count = { text: `SELECT count(*)::int AS n FROM ${from} ${w}`, values: [...w.values] };
+  if (req.after) w.add(`(r.started_at, r.id) < (${w.param(req.after.s)}::text COLLATE "C", ${w.param(req.after.i)}::text COLLATE "C")`);
+  const page = { text: `SELECT r.record FROM ${from} ${w} ORDER BY r.started_at DESC, r.id DESC LIMIT ${w.param(req.limit + 1)}`, values: w.values };
+  return { req, page, count };
+}

@@ -1,0 +1,212 @@
+// The PostgreSQL store (SPEC §13): missions as rows (a jsonb document and the columns queries need),
+// runs in their own table with their output, worker heartbeats, and a change log for watchers.
+// Every write is one transaction whose plan locks what it reads; a write that loses a deadlock or a
+// serialization race is run again from the start. Several instances share one database: each write
+// that changes missions takes the next store version and NOTIFYs it, and every instance LISTENs.
+import pg from 'pg';
+import type { Identity } from '../../mission/access.js';
+import type { Mission, Owner } from '../../mission/model.js';
+import { pageOf, type ListMissionsInput, type Page } from '../../mission/query.js';
+import type { RunRecord, WorkerRecord } from '../../run/model.js';
+import { runPageOf, type ListRunsInput, type RunPage } from '../../run/query.js';
+import type { Changes, MissionChange, MissionStore, Plan } from '../types.js';
+import { ChangeListener } from './listener.js';
+import { RETRYABLE, isConnectionFault, pgStoreError } from './faults.js';
+import { ensureSchema } from './schema.js';
+import { dueSql, listRunsSql, listSql } from './sql-queries.js';
+import type { Target } from './target.js';
+import { TxView } from './tx-view.js';
+import { applyPlan } from './apply.js';
+
+export interface PostgresStoreOptions {
+  log?: (message: string) => void;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+const WRITE_ATTEMPTS = 5;
+const guarded = new WeakSet<pg.PoolClient>();
+/** changesSince answers null (everything may have changed) past this many changes. */
+const CHANGES_PER_ANSWER = 5000;
+
+export class PostgresStore implements MissionStore {
+  readonly location: string;
+  readonly address: string;
+  private pool: pg.Pool | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly listener: ChangeListener;
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly url: string,
+    readonly target: Target,
+    private readonly options: PostgresStoreOptions = {},
+  ) {
+    this.location = target.masked;
+    this.address = url;
+    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.listener = new ChangeListener(url, target, this.log);
+  }
+
+  private connect(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.url, max: this.options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+      // An idle connection the server closed (a restart): the pool drops it and opens another when needed.
+      this.pool.on('error', (error) => this.log(`PostgreSQL connection lost (${error.message}); reconnecting on the next call`));
+    }
+    return this.pool;
+  }
+
+  /** A pooled connection with the schema in place (created or migrated on first use, retried after a failure). */
+  private async client(): Promise<pg.PoolClient> {
+    const client = await this.connect().connect();
+    // A connection cut while checked out (a database restart) emits 'error' on the client: without a
+    // listener that would end the process. The query in progress fails on its own and is answered.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
+    try {
+      this.ready ??= ensureSchema(client, this.target);
+      await this.ready;
+    } catch (error) {
+      this.ready = undefined;
+      client.release(true);
+      throw error;
+    }
+    return client;
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.client();
+      const { rows } = await client.query<R>(text, values);
+      client.release();
+      return rows;
+    } catch (error) {
+      client?.release(isConnectionFault(error));
+      throw pgStoreError(this.target, error, 'read');
+    }
+  }
+
+  async get(id: string): Promise<Mission | undefined> {
+    return (await this.query<{ doc: Mission }>('SELECT doc FROM missions WHERE id = $1', [id]))[0]?.doc;
+  }
+
+  getUnlessBusy(id: string): Promise<Mission | undefined> {
+    return this.get(id);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return (await this.query<{ record: RunRecord }>('SELECT record FROM runs WHERE id = $1', [id]))[0]?.record;
+  }
+
+  async runsOf(missionId: string): Promise<readonly RunRecord[]> {
+    return (await this.query<{ record: RunRecord }>('SELECT record FROM runs WHERE mission_id = $1 ORDER BY started_at, id', [missionId])).map((r) => r.record);
+  }
+
+  async activeRuns(): Promise<readonly RunRecord[]> {
+    return (await this.query<{ record: RunRecord }>("SELECT record FROM runs WHERE status = 'running' ORDER BY id")).map((r) => r.record);
+  }
+
+  async workers(): Promise<readonly WorkerRecord[]> {
+    return (await this.query<{ record: WorkerRecord }>('SELECT record FROM workers ORDER BY id')).map((r) => r.record);
+  }
+
+  async ownedBy(owner: Owner): Promise<number> {
+    const rows = await this.query<{ n: number }>('SELECT count(*)::int AS n FROM missions WHERE owner_user = $1 AND owner_org IS NOT DISTINCT FROM $2::text', [owner.user, owner.org]);
+    return rows[0]!.n;
+  }
+
+  async list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page> {
+    const { req, page, count } = listSql(input, who, now); // a bad cursor throws before any query
+    const [rows, counted] = await Promise.all([this.query<{ doc: Mission }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
+    const missions = rows.slice(0, req.limit).map((r) => r.doc);
+    return pageOf(missions, counted[0]!.n, rows.length > req.limit, req);
+  }
+
+  async due(now: Date, limit: number): Promise<Mission[]> {
+    const { text, values } = dueSql(now, limit);
+    return (await this.query<{ doc: Mission }>(text, values)).map((r) => r.doc);
+  }
+
+  async listRuns(input: ListRunsInput, who: Identity): Promise<RunPage> {
+    const { req, page, count } = listRunsSql(input, who);
+    const [rows, counted] = await Promise.all([this.query<{ record: RunRecord }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
+    return runPageOf(rows.slice(0, req.limit).map((r) => r.record), counted[0]!.n, rows.length > req.limit, req.fingerprint);
+  }
+
+  async changesSince(version: number | undefined): Promise<Changes> {
+    const meta = await this.query<{ key: string; value: string }>("SELECT key, value FROM missions_meta WHERE key IN ('version', 'forgotten')");
+    const current = Number(meta.find((r) => r.key === 'version')!.value);
+    const forgotten = Number(meta.find((r) => r.key === 'forgotten')!.value);
+    if (version === undefined || version === current) return { version: current, changes: [] };
+    if (version < forgotten || version > current) return { version: current, changes: null };
+    const rows = await this.query<{ version: string } & Omit<MissionChange, 'id'> & { mission_id: string }>(
+      'SELECT version, mission_id, before, after FROM changes WHERE version > $1 AND version <= $2 ORDER BY version LIMIT $3',
+      [version, current, CHANGES_PER_ANSWER + 1],
+    );
+    if (rows.length > CHANGES_PER_ANSWER) return { version: current, changes: null };
+    return { version: current, changes: rows.map((r) => ({ id: r.mission_id, before: r.before, after: r.after })) };
+  }
+
+  async counts(): Promise<{ missions: number; runs: number }> {
+    const rows = await this.query<{ missions: number; runs: number }>('SELECT (SELECT count(*)::int FROM missions) AS missions, (SELECT count(*)::int FROM runs) AS runs');
+    return rows[0]!;
+  }
+
+  async write<T>(plan: Plan<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient | undefined;
+      let stage: 'write' | 'commit' = 'write';
+      try {
+        client = await this.client();
+        await client.query('BEGIN');
+        const view = new TxView(client);
+        const planned = await plan(view);
+        const version = await applyPlan(client, planned);
+        stage = 'commit';
+        await client.query('COMMIT');
+        client.release();
+        if (version !== undefined) this.listener.changed();
+        return planned.result;
+      } catch (error) {
+        if (client) {
+          if (stage === 'write' && !isConnectionFault(error)) await client.query('ROLLBACK').catch(() => undefined);
+          client.release(isConnectionFault(error));
+        }
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < WRITE_ATTEMPTS) continue; // lost a race: nothing was written
+        if (!code && !isConnectionFault(error)) throw error; // the plan refused (a MissionError) or a bug
+        throw pgStoreError(this.target, error, stage);
+      }
+    }
+  }
+
+  async readRunOutput(run: RunRecord): Promise<string> {
+    return (await this.query<{ output: string | null }>('SELECT output FROM runs WHERE id = $1', [run.id]))[0]?.output ?? '';
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.listener.add(listener);
+  }
+
+  async health(): Promise<{ ok: boolean; detail: string }> {
+    const where = `postgres ${this.target.host}:${this.target.port}/${this.target.database}`;
+    try {
+      await this.query('SELECT 1');
+      return { ok: true, detail: where };
+    } catch (error) {
+      return { ok: false, detail: `${where}: ${(error as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    const pool = this.pool;
+    this.pool = undefined;
+    this.ready = undefined;
+    await pool?.end();
+  }
+}

@@ -1,0 +1,30 @@
+// vitest globalSetup: ONE PostgreSQL server for the whole run, stopped in teardown on every path
+// (vitest calls teardown after failures too; a start that fails stops what it began).
+import type { TestProject } from 'vitest/node';
+import { startPostgres, type TestPostgres } from './server.js';
+
+let server: TestPostgres | undefined;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const lines: string[] = [];
+  server = await startPostgres((line) => lines.push(String(line)));
+  project.provide('pgUrl', server.url('postgres'));
+  project.provide('pgPassword', server.password);
+  project.provide('pgDataDir', server.dataDir);
+  const stopOnSignal = () => void server?.stop();
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  return async () => {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    await server?.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgUrl: string;
+    pgPassword: string;
+    pgDataDir: string;
+  }
+}
