@@ -1,5 +1,6 @@
 // main(argv): serve (stdio), call, tools, schema, --help, --version (SPEC §10). stdout carries only
 // the protocol (serve) or the command's answer; everything for humans goes to stderr.
+import { untilStopSignal } from './signals.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { allTools, selectTools } from '../tools/index.js';
 import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
@@ -85,18 +86,6 @@ async function logStore(store: MissionStore, log: (message: string) => void): Pr
   }
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
-}
 
 /** `serve --runner`: the same worker as `run`, inside the server; null when off. */
 function embeddedWorker(config: Config, store: MissionStore, io: Io): Worker | null {
@@ -130,7 +119,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
     }
     throw error;
   }
-  const stopped = stopSignal();
+  const stopped = untilStopSignal();
   await logStore(store, log);
   const worker = embeddedWorker(config, store, io);
   log(

@@ -1,5 +1,6 @@
 // `missions-mcp run` and `serve --runner`: a worker wired to the real clock, random run ids, the
 // agents file and stderr. A bad agents file is bad usage (exit 2) before anything runs.
+import { untilStopSignal } from '../signals.js';
 import { newRunId } from '../ids.js';
 import type { RunnerConfig } from '../config.js';
 import { UsageError } from '../config.js';
@@ -25,24 +26,11 @@ export function createWorker(store: MissionStore, config: RunnerConfig, agents: 
   );
 }
 
-/** Resolves on the first SIGTERM or SIGINT (and stops listening for them). */
-export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
-}
-
 /** `missions-mcp run`: until SIGTERM/SIGINT (exit 0), or with --once until what was due has run (0 if all succeeded, else 1). */
 export async function runWorker(store: MissionStore, config: RunnerConfig, log: (line: string) => void): Promise<number> {
   const agents = agentsOrUsageError(config);
   const worker = createWorker(store, config, agents, log);
-  const signal = untilSignal();
+  const signal = untilStopSignal();
   const ended = worker.start();
   const first = await Promise.race([ended.then(() => 'done'), signal]);
   if (first !== 'done') {
