@@ -1,5 +1,6 @@
 // HTTP test wiring: the built bin serving `--transport http` on a free port, and the SDK's own clients
 // (Streamable HTTP and legacy SSE) connected to it. Nothing mocked.
+import type { Health } from '../src/http/health.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -71,17 +72,8 @@ export async function connectSse(origin: string, token?: string): Promise<Harnes
   return { client, transport, close: () => client.close() };
 }
 
-export interface HealthBody {
-  status: string;
-  sessions: number;
-  streamable: number;
-  sse: number;
-  requests: number;
-  watching: number;
-  principals: number;
-  mostSessionsOfOnePrincipal: number;
-  limits: { sessionsPerPrincipal: number; sessions: number };
-}
+/** What GET /healthz answers: the server's Health, and the database's for a PostgreSQL store. */
+export type HealthBody = Health & { database?: { ok: boolean; detail: string } };
 
 export async function health(origin: string): Promise<HealthBody> {
   const res = await fetch(new URL('/healthz', origin));

@@ -56,7 +56,9 @@ export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): 
     if (updated.length === 0) return { result: { mission: before, updated, ...(await warningsOf(before, view, deps)) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };
     checkMissionSize(mission, before, deps.limits.maxMissionBytes);
-    const runs = runsForStatusChange(before, mission, await view.runsOf(id), ctx.now, deps.newRunId);
+    // Runs are read only when a run opens or closes (into or out of running), not on every update.
+    const runsMove = (before.status === 'running') !== (mission.status === 'running');
+    const runs = runsMove ? runsForStatusChange(before, mission, await view.runsOf(id), ctx.now, deps.newRunId) : {};
     return { put: [mission], ...runs, result: { mission, updated, ...(await warningsOf(mission, view, deps)) } };
   });
 }

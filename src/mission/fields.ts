@@ -47,6 +47,10 @@ export const IsoTime = z
 
 const RELATIVE_TIME = /^([+-])(\d{1,6})(s|m|h|d)$/;
 
+/** Milliseconds per unit of the short durations agents write: "30s", "5m", "1h", "2d". */
+export const DURATION_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+export type DurationUnit = keyof typeof DURATION_UNIT_MS;
+
 /** A time in a query: an ISO time, "now", or relative to now such as "+1h" or "-30m". */
 export const QueryTime = z
   .string()
@@ -61,7 +65,7 @@ export function resolveQueryTime(value: string, now: Date): string {
   if (value === 'now') return now.toISOString();
   const rel = RELATIVE_TIME.exec(value);
   if (!rel) return new Date(value).toISOString();
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[3] as 's' | 'm' | 'h' | 'd'];
+  const unit = DURATION_UNIT_MS[rel[3] as DurationUnit];
   return new Date(now.getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * unit).toISOString();
 }
 

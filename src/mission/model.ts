@@ -114,7 +114,8 @@ export const Owner = z.object({
 export type Owner = z.infer<typeof Owner>;
 
 export const MISSION_ID = /^msn_[A-Za-z0-9]{16,64}$/;
-const RUN_ID = /^run_[A-Za-z0-9]{16,64}$/;
+/** A run id (the run records live in src/run/model.ts; a mission names one as its origin). */
+export const RUN_ID = /^run_[A-Za-z0-9]{16,64}$/;
 
 /** The run during which an agent created this mission (SPEC §12: no runaway loops). */
 export const Origin = z.object({

@@ -2,7 +2,7 @@
 // and id of the last mission returned, so creating or deleting other missions between pages never
 // repeats or skips a mission that existed throughout.
 import { z } from 'zod';
-import { MissionError, invalidField } from '../errors.js';
+import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { LIMITS, QueryTime, resolveQueryTime } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
 import { ModeInput } from './input.js';
@@ -103,19 +103,6 @@ function filterFingerprint(f: Filters): string {
   return JSON.stringify([f.status, f.agentType, f.visibility, f.spaceId, f.characterId, f.platform, f.query, f.dueBefore]);
 }
 
-export function encodeCursor(data: Omit<CursorData, 'v'>): string {
-  return Buffer.from(JSON.stringify({ v: 1, ...data })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): CursorData {
-  try {
-    const data = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorData;
-    if (data && data.v === 1 && typeof data.i === 'string') return data;
-  } catch {
-    // fall through
-  }
-  throw invalidField('cursor', 'not a cursor from listMissions; pass nextCursor exactly as returned, or omit it to start over');
-}
 
 export interface Page {
   missions: Mission[];
@@ -222,14 +209,8 @@ export function pageRequest(input: ListMissionsInput): PageRequest {
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
   if (cursor !== undefined) {
-    const c = decodeCursor(cursor);
-    if (c.s !== sort || c.o !== order || c.f !== fingerprint) {
-      throw new MissionError(
-        'invalid_request',
-        'This cursor belongs to a listMissions call with other filters, sort or order. Repeat the same filters with it, or omit cursor to start over.',
-        { param: 'cursor', issues: [{ path: 'cursor', message: 'made for different filters, sort or order' }] },
-      );
-    }
+    const c = decodeCursor<CursorData>(cursor, 'listMissions', (d) => typeof d.i === 'string');
+    if (c.s !== sort || c.o !== order || c.f !== fingerprint) throw cursorForOtherCall('listMissions', 'filters, sort or order');
     after = { key: c.k, id: c.i };
   }
   return { sort, order, limit, filters, fingerprint, after };

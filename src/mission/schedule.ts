@@ -1,7 +1,7 @@
 // Schedules (SPEC §3): validating a merged schedule and computing nextRun. Pure: the clock comes in.
 import { Cron } from 'croner';
 import type { Issue } from '../errors.js';
-import { isIanaTimeZone, isIsoTime } from './fields.js';
+import { DURATION_UNIT_MS, isIanaTimeZone, isIsoTime, type DurationUnit } from './fields.js';
 import type { Mission, Schedule, ScheduleType } from './model.js';
 
 /** What a caller may set; the rest is the server's. */
@@ -82,7 +82,7 @@ export const COOL_DOWN = /^[1-9]\d{0,5}(s|m|h|d)$/;
 export function coolDownMs(value: string | null): number {
   const match = value === null ? null : /^(\d+)(s|m|h|d)$/.exec(value.trim());
   if (!match) return 60_000;
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * DURATION_UNIT_MS[match[2] as DurationUnit];
 }
 
 /** What a value sent without a schedule type probably meant. */

@@ -192,7 +192,7 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
     else mission = afterRun(m, now, undefined);
   } else if (outcome.status === 'cancelled') {
     // The worker was stopped (not the mission): the same slot again, at once, by whichever worker is next.
-    mission = { ...afterRun(m, now, nowIso) };
+    mission = afterRun(m, now, nowIso);
     if (mission.status === 'pending') mission = { ...mission, queuedRun: { trigger: 'retry', attempt: run.attempt, slot: run.slot } };
   } else if (run.attempt <= policy.retries) {
     const retryAt = new Date(now.getTime() + policy.retryDelayMs * 2 ** (run.attempt - 1)).toISOString();

@@ -26,15 +26,15 @@ export function runsForStatusChange(before: Mission, after: Mission, runs: reado
 }
 
 /** The open run when its mission is moved out of `running` by a person or an agent. */
-export function closeByHand(open: RunRecord, to: Status | 'deleted', now: Date): RunRecord {
-  const byWorker = open.worker !== null;
-  const status: RunStatus = byWorker ? 'cancelled' : to === 'deleted' ? 'cancelled' : (CLOSED_AS[to] ?? 'cancelled');
+function closeByHand(open: RunRecord, to: Status, now: Date): RunRecord {
+  // A worker's run is always cancelled (its worker stops the agent); a run opened by hand closes as its status says.
+  const status: RunStatus = open.worker === null ? (CLOSED_AS[to] ?? 'cancelled') : 'cancelled';
   return {
     ...open,
     status,
     endedAt: now.toISOString(),
     durationMs: Math.max(0, now.getTime() - Date.parse(open.startedAt)),
     leaseExpiresAt: null,
-    error: status === 'cancelled' ? `cancelled: the mission was ${to === 'deleted' ? 'deleted' : `set to "${to}"`} while it ran` : null,
+    error: status === 'cancelled' ? `cancelled: the mission was set to "${to}" while it ran` : null,
   };
 }

@@ -3,7 +3,7 @@
 // and stderr) lives apart, so that holding every run's record costs a few hundred bytes each.
 import { z } from 'zod';
 import { IsoTime } from '../mission/fields.js';
-import { AgentType, MISSION_ID } from '../mission/model.js';
+import { AgentType, MISSION_ID, RUN_ID } from '../mission/model.js';
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'timed_out', 'lost', 'cancelled'] as const;
 export const TRIGGERS = ['schedule', 'manual', 'retry'] as const;
@@ -17,7 +17,7 @@ export const OUTPUT_CAP_BYTES = 16 * 1024;
 /** Runs kept per mission; older ones are dropped as new ones start. */
 export const RUNS_KEPT_PER_MISSION = 100;
 
-export const RUN_ID = /^run_[A-Za-z0-9]{16,64}$/;
+export { RUN_ID };
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
 

@@ -1,7 +1,7 @@
 // listRuns as a pure function: newest first, filters, keyset pagination on (startedAt, id), so runs
 // that start while a client pages never repeat or shift a page.
 import { z } from 'zod';
-import { MissionError, invalidField } from '../errors.js';
+import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { MissionId, ModeInput } from '../mission/input.js';
 import type { RunView } from '../store/run-index.js';
 import { newerFirst } from '../store/run-index.js';
@@ -25,38 +25,27 @@ export interface RunPage {
   nextCursor: string | null;
 }
 
+/** startedAt (s) and id (i) of the last run answered, and the fingerprint (f) of the filters. */
 interface Cursor {
-  v: 1;
   f: string;
   s: string;
   i: string;
 }
 
 function decode(cursor: string, fingerprint: string): Cursor {
-  let c: Cursor | undefined;
-  try {
-    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-  } catch {
-    c = undefined;
-  }
-  if (!c || c.v !== 1 || typeof c.s !== 'string' || typeof c.i !== 'string') {
-    throw invalidField('cursor', 'not a cursor from listRuns; pass nextCursor exactly as returned, or omit it to start over');
-  }
-  if (c.f !== fingerprint) {
-    throw new MissionError('invalid_request', 'This cursor belongs to a listRuns call with other filters. Repeat the same filters with it, or omit cursor to start over.', {
-      param: 'cursor',
-      issues: [{ path: 'cursor', message: 'made for different filters' }],
-    });
-  }
+  const c = decodeCursor<Cursor>(cursor, 'listRuns', (d) => typeof d.s === 'string' && typeof d.i === 'string');
+  if (c.f !== fingerprint) throw cursorForOtherCall('listRuns', 'filters');
   return c;
 }
 
-function fingerprintOf(input: ListRunsInput): string {
-  const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
+const statusesOf = (input: ListRunsInput): Set<string> | undefined =>
+  input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
+
+function fingerprintOf(input: ListRunsInput, statuses = statusesOf(input)): string {
   return JSON.stringify([input.missionId ?? null, statuses ? [...statuses].sort() : null]);
 }
 
-const encode = (fingerprint: string, last: RunRecord) => Buffer.from(JSON.stringify({ v: 1, f: fingerprint, s: last.startedAt, i: last.id })).toString('base64url');
+const encode = (fingerprint: string, last: RunRecord) => encodeCursor({ f: fingerprint, s: last.startedAt, i: last.id });
 
 /** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
 export const runCursorAfter = (input: ListRunsInput, last: RunRecord): string => encode(fingerprintOf(input), last);
@@ -74,8 +63,8 @@ export interface RunPageRequest {
 /** What a listRuns call asks for, its cursor checked against its filters. */
 export function runPageRequest(input: ListRunsInput): RunPageRequest {
   const { limit = 20, cursor, missionId } = input;
-  const statuses = input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
-  const fingerprint = fingerprintOf(input);
+  const statuses = statusesOf(input);
+  const fingerprint = fingerprintOf(input, statuses);
   const after = cursor === undefined ? undefined : decode(cursor, fingerprint);
   return { limit, missionId, statuses, fingerprint, after };
 }
