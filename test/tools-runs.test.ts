@@ -46,6 +46,9 @@ describe('runMission', () => {
     clock.advance(1000);
     const again = await ok(h.client, 'runMission', { id: mission.id });
     expect(again.mission.updatedAt).toBe(first.mission.updatedAt);
+    // The manual run belongs to the nextRun it was queued for: pausing drops it, and resuming does not bring it back.
+    expect((await ok(h.client, 'pauseMission', { id: mission.id })).mission.queuedRun).toBeNull();
+    expect((await ok(h.client, 'resumeMission', { id: mission.id })).mission).toMatchObject({ queuedRun: null, schedule: { nextRun: null } });
   });
 
   it('no warning once a worker has a fresh heartbeat on the store', async () => {

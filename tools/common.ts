@@ -49,9 +49,7 @@ export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): 
   return deps.store.write(async (view) => {
     const before = await findChangeable(view, id, deps);
     const ctx = buildContext(deps);
-    let after = updateMission(before, patch, ctx);
-    // A queued manual run or retry belongs to the nextRun it was queued for: a new status or timing drops it.
-    if (after.queuedRun && (after.status !== 'pending' || after.schedule.nextRun !== before.schedule.nextRun)) after = { ...after, queuedRun: null };
+    const after = updateMission(before, patch, ctx);
     const updated = changedFields(before, after);
     if (updated.length === 0) return { result: { mission: before, updated, ...(await warningsOf(before, view, deps)) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };

@@ -221,6 +221,8 @@ export function updateMission(m: Mission, patch: MissionPatch, ctx: BuildContext
     const s = next.schedule;
     if (next.status === 'pending' && runsUsedUp(s)) next = changeStatus(next, 'completed', ctx.now);
   }
+  // A queued manual run or retry belongs to the nextRun it was queued for: a new status or timing drops it.
+  if (next.queuedRun && (next.status !== 'pending' || next.schedule.nextRun !== m.schedule.nextRun)) next = { ...next, queuedRun: null };
   return next;
 }
 
