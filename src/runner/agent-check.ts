@@ -24,15 +24,19 @@ export function onPath(program: string, pathVar = process.env.PATH ?? ''): boole
   return pathVar.split(delimiter).some((dir) => dir !== '' && executable(join(dir, program)));
 }
 
+/** The check, reading the agents file on first use (most calls never warn about a schedule). */
 export function agentChecker(agentsFile: string | undefined, env: NodeJS.ProcessEnv = process.env): AgentProblem {
-  let agents: Agents;
-  try {
-    agents = loadAgents(agentsFile);
-  } catch {
-    return () => undefined; // a bad agents file is the runner's to report (exit 2)
-  }
+  let agents: Agents | null | undefined;
   const known = new Map<AgentType, string | undefined>();
   return (agentType) => {
+    if (agents === undefined) {
+      try {
+        agents = loadAgents(agentsFile);
+      } catch {
+        agents = null; // a bad agents file is the runner's to report (exit 2)
+      }
+    }
+    if (agents === null) return undefined;
     if (!known.has(agentType)) {
       const program = agents.agent(agentType).command[0]!;
       known.set(
