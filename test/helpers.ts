@@ -170,3 +170,20 @@ export function countedStore(inner: MissionStore, method: keyof MissionStore): {
   });
   return { store, calls: () => calls };
 }
+
+/**
+ * In-memory harnesses that a test file closes after each test, with whatever else it registers
+ * (store closes, temp folders): call once at the top of a file.
+ */
+export function closedAfterEach(afterEach: (fn: () => Promise<void>) => void) {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const harness = async (options: InMemoryOptions = {}) => {
+    const h = await connectInMemory(options);
+    cleanups.push(h.close);
+    return h;
+  };
+  return { cleanups, harness };
+}

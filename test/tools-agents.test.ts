@@ -2,19 +2,11 @@
 // increments, `stats: null`, fields sent one level too high, a schedule value without its type, and a
 // continuous schedule's cool-down.
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, connectInMemory, fixedClock, ok, tempDir } from './helpers.js';
+import { call, closedAfterEach, fixedClock, ok, tempDir } from './helpers.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { join } from 'node:path';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function harness(options: Parameters<typeof connectInMemory>[0] = {}) {
-  const h = await connectInMemory(options);
-  cleanups.push(h.close);
-  return h;
-}
+const { cleanups, harness } = closedAfterEach(afterEach);
 
 describe('listMissions: dueBefore "now" and relative times', () => {
   it('accepts "now", "+1h", "-30m"; answers the server\'s now; sorts soonest first by default when dueBefore is given', async () => {

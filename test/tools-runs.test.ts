@@ -9,18 +9,10 @@ import { claim, finish } from '../src/run/lifecycle.js';
 import { agentChecker } from '../src/runner/agent-check.js';
 import { openJsonFileStore, openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
-import { call, connectInMemory, fixedClock, ok, tempDir } from './helpers.js';
+import { call, closedAfterEach, fixedClock, ok, tempDir } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { cleanups, harness } = closedAfterEach(afterEach);
 
-async function harness(options: Parameters<typeof connectInMemory>[0] = {}) {
-  const h = await connectInMemory(options);
-  cleanups.push(h.close);
-  return h;
-}
 
 /** What a worker does, through the same pure functions the runner uses. */
 async function workerClaims(store: MissionStore, id: string, now: Date, runId = 'run_AAAAAAAAAAAAAAAAAAAA') {
