@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 import { RunRecord, WorkerRecord } from '../run/model.js';
+import { Canonicaliser } from './canonical.js';
 
 /**
  * 2: the snapshot + journal engine. A file at 2 makes a build that knows only 1 (the whole-file
@@ -94,9 +95,11 @@ export function parseDocument(text: string): ParsedDocument {
 
 /**
  * The document in a parsed file: version checks, migrations, and (unless `asWritten` says the lines
- * are those its digest was made from) a check of every mission, run and worker against the model.
+ * are those its digest was made from, or were checked as they were read) a check of every mission,
+ * run and worker against the model. The missions come out sharing what they can (canonical.ts), unless
+ * `options.canonical` says they already do.
  */
-export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean): ParsedDocument {
+export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean, options: { canonical?: boolean } = {}): ParsedDocument {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new DocumentFault('its top level is not an object with "version" and "missions"', 'the top level', FIX);
   }
@@ -133,9 +136,11 @@ export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => 
     workers = validated(z.array(WorkerRecord), doc.workers, 'workers', 'a worker record');
   }
   const ids = new Set<string>();
+  const canonical = options.canonical ? undefined : new Canonicaliser();
   missions.forEach((m, i) => {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);
+    if (canonical) missions[i] = canonical.mission(m);
   });
   const runIds = new Set<string>();
   runs.forEach((r, i) => {
