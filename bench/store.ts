@@ -74,13 +74,23 @@ async function coldStartToList(file: string) {
 }
 
 /** Cold start on a version-1 file of the same missions: the migration path, which a store takes once. */
-async function coldStartMigrating(dir: string, missions: Mission[]) {
-  const file = join(dir, 'v1', 'missions.json');
-  await writeStore(file, missions, 1);
+async function coldStartMigrating(file: string) {
   const cold = await coldStartToList(file);
   await cold.peer.close();
   rmSync(dirname(file), { recursive: true, force: true });
   return cold;
+}
+
+/**
+ * Writes `count` missions as `file` (today's format) and as `v1` (version 1), and returns their ids:
+ * the missions themselves are let go before anything is timed, so that this process's own garbage
+ * collection of them does not land in a measurement.
+ */
+async function seedStores(file: string, v1: string, count: number): Promise<string[]> {
+  const missions = makeMissions(count);
+  await writeStore(file, missions, FORMAT_VERSION);
+  await writeStore(v1, missions, 1);
+  return missions.map((m) => m.id);
 }
 
 async function seedMemoryGraph(file: string, count: number): Promise<void> {
@@ -119,15 +129,14 @@ const createArgs = (i: number) => ({ ...realisticMissions(3)[i % 3], title: `Ben
 async function measureOurs(size: number, floor: { noop: Summary; append: Summary }) {
   const file = join(work, `ours-${size}`, 'missions.json');
   mkdirSync(dirname(file), { recursive: true });
-  const seeded = makeMissions(size);
-  const v1 = await coldStartMigrating(dirname(file), seeded);
-  await writeStore(file, seeded, FORMAT_VERSION);
+  const v1File = join(dirname(file), 'v1', 'missions.json');
+  const ids = await seedStores(file, v1File, size);
+  const v1 = await coldStartMigrating(v1File);
   const start = await coldStartToList(file);
   const peer = start.peer;
   for (let i = 0; i < 50; i++) await peer.call('listMissions', { limit: 1, mode: 'compact' }); // warm up, as for the no-op
   for (let i = 0; i < 20; i++) await peer.call('createMission', createArgs(i));
   const create = await timeEach(CALLS, (i) => peer.call('createMission', createArgs(i)));
-  const ids = seeded.length > 0 ? seeded.map((m) => m.id) : [];
   if (ids.length === 0) {
     const list = await peer.call('listMissions', { limit: 100, mode: 'compact' });
     ids.push(...list.missions.map((m: { id: string }) => m.id));

@@ -116,6 +116,20 @@ describe('loading an older format', () => {
   });
 });
 
+describe('a hand-edited snapshot in the line layout', () => {
+  it('a mission whose parts are not objects (plan: null) answers store_error naming the field, as before sharing', async () => {
+    const file = join(temp.dir, 'edited.json');
+    const text = snapshotText(missions(3)).replace(/"plan":\{"objectives":\[\],"platforms":\[\],"constraints":\{[^}]*\},"kpis":\[\]\}/, '"plan":null');
+    expect(text).toContain('"plan":null'); // the edit was made (the digest no longer matches)
+    writeFileSync(file, text, { mode: 0o600 });
+    const h = await connectStdio(['--store', file]);
+    open.push(h);
+    const answer = await call(h.client, 'listMissions', {});
+    expect(answer.body.error?.code).toBe('store_error');
+    expect(answer.body.error.message).toMatch(/missions\.0\.plan/);
+  });
+});
+
 describe('loaded missions share what they have in common, and a change to one changes no other', () => {
   it('two missions loaded from a snapshot share their default parts; every kind of change to one leaves the other as it was, in memory and on disk', async () => {
     const file = join(temp.dir, 'shared.json');

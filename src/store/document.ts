@@ -97,7 +97,7 @@ export function parseDocument(text: string): ParsedDocument {
  * The document in a parsed file: version checks, migrations, and (unless `asWritten` says the lines
  * are those its digest was made from, or were checked as they were read) a check of every mission,
  * run and worker against the model. The missions come out sharing what they can (canonical.ts), unless
- * `options.canonical` says they already do.
+ * `options.canonical` says they already do (and they were not checked again here).
  */
 export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean, options: { canonical?: boolean } = {}): ParsedDocument {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -126,7 +126,8 @@ export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => 
   let missions: Mission[];
   let runs: RunRecord[];
   let workers: WorkerRecord[];
-  if (asWritten(found)) {
+  const trusted = asWritten(found);
+  if (trusted) {
     missions = doc.missions as Mission[];
     runs = doc.runs as RunRecord[];
     workers = doc.workers as WorkerRecord[];
@@ -136,7 +137,7 @@ export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => 
     workers = validated(z.array(WorkerRecord), doc.workers, 'workers', 'a worker record');
   }
   const ids = new Set<string>();
-  const canonical = options.canonical ? undefined : new Canonicaliser();
+  const canonical = options.canonical && trusted ? undefined : new Canonicaliser(); // checking made new objects
   missions.forEach((m, i) => {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);

@@ -113,7 +113,14 @@ class LineParser {
     }
     if (this.version < FORMAT_VERSION) value = this.checked(value);
     // Shared while the parts it replaces are still young: they die before ever reaching the old heap.
-    if (this.section === 'missions') value = this.canonical.mission(value as Mission);
+    // A mission not in the model's shape (edited by hand) stays as it is: the check at the end says where.
+    if (this.section === 'missions') {
+      try {
+        value = this.canonical.mission(value as Mission);
+      } catch {
+        // It only ever put equal values in place: the check finds the same fault.
+      }
+    }
     this.current.push(value);
     return undefined;
   }
