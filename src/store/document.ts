@@ -161,8 +161,9 @@ function validated<T>(schema: z.ZodType<T[]>, value: unknown, field: string, wha
 }
 
 export const HEADER_END = '"missions": [\n';
-/** A chunk of the file being written is cut once it passes this many characters. */
-const CHUNK_CHARS = 1024 * 1024;
+/** A chunk of the file being written is cut once it passes this many characters: small enough to be
+ * garbage in V8's young generation (large strings go straight to the old heap, which then stays grown). */
+const CHUNK_CHARS = 32 * 1024;
 const TRAILER = /\], "digest": "([0-9a-f]{64})"\}\n?$/;
 
 /** True when the lines after the header are byte for byte those its digest was made from. */
@@ -174,7 +175,7 @@ function writtenAsIs(text: string): boolean {
   return createHash('sha256').update(body, 'utf8').digest('hex') === trailer[1];
 }
 
-/** `items` as lines, at most `per` (and about 1 MB) to a chunk: each line ends with ",\n", the last with "\n". */
+/** `items` as lines, at most `per` (and about 32 K characters) to a chunk: each line ends with ",\n", the last with "\n". */
 function* lines(items: readonly unknown[], per: number): Generator<string> {
   let chunk = '';
   let count = 0;
