@@ -46,8 +46,8 @@ class NotLineFormat {
 const SCHEMAS = { missions: [Mission, 'a mission'], runs: [RunRecord, 'a run record'], workers: [WorkerRecord, 'a worker record'] } as const;
 
 /**
- * The line layout, fed whole lines a region at a time (each region ends with a newline): each region
- * is decoded once, and hashed in one piece but for its last line, which is held back until more
+ * The line layout, fed whole lines a region at a time (each region ends with a newline), straight from
+ * the read buffer: a region is hashed in one piece but for its last line, which is held back until more
  * follows (the digest line, always last, is not part of the digest).
  */
 class LineParser {
@@ -68,13 +68,13 @@ class LineParser {
   feed(region: Buffer): NotLineFormat | undefined {
     if (this.held) this.hash.update(this.held);
     this.held = undefined;
-    const text = region.toString('utf8');
     let hashFrom = 0;
-    for (let start = 0; start < text.length; ) {
-      const end = text.indexOf('\n', start);
-      const fault = this.line(text.slice(start, end), ++this.lines);
+    for (let start = 0; start < region.length; ) {
+      const end = region.indexOf(NEWLINE, start);
+      // Each line decoded on its own: only a line with a character past Latin-1 becomes a two-byte string.
+      const fault = this.line(region.toString('utf8', start, end), ++this.lines);
       if (fault) return fault;
-      if (this.lines === 1) hashFrom = Buffer.byteLength(text.slice(0, end + 1));
+      if (this.lines === 1) hashFrom = end + 1;
       start = end + 1;
     }
     const lastStart = region.length >= 2 ? region.lastIndexOf(NEWLINE, region.length - 2) + 1 : 0;
