@@ -15,6 +15,7 @@ import { DurableJsonFile } from '../src/store/durable-json-file.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { realisticMissions } from './fixtures/missions.js';
 import { call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
+import { connectStreamable, spawnHttp } from './http-helpers.js';
 
 const temp = tempDir('missions-load-');
 afterAll(() => temp.cleanup());
@@ -43,16 +44,32 @@ function snapshotText(list: Mission[], version = FORMAT_VERSION): string {
   return [...serializeDocument({ version, seq: 0, missions: list, runs: [], workers: [] })].join('');
 }
 
+/**
+ * A store whose load cannot finish until `release` is called: the snapshot is a named pipe, and opening
+ * it for reading blocks until someone opens it for writing. `release` points the path at a regular file
+ * with the snapshot and hands the waiting reader of the pipe the same bytes.
+ */
+function gatedStore(name: string, text: string): { file: string; release: () => void } {
+  const file = join(temp.dir, `${name}.json`);
+  const gate = join(temp.dir, `${name}.gate`); // a second name for the pipe, once the store path points elsewhere
+  execFileSync('mkfifo', ['-m', '600', file]);
+  linkSync(file, gate);
+  return {
+    file,
+    release: () => {
+      writeFileSync(join(temp.dir, `${name}.tmp`), text, { mode: 0o600 });
+      renameSync(join(temp.dir, `${name}.tmp`), file);
+      const fd = openSync(gate, 'w');
+      writeSync(fd, text);
+      closeSync(fd);
+    },
+  };
+}
+
 describe('a server answers before its store is loaded', () => {
-  it('initialize and tools/list are answered while the snapshot cannot be read yet; the first tools/call waits and returns the right mission', async () => {
-    const file = join(temp.dir, 'gated.json');
-    const gate = join(temp.dir, 'gate'); // a second name for the pipe, once the store path points elsewhere
+  it('over stdio: initialize and tools/list are answered while the snapshot cannot be read yet; the first tools/call waits and returns the right mission', async () => {
     const list = missions(200);
-    const text = snapshotText(list);
-    // The snapshot is a named pipe: opening it for reading blocks until the test opens it for writing,
-    // so the load cannot finish (nor even begin reading) before the test lets it.
-    execFileSync('mkfifo', ['-m', '600', file]);
-    linkSync(file, gate);
+    const { file, release } = gatedStore('gated', snapshotText(list));
     const h = await connectStdio(['--store', file]);
     open.push(h);
     const tools = await h.client.request({ method: 'tools/list', params: {} }, ListToolsResultSchema);
@@ -61,18 +78,33 @@ describe('a server answers before its store is loaded', () => {
 
     const wanted = list[137]!;
     const answer = call(h.client, 'getMission', { id: wanted.id, mode: 'full' });
-    // Let the load go: the path becomes a regular file with the same snapshot, and the waiting reader
-    // of the pipe is handed the same bytes.
-    writeFileSync(join(temp.dir, 'gated.tmp'), text, { mode: 0o600 });
-    renameSync(join(temp.dir, 'gated.tmp'), file);
-    const fd = openSync(gate, 'w');
-    writeSync(fd, text);
-    closeSync(fd);
+    release();
     const got = await answer;
     expect(got.isError, got.text).toBe(false);
     expect(got.body.mission).toEqual(JSON.parse(JSON.stringify(wanted)));
     expect(h.stderr()).toMatch(/store .* \(200 missions, 0 runs\)/);
     console.log(`tools/list answered with the snapshot unread; getMission then answered ${got.body.mission.title}`);
+  });
+
+  it('over HTTP: the server listens and a session is opened and lists its tools while the snapshot cannot be read yet', async () => {
+    const list = missions(50);
+    const { file, release } = gatedStore('gated-http', snapshotText(list));
+    const server = await spawnHttp(['--store', file]);
+    try {
+      const h = await connectStreamable(server.origin);
+      open.push(h);
+      const tools = await h.client.request({ method: 'tools/list', params: {} }, ListToolsResultSchema);
+      expect(tools.tools.map((t) => t.name)).toContain('listMissions');
+      expect(server.stderr()).not.toMatch(/store .*missions?,/);
+      const answer = call(h.client, 'listMissions', { limit: 5, mode: 'compact' });
+      release();
+      const got = await answer;
+      expect(got.isError, got.text).toBe(false);
+      expect(got.body.total).toBe(50);
+      expect(server.stderr()).toMatch(/store .* \(50 missions, 0 runs\)/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('a store that cannot be loaded: initialize and tools/list work, every call answers store_error, and the log says why', async () => {
