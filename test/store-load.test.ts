@@ -236,3 +236,21 @@ describe('writing a snapshot', () => {
     expect(back.missions).toHaveLength(3000);
   });
 });
+
+describe('the digest, hashed a region at a time', () => {
+  it('a snapshot as written (3 MB, emoji across the 1 MB reads) matches its digest and is trusted; one byte changed, it is checked mission by mission', async () => {
+    const list = missions(2000);
+    (list[1234] as { title: string }).title = ''; // not what the model allows: only a check would notice
+    const text = snapshotText(list);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 1024 * 1024);
+    const file = join(temp.dir, 'digest.json');
+    writeFileSync(file, text, { mode: 0o600 });
+    const trusted = await new DurableJsonFile(file, {}, () => undefined).read();
+    expect(trusted.missions[1234]!.title).toBe('');
+    expect(trusted.missions).toHaveLength(2000);
+
+    const edited = join(temp.dir, 'digest-edited.json');
+    writeFileSync(edited, text.replace('"title":"Loaded 1999"', '"title":"Loaded 1998"'), { mode: 0o600 });
+    await expect(new DurableJsonFile(edited, {}, () => undefined).read()).rejects.toThrow(/missions\.1234\.title/);
+  });
+});
