@@ -111,18 +111,89 @@ export interface Page {
   nextCursor: string | null;
 }
 
-/** Missions in ascending (key, id) order for one sort, null keys last; a store keeps these ready. */
-export interface SortedMissions {
-  sorted(sort: Sort): readonly Mission[];
+/**
+ * Where a list reads from: for one sort, disjoint arrays that together hold exactly the missions the
+ * caller may see, each in ascending (key, id) order with null keys last (a store keeps these ready:
+ * one array for a caller who sees everything, one per visibility bucket for anyone else).
+ */
+export type VisibleOrders = (sort: Sort) => readonly (readonly Mission[])[];
+
+/** One ascending array seen in the order the caller asked for; null keys come last in both orders. */
+interface View {
+  length: number;
+  at(i: number): Mission;
 }
 
-/** The i-th mission in the order the caller asked for; null keys come last in both orders. */
-function positions(sorted: readonly Mission[], sort: Sort, order: Order): (i: number) => Mission {
-  if (order === 'asc') return (i) => sorted[i]!;
-  let firstNull = sorted.length;
-  while (firstNull > 0 && keyOf(sorted[firstNull - 1]!, sort) === null) firstNull--;
+function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
+  if (order === 'asc') return { length: sorted.length, at: (i) => sorted[i]! };
+  // The first null key, by binary search (null keys come last in the ascending array).
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid]!, sort) === null) hi = mid;
+    else lo = mid + 1;
+  }
+  const firstNull = lo;
   // Non-null keys from the largest down, then the null keys, also in descending id order.
-  return (i) => (i < firstNull ? sorted[firstNull - 1 - i]! : sorted[sorted.length - 1 - (i - firstNull)]!);
+  return {
+    length: sorted.length,
+    at: (i) => (i < firstNull ? sorted[firstNull - 1 - i]! : sorted[sorted.length - 1 - (i - firstNull)]!),
+  };
+}
+
+/** The first position of `view` that comes after the cursor, by binary search. */
+function firstAfter(view: View, sort: Sort, order: Order, after: { key: Key; id: string }): number {
+  let lo = 0;
+  let hi = view.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = view.at(mid);
+    if (compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The views merged, in the asked order, each from its own start (at most three views). */
+class Merge {
+  private readonly heads: { view: View; at: number; key: Key; id: string }[] = [];
+
+  constructor(
+    views: View[],
+    starts: number[],
+    private readonly sort: Sort,
+    private readonly order: Order,
+  ) {
+    views.forEach((view, j) => {
+      const head = { view, at: starts[j]!, key: null as Key, id: '' };
+      if (this.load(head)) this.heads.push(head);
+    });
+  }
+
+  private load(head: Merge['heads'][number]): boolean {
+    if (head.at >= head.view.length) return false;
+    const m = head.view.at(head.at);
+    head.key = keyOf(m, this.sort);
+    head.id = m.id;
+    return true;
+  }
+
+  next(): Mission | undefined {
+    const { heads } = this;
+    if (heads.length === 0) return undefined;
+    let best = 0;
+    for (let j = 1; j < heads.length; j++) if (compare(heads[j]!, heads[best]!, this.order) < 0) best = j;
+    const head = heads[best]!;
+    const m = head.view.at(head.at++);
+    if (!this.load(head)) heads.splice(best, 1);
+    return m;
+  }
+
+  /** Where each view stands now (the position of its next mission). */
+  positions(views: View[]): number[] {
+    return views.map((v) => this.heads.find((h) => h.view === v)?.at ?? v.length);
+  }
 }
 
 const lowered = new WeakMap<Mission, string>();
@@ -148,35 +219,42 @@ export function cursorAfter(input: ListMissionsInput, last: Mission): string {
 }
 
 /**
- * One page of the missions that pass `visible` (undefined: the caller sees every mission) and the
- * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
- * caller who sees everything costs only the page itself.
+ * One page of the missions in `orders` that pass the filters. The cursor is found by binary search in
+ * each order, and the orders (at most three) are merged from there: no sorting and no scan per call.
+ * `total` without filters is the orders' sizes; with filters, a count over the orders (only missions
+ * the caller may see), in which each mission is tested once.
  */
-export function listPage(source: SortedMissions, input: ListMissionsInput, now: Date, visible?: (m: Mission) => boolean): Page {
+export function listPage(orders: VisibleOrders, input: ListMissionsInput, now: Date): Page {
   const { sort, order, limit, filters, fingerprint, after } = pageRequest(input);
-  const wanted = compileFilter(filters, now);
-  const pass = visible && wanted ? (m: Mission) => visible(m) && wanted(m) : (visible ?? wanted);
-  const sorted = source.sorted(sort);
-  const at = positions(sorted, sort, order);
+  const pass = compileFilter(filters, now);
+  const views = orders(sort).map((sorted) => viewOf(sorted, sort, order));
+  // A key neither a string nor null comes only from a hand-made cursor: compare every mission with it then.
+  const searchable = !after || after.key === null || typeof after.key === 'string';
+  const starts = views.map((v) => (after && searchable ? firstAfter(v, sort, order, after) : 0));
+  const merged = new Merge(views, starts, sort, order);
   const page: Mission[] = [];
-  let total = 0;
   let hasMore = false;
-  for (let i = 0; i < sorted.length; i++) {
-    const m = at(i);
+  let counted = 0;
+  for (let m = merged.next(); m !== undefined; m = merged.next()) {
     if (pass && !pass(m)) continue;
+    counted++;
     if (page.length === limit) {
-      // In order, so everything after a full page also comes after the cursor.
       hasMore = true;
-      if (!pass) {
-        total = sorted.length; // every mission passes: no need to count the rest
-        break;
-      }
-      total++;
-      continue;
+      break;
     }
-    total++;
-    if (after && compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) continue;
+    if (!searchable && compare({ key: keyOf(m, sort), id: m.id }, after!, order) <= 0) continue;
     page.push(m);
+  }
+  let total = 0;
+  if (!pass) for (const v of views) total += v.length;
+  else {
+    // The missions before each start and after where the merge stopped were not tested yet.
+    total = counted;
+    const ends = merged.positions(views);
+    views.forEach((v, j) => {
+      for (let i = 0; i < starts[j]!; i++) if (pass(v.at(i))) total++;
+      for (let i = ends[j]!; i < v.length; i++) if (pass(v.at(i))) total++;
+    });
   }
   return pageOf(page, total, hasMore, { sort, order, fingerprint });
 }
