@@ -150,6 +150,10 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     // a cursor for other filters is refused the same way
     const first = await store.list({ limit: 2 }, LOCAL_USER, NOW);
     await expect(store.list({ limit: 2, status: 'paused', cursor: first.nextCursor! }, LOCAL_USER, NOW)).rejects.toThrow(/other filters/);
+    // a hand-made cursor whose key is neither a string nor null is refused, not compared
+    const data = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...data, k: 5 })).toString('base64url');
+    await expect(store.list({ limit: 2, cursor: forged }, LOCAL_USER, NOW)).rejects.toThrow(/not a cursor from listMissions/);
   });
 
   it('a cursor stays stable while other writers create and delete missions: none repeated, none skipped', async () => {

@@ -155,45 +155,21 @@ function firstAfter(view: View, sort: Sort, order: Order, after: { key: Key; id:
   return lo;
 }
 
-/** The views merged, in the asked order, each from its own start (at most three views). */
-class Merge {
-  private readonly heads: { view: View; at: number; key: Key; id: string }[] = [];
-
-  constructor(
-    views: View[],
-    starts: number[],
-    private readonly sort: Sort,
-    private readonly order: Order,
-  ) {
-    views.forEach((view, j) => {
-      const head = { view, at: starts[j]!, key: null as Key, id: '' };
-      if (this.load(head)) this.heads.push(head);
-    });
+/** The first `n` missions of lists each already in the asked order, merged (at most three short lists). */
+function mergeFirst(lists: Mission[][], n: number, sort: Sort, order: Order): Mission[] {
+  if (lists.length === 1) return lists[0]!.slice(0, n);
+  const entries = lists.map((list) => list.map((m) => ({ key: keyOf(m, sort), id: m.id, m })));
+  const at = entries.map(() => 0);
+  const out: Mission[] = [];
+  while (out.length < n) {
+    let best = -1;
+    for (let j = 0; j < entries.length; j++) {
+      if (at[j]! < entries[j]!.length && (best < 0 || compare(entries[j]![at[j]!]!, entries[best]![at[best]!]!, order) < 0)) best = j;
+    }
+    if (best < 0) break;
+    out.push(entries[best]![at[best]!++]!.m);
   }
-
-  private load(head: Merge['heads'][number]): boolean {
-    if (head.at >= head.view.length) return false;
-    const m = head.view.at(head.at);
-    head.key = keyOf(m, this.sort);
-    head.id = m.id;
-    return true;
-  }
-
-  next(): Mission | undefined {
-    const { heads } = this;
-    if (heads.length === 0) return undefined;
-    let best = 0;
-    for (let j = 1; j < heads.length; j++) if (compare(heads[j]!, heads[best]!, this.order) < 0) best = j;
-    const head = heads[best]!;
-    const m = head.view.at(head.at++);
-    if (!this.load(head)) heads.splice(best, 1);
-    return m;
-  }
-
-  /** Where each view stands now (the position of its next mission). */
-  positions(views: View[]): number[] {
-    return views.map((v) => this.heads.find((h) => h.view === v)?.at ?? v.length);
-  }
+  return out;
 }
 
 const lowered = new WeakMap<Mission, string>();
@@ -219,43 +195,38 @@ export function cursorAfter(input: ListMissionsInput, last: Mission): string {
 }
 
 /**
- * One page of the missions in `orders` that pass the filters. The cursor is found by binary search in
- * each order, and the orders (at most three) are merged from there: no sorting and no scan per call.
- * `total` without filters is the orders' sizes; with filters, a count over the orders (only missions
- * the caller may see), in which each mission is tested once.
+ * One page of the missions in `orders` that pass the filters. In each order the cursor is found by
+ * binary search and the next limit + 1 matching missions taken; those (from at most three orders) are
+ * merged. No sorting and no scan per call: `total` without filters is the orders' sizes; with filters,
+ * a count over the orders (only missions the caller may see), each mission tested once.
  */
 export function listPage(orders: VisibleOrders, input: ListMissionsInput, now: Date): Page {
   const { sort, order, limit, filters, fingerprint, after } = pageRequest(input);
   const pass = compileFilter(filters, now);
-  const views = orders(sort).map((sorted) => viewOf(sorted, sort, order));
-  // A key neither a string nor null comes only from a hand-made cursor: compare every mission with it then.
-  const searchable = !after || after.key === null || typeof after.key === 'string';
-  const starts = views.map((v) => (after && searchable ? firstAfter(v, sort, order, after) : 0));
-  const merged = new Merge(views, starts, sort, order);
-  const page: Mission[] = [];
-  let hasMore = false;
-  let counted = 0;
-  for (let m = merged.next(); m !== undefined; m = merged.next()) {
-    if (pass && !pass(m)) continue;
-    counted++;
-    if (page.length === limit) {
-      hasMore = true;
-      break;
-    }
-    if (!searchable && compare({ key: keyOf(m, sort), id: m.id }, after!, order) <= 0) continue;
-    page.push(m);
-  }
   let total = 0;
-  if (!pass) for (const v of views) total += v.length;
-  else {
-    // The missions before each start and after where the merge stopped were not tested yet.
-    total = counted;
-    const ends = merged.positions(views);
-    views.forEach((v, j) => {
-      for (let i = 0; i < starts[j]!; i++) if (pass(v.at(i))) total++;
-      for (let i = ends[j]!; i < v.length; i++) if (pass(v.at(i))) total++;
-    });
+  const next: Mission[][] = [];
+  for (const sorted of orders(sort)) {
+    const view = viewOf(sorted, sort, order);
+    const start = after ? firstAfter(view, sort, order, after) : 0;
+    const found: Mission[] = [];
+    let i = start;
+    if (!pass) {
+      total += view.length;
+      for (; i < view.length && found.length <= limit; i++) found.push(view.at(i));
+    } else {
+      for (let j = 0; j < start; j++) if (pass(view.at(j))) total++;
+      for (; i < view.length && found.length <= limit; i++) {
+        const m = view.at(i);
+        if (pass(m)) found.push(m);
+      }
+      total += found.length;
+      for (; i < view.length; i++) if (pass(view.at(i))) total++;
+    }
+    next.push(found);
   }
+  const page = mergeFirst(next, limit + 1, sort, order);
+  const hasMore = page.length > limit;
+  if (hasMore) page.pop();
   return pageOf(page, total, hasMore, { sort, order, fingerprint });
 }
 
@@ -287,7 +258,8 @@ export function pageRequest(input: ListMissionsInput): PageRequest {
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
   if (cursor !== undefined) {
-    const c = decodeCursor<CursorData>(cursor, 'listMissions', (d) => typeof d.i === 'string');
+    // The key is a string or null in every cursor a store made (keyOf); anything else was made by hand.
+    const c = decodeCursor<CursorData>(cursor, 'listMissions', (d) => typeof d.i === 'string' && (d.k === null || typeof d.k === 'string'));
     if (c.s !== sort || c.o !== order || c.f !== fingerprint) throw cursorForOtherCall('listMissions', 'filters, sort or order');
     after = { key: c.k, id: c.i };
   }
