@@ -1,6 +1,7 @@
 // npm run bench: the store engine measured through the real server over stdio, against the physical
 // floor (a no-op tool call on a bare SDK server, and one fdatasync'd append) and against the reference
 // peer @modelcontextprotocol/server-memory, all in the same run. Prints one table; never asserts.
+// Then a second table: listMissions over Streamable HTTP as the local user and as a token user.
 //
 // BENCH_SIZES=0,1000,10000,100000 (default) picks the store sizes; BENCH_QUICK=1 runs fewer calls.
 import { spawn } from 'node:child_process';
