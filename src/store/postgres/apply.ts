@@ -3,7 +3,7 @@
 // change log under the next store version, and NOTIFY tells every instance (delivered at COMMIT).
 import type { PoolClient } from 'pg';
 import type { Acl, WritePlan } from '../types.js';
-import { UPSERT_MISSION, UPSERT_RUN, missionRow, runRow } from './rows.js';
+import { missionUpserts, runUpserts } from './rows.js';
 
 export const CHANNEL = 'missions_mcp_changes';
 /** Changes older than this many versions are pruned; a watcher that far behind starts afresh. */
@@ -19,8 +19,8 @@ export async function applyPlan(client: PoolClient, p: WritePlan<unknown>): Prom
       [touched],
     );
     const before = new Map(rows.map((r) => [r.id, { owner: { user: r.owner_user, org: r.owner_org }, visibility: r.visibility } satisfies Acl]));
-    for (const id of p.remove ?? []) await client.query('DELETE FROM missions WHERE id = $1', [id]);
-    for (const m of p.put ?? []) await client.query(UPSERT_MISSION, missionRow(m));
+    if (p.remove?.length) await client.query('DELETE FROM missions WHERE id = ANY($1)', [p.remove]);
+    for (const statement of missionUpserts(p.put ?? [])) await client.query(statement);
     const after = new Map((p.put ?? []).map((m) => [m.id, { owner: m.owner, visibility: m.visibility } satisfies Acl]));
     for (const id of p.remove ?? []) if (!after.has(id)) after.set(id, null as unknown as Acl);
     // The version row is taken last: writes queue on it only for their final moments, and commit in version order.
@@ -37,8 +37,11 @@ export async function applyPlan(client: PoolClient, p: WritePlan<unknown>): Prom
     await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(version)]);
   }
   if (p.removeRuns?.length) await client.query('DELETE FROM runs WHERE id = ANY($1)', [p.removeRuns]);
-  for (const r of p.runs ?? []) await client.query(UPSERT_RUN, runRow(r));
-  for (const [id, text] of Object.entries(p.outputs ?? {})) await client.query('UPDATE runs SET output = $2 WHERE id = $1', [id, text]);
+  for (const statement of runUpserts(p.runs ?? [])) await client.query(statement);
+  const outputs = Object.entries(p.outputs ?? {});
+  if (outputs.length) {
+    await client.query('UPDATE runs SET output = t.output FROM unnest($1::text[], $2::text[]) AS t(id, output) WHERE runs.id = t.id', [outputs.map(([id]) => id), outputs.map(([, text]) => text)]);
+  }
   if (p.removeWorkers?.length) await client.query('DELETE FROM workers WHERE id = ANY($1)', [p.removeWorkers]);
   for (const w of p.workers ?? []) {
     await client.query('INSERT INTO workers (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record', [w.id, JSON.stringify(w)]);
