@@ -1,5 +1,5 @@
 // The PostgreSQL schema, created on first use and migrated forward one step at a time under an
-// advisory lock (several instances may start at once). Its version is recorded in missions_meta;
+// advisory lock (several instances may start at once). Its version is recorded in missions_schema;
 // a database whose schema is newer than this code is refused rather than misread.
 import type { PoolClient } from 'pg';
 import { MissionError } from '../../errors.js';
@@ -50,6 +50,15 @@ const MIGRATIONS: string[] = [
   CREATE TABLE workers (id text PRIMARY KEY, record json NOT NULL);
   CREATE TABLE changes (version bigint NOT NULL, mission_id text NOT NULL, before jsonb, after jsonb);
   CREATE INDEX changes_version ON changes (version);
+  `,
+  // 2: the change log keyed by each writing transaction's id instead of a store version taken from one
+  // row (which made every write that changed missions commit one at a time). Watchers start afresh.
+  `
+  DROP TABLE changes;
+  CREATE TABLE changes (xid bigint NOT NULL, mission_id text NOT NULL, before jsonb, after jsonb);
+  CREATE INDEX changes_xid ON changes (xid);
+  DELETE FROM missions_meta WHERE key = 'version';
+  UPDATE missions_meta SET value = 0 WHERE key = 'forgotten';
   `,
 ];
 
