@@ -53,7 +53,9 @@ const MIGRATIONS: string[] = [
   `,
   // 2: the change log keyed by each writing transaction's id instead of a store version taken from one
   // row (which made every write that changed missions commit one at a time). Watchers start afresh.
+  // And an index for listMissions sorted by nextRun desc (nulls last), which else sorts every match.
   `
+  CREATE INDEX missions_next_run_desc ON missions (next_run DESC NULLS LAST, id DESC);
   DROP TABLE changes;
   CREATE TABLE changes (xid bigint NOT NULL, mission_id text NOT NULL, before jsonb, after jsonb);
   CREATE INDEX changes_xid ON changes (xid);
