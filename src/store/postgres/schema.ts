@@ -6,7 +6,7 @@ import { MissionError } from '../../errors.js';
 import type { Target } from './target.js';
 
 /** Text columns compare byte-wise (COLLATE "C"), as JavaScript compares the same strings. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE missions_meta (key text PRIMARY KEY, value bigint NOT NULL);
   INSERT INTO missions_meta (key, value) VALUES ('version', 0), ('forgotten', 0);
