@@ -1,17 +1,24 @@
 // npm run bench: the store engine measured through the real server over stdio, against the physical
 // floor (a no-op tool call on a bare SDK server, and one fdatasync'd append) and against the reference
 // peer @modelcontextprotocol/server-memory, all in the same run. Prints one table; never asserts.
+// Then a second table: listMissions over Streamable HTTP as the local user and as a token user.
 //
 // BENCH_SIZES=0,1000,10000,100000 (default) picks the store sizes; BENCH_QUICK=1 runs fewer calls.
 // Stores are seeded in today's format; the cold start is timed again on a version-1 file of the same
 // missions (the migration path, which a store takes once). A server answers tools/list before its
 // store has loaded, so the cold start is also timed to the first answered listMissions.
-import { closeSync, createWriteStream, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, createWriteStream, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { newMission } from '../src/mission/build.js';
+import { cursorAfter } from '../src/mission/query.js';
+import { openJsonFileStore } from '../src/store/index.js';
 import { CreateMissionInput } from '../src/mission/input.js';
 import type { Mission } from '../src/mission/model.js';
 import { FORMAT_VERSION, serializeDocument } from '../src/store/document.js';
@@ -200,6 +207,116 @@ async function measureMemoryPeer(size: number) {
   return create;
 }
 
+// --- lists as an HTTP user: the visibility filter and deep cursors ------------------------------
+
+/** Owners for the visibility store: a quarter each alice@acme's own (mixed visibility), acme's organization missions, public ones, other people's private ones. */
+function visibilityMissions(count: number): Mission[] {
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  const kinds = [
+    (i: number) => ({ owner: { user: 'alice', org: 'acme' }, visibility: (['private', 'organization', 'public'] as const)[Math.floor(i / 4) % 3]! }),
+    () => ({ owner: { user: 'bob', org: 'acme' }, visibility: 'organization' as const }),
+    () => ({ owner: { user: 'carol', org: 'globex' }, visibility: 'public' as const }),
+    () => ({ owner: { user: 'dave', org: 'globex' }, visibility: 'private' as const }),
+  ];
+  return Array.from({ length: count }, (_, i) => {
+    const { owner: who, visibility } = kinds[i % 4]!(i);
+    const input = { ...inputs[i % inputs.length]!, title: `Mission ${i}`, visibility };
+    return newMission(input, { now: new Date(base + i * 1000), newImportId, id: newMissionId(), owner: who });
+  });
+}
+
+/** `missions-mcp serve --transport http` on a free port over `file`; resolves once it listens. */
+function serveHttp(file: string, extra: string[]): Promise<{ origin: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(NODE, [BIN, 'serve', '--transport', 'http', '--port', '0', '--store', file, ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+) /.exec(err);
+      if (m) resolve({ origin: m[1]!, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await exited) });
+    });
+    void exited.then(() => reject(new Error(`the server exited: ${err}`)));
+  });
+}
+
+/** One Streamable HTTP session; `call` as Peer.call (no client-side output-schema check). */
+async function httpSession(origin: string, token?: string) {
+  const transport = new StreamableHTTPClientTransport(new URL('/mcp', origin), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {});
+  const client = new Client({ name: 'missions-bench', version: '1.0.0' });
+  await client.connect(transport);
+  return {
+    async call(name: string, args: Record<string, unknown>): Promise<any> {
+      const result = await client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema);
+      if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+      return result.structuredContent;
+    },
+    close: async () => (await transport.terminateSession().catch(() => undefined), await client.close()),
+  };
+}
+
+/**
+ * listMissions over Streamable HTTP on one store, served twice by the built server: without tokens
+ * (loopback: the local user, who sees everything) and with an auth file (alice of acme, who sees
+ * three quarters of it). First page and a page at a cursor in the middle of the store, compact.
+ */
+async function listsAsHttpUsers(): Promise<string> {
+  const lines: string[][] = [['figure', ...SIZES.map((s) => `${s.toLocaleString('en')} missions`)]];
+  const cells: Summary[][] = [];
+  const token = 'bench-token-alice-0123456789abcdef';
+  for (const size of SIZES) {
+    log(`measuring listMissions over HTTP, local user and token user, at ${size} missions…`);
+    const file = join(work, `http-${size}`, 'missions.json');
+    mkdirSync(dirname(file), { recursive: true });
+    const auth = join(work, `http-${size}`, 'auth.json');
+    writeFileSync(auth, JSON.stringify({ tokens: [{ token, user: 'alice', org: 'acme' }] }), { mode: 0o600 });
+    const missions = visibilityMissions(size);
+    const seeding = openJsonFileStore(file, { log: () => undefined });
+    for (let i = 0; i < missions.length; i += 5000) {
+      const batch = missions.slice(i, i + 5000);
+      await seeding.write(() => ({ put: batch, result: null }));
+    }
+    await seeding.close();
+    // A cursor right after the middle mission (newest first, no filters), as the server makes it.
+    const middle = missions[Math.floor(size / 2)];
+    const deep = middle ? { cursor: cursorAfter({}, middle), mode: 'compact' } : { mode: 'compact' };
+    // Both servers run at once and take turns, call by call, so that both see the same machine.
+    const local = await serveHttp(file, []);
+    const tokened = await serveHttp(file, ['--auth-file', auth]);
+    const sessions = [await httpSession(local.origin), await httpSession(tokened.origin, token)];
+    const figures: Summary[] = [];
+    try {
+      for (let i = 0; i < 100; i++) for (const session of sessions) await session.call('listMissions', i % 2 ? deep : { mode: 'compact' }); // warm up
+      for (const args of [{ mode: 'compact' }, deep, { status: 'active', query: 'digest', mode: 'compact' }]) {
+        const samples: number[][] = [[], []];
+        for (let i = 0; i < CALLS; i++) {
+          for (const [k, session] of sessions.entries()) {
+            const t = performance.now();
+            await session.call('listMissions', args);
+            samples[k]!.push(performance.now() - t);
+          }
+        }
+        figures.push(summarize(samples[0]!), summarize(samples[1]!));
+      }
+    } finally {
+      for (const session of sessions) await session.close();
+      await Promise.all([local.stop(), tokened.stop()]);
+    }
+    cells.push(figures);
+  }
+  const names = ['first page (20)', 'page at a middle cursor', 'filtered (status+query)'];
+  names.forEach((name, k) => {
+    lines.push([`listMissions compact, ${name}: local / token user p50 ms`, ...cells.map((c) => `${fmt(c[2 * k]!.p50)} / ${fmt(c[2 * k + 1]!.p50)}`)]);
+    lines.push(['  token user ÷ local user [target ≤ 2×]', ...cells.map((c) => `${(c[2 * k + 1]!.p50 / c[2 * k]!.p50).toFixed(2)}×`)]);
+  });
+  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((r) => r[c]!.length)));
+  const print = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [print(lines[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(print)].join('\n');
+}
+
 // --- main -------------------------------------------------------------------------------------
 
 async function main() {
@@ -256,6 +373,7 @@ async function main() {
   process.stdout.write(`\nFloor, same run: no-op tool call on a bare SDK server over stdio p50 ${fmt(noop.p50)} ms (p99 ${fmt(noop.p99)}); ` +
     `one ${(Buffer.byteLength(JSON.stringify(makeMissions(1)[0])) / 1024).toFixed(1)} KB append + fdatasync p50 ${fmt(append.p50)} ms; ` +
     `bare SDK server cold start to first tools/list ${fmt(noopStart.ms)} ms.\n\n${out.join('\n')}\n`);
+  process.stdout.write(`\nlistMissions over Streamable HTTP, one store served twice (no tokens: the local user; an auth file: alice of acme, who sees 3/4):\n\n${await listsAsHttpUsers()}\n`);
 }
 
 try {

@@ -3,7 +3,11 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_USER } from '../src/mission/access.js';
 import { openStore } from '../src/store/index.js';
-import { SCHEMA_VERSION } from '../src/store/postgres/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/postgres/schema.js';
+import { missionUpserts } from '../src/store/postgres/rows.js';
+import { newImportId, newMissionId } from '../src/ids.js';
+import { newMission } from '../src/mission/build.js';
+import { CreateMissionInput } from '../src/mission/input.js';
 import type { MissionStore } from '../src/store/types.js';
 import { freshDatabase, sql } from './pg/db.js';
 
@@ -22,10 +26,33 @@ describe('the PostgreSQL schema', () => {
     const url = await freshDatabase('schema');
     const [a, b] = [open(url), open(url)];
     await Promise.all([a.counts(), b.counts()]); // both create-or-check at once, under the advisory lock
-    expect(await sql(url, 'SELECT version FROM missions_schema ORDER BY version')).toEqual([{ version: SCHEMA_VERSION }]);
+    // every migration applied once, in order, though both instances started at once
+    expect(await sql(url, 'SELECT version FROM missions_schema ORDER BY version')).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
     const tables = (await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map((r) => r.t);
     expect(tables).toEqual(['changes', 'missions', 'missions_meta', 'missions_schema', 'runs', 'workers']);
     expect((await a.list({}, LOCAL_USER, new Date())).total).toBe(0);
+  });
+
+  it('a schema 1 database is migrated forward on first use: its missions kept, the change log by transaction id working', async () => {
+    const url = await freshDatabase('schema');
+    const m = newMission(CreateMissionInput.parse({ title: 'from schema 1', goal: 'g' }), { now: new Date(), newImportId, id: newMissionId(), owner: { user: 'local', org: null } });
+    // The database as schema 1 left it: its tables, its version row, one mission and one change.
+    await sql(url, 'CREATE TABLE missions_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())');
+    await sql(url, MIGRATIONS[0]!);
+    await sql(url, 'INSERT INTO missions_schema (version) VALUES (1)');
+    const [insert] = missionUpserts([m]);
+    await sql(url, insert!.text, insert!.values);
+    await sql(url, "UPDATE missions_meta SET value = 1 WHERE key = 'version'");
+    await sql(url, 'INSERT INTO changes (version, mission_id, before, after) VALUES (1, $1, NULL, NULL)', [m.id]);
+
+    const store = open(url);
+    const { version } = await store.changesSince(undefined);
+    expect((await store.get(m.id))?.title).toBe('from schema 1');
+    expect((await sql(url, 'SELECT version FROM missions_schema ORDER BY version')).map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+    await store.write(async (v) => ({ put: [{ ...(await v.get(m.id))!, title: 'renamed on schema 2' }], result: null }));
+    const after = await store.changesSince(version);
+    console.log(`schema 1 -> ${SCHEMA_VERSION}: mission kept; changesSince(${version}) after a rename: ${JSON.stringify(after)}`);
+    expect(after.changes?.map((c) => c.id)).toEqual([m.id]);
   });
 
   it('a database of a newer schema is refused with a clear message, and nothing is written', async () => {

@@ -1,4 +1,4 @@
-// SPEC §12 with real worker processes (`missions-mcp run`) on one real store file and a stub agent:
+// SPEC §12 with real worker processes (`missions-mcp run`) on one real store (a file, then PostgreSQL) and a stub agent:
 // exactly once across processes, SIGKILL of workers at random instants, SIGTERM, --once, shell
 // metacharacters, a bad agents file. Exactly-once is proven by the stub's own log, not the store.
 import { existsSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_USER } from '../src/mission/access.js';
 import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
-import { openJsonFileStore, openStore } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import { ENGINES } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
 
@@ -77,24 +77,22 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     expect(exits.every((e) => e.code === 0)).toBe(true);
   });
 
-});
-
-describe('runner processes', () => {
-  it('SIGKILL of a worker mid-run, 20 times at random instants: every slot still runs to an outcome, no run left running, no orphan agent', async () => {
+  // 10 kills per store (20 in all): each round loses runs to lease expiry and respawns a worker.
+  it('SIGKILL of a worker mid-run, 10 times at random instants: every slot still runs to an outcome, no run left running, no orphan agent', async () => {
     fx = runnerFixture();
     const f = fx;
-    const store = openJsonFileStore(f.storeFile);
+    const { store, location } = await engine.open();
     await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild')));
     await store.close();
     f.writeAgents({ retries: 100, retryDelaySeconds: 0 });
-    const args = ['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
+    const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
     let live = [workers.start(args), workers.start(args)];
     let kills = 0;
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     // A worker with an agent running: more "started" lines than "ended" ones in its log.
     const midRun = (w: (typeof live)[number]) => (w.stderr().match(/ started: /g) ?? []).length > (w.stderr().match(/ of msn_\w+ \w+ after /g) ?? []).length;
-    while (kills < 20) {
+    while (kills < 10) {
       await new Promise((r) => setTimeout(r, 100 + random() * 900));
       const candidates = await waitFor('a worker with an agent running', () => {
         const c = live.filter(midRun);
@@ -110,7 +108,7 @@ describe('runner processes', () => {
     await waitFor(
       'every mission completed and no run running',
       async () => {
-        const s = await storeState(f.storeFile);
+        const s = await storeState(location);
         return s.missions.every((m) => m.status === 'completed') && s.runs.every((r) => r.status !== 'running');
       },
       90_000,
@@ -119,18 +117,19 @@ describe('runner processes', () => {
     for (const w of live) w.child.kill('SIGTERM');
     await Promise.all(live.map((w) => w.exited));
 
-    const { missions, runs } = await storeState(f.storeFile);
+    const { missions, runs } = await storeState(location);
     const count = (status: string) => runs.filter((r) => r.status === status).length;
     const starts = f.starts();
     // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
     const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
     await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
     console.log(
-      `SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
+      `${engine.name}: SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
         `${count('failed')} failed, ${count('cancelled')} cancelled; ${starts.length} stub starts; ${pids.length} agent pids, all gone`,
     );
     expect(missions.every((m) => m.status === 'completed')).toBe(true);
     expect(runs.some((r) => r.status === 'running')).toBe(false);
+    expect(count('lost')).toBeGreaterThan(0); // the kills did cut runs short
     for (const m of missions) expect(runs.filter((r) => r.missionId === m.id && r.status === 'succeeded')).toHaveLength(1);
     expect(pids.filter(pidAlive)).toEqual([]);
   });
@@ -138,19 +137,19 @@ describe('runner processes', () => {
   it('SIGTERM: no new claims, a run that ends within the grace succeeds, the rest are cancelled, no orphans, exit 0', async () => {
     fx = runnerFixture();
     const f = fx;
-    const store = openJsonFileStore(f.storeFile);
+    const { store, location } = await engine.open();
     const at = (i: number, goal: string) => ({ title: `m${i}`, goal, schedule: { type: 'once', value: `2026-01-01T00:00:0${i}Z` } });
     const [quick, slow, waiting] = await putMissions(store, [at(0, 'stub:sleep=1000'), at(1, 'stub:sleep=60000 stub:grandchild stub:ignore-term'), at(2, 'stub:sleep=0')]);
     await store.close();
     f.writeAgents();
-    const w = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--concurrency', '2'], { MISSIONS_STOP_GRACE: '3' });
+    const w = workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '2'], { MISSIONS_STOP_GRACE: '3' });
     await waitFor('two agents started', () => f.starts().length === 2);
     w.child.kill('SIGTERM');
     const exit = await w.exited;
-    const { missions, runs } = await storeState(f.storeFile);
+    const { missions, runs } = await storeState(location);
     const runOf = (id: string) => runs.find((r) => r.missionId === id);
     const starts = f.starts();
-    console.log(`SIGTERM: exit ${exit.code}; quick ${runOf(quick!.id)?.status}, slow ${runOf(slow!.id)?.status} (${runOf(slow!.id)?.error}); waiting mission runs: ${runs.filter((r) => r.missionId === waiting!.id).length}`);
+    console.log(`${engine.name}: SIGTERM: exit ${exit.code}; quick ${runOf(quick!.id)?.status}, slow ${runOf(slow!.id)?.status} (${runOf(slow!.id)?.error}); waiting mission runs: ${runs.filter((r) => r.missionId === waiting!.id).length}`);
     expect(exit.code).toBe(0);
     expect(runOf(quick!.id)?.status).toBe('succeeded');
     expect(runOf(slow!.id)?.status).toBe('cancelled');
@@ -168,26 +167,26 @@ describe('runner processes', () => {
     const pwned = join(f.dir, 'pwned');
     const title = `Report $(touch ${pwned}) \`touch ${pwned}\`; rm -rf ${f.dir} | cat && echo "x" > ${pwned}`;
     const goal = `Summarise $(touch ${pwned}); \`touch ${pwned}\` ; rm -rf / ; $HOME \${PATH} 'quoted' "double" \\ * ? [a] ~ & | > < stub:sleep=0`;
-    const store = openJsonFileStore(f.storeFile);
+    const { store, location, another } = await engine.open();
     const [m] = await putMissions(store, [{ title, goal, schedule: { type: 'once' } }]);
     await store.close();
     f.writeAgents();
-    const ok = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--once']);
+    const ok = workers.start(['--store', location, '--agents', f.agentsFile, '--once']);
     expect((await ok.exited).code).toBe(0);
     const [start] = f.starts();
     expect(start!.stdin).toBe(`# Mission: ${title}\n\n${goal}\n`);
     expect(start!.mission).toBe(m!.id);
-    expect(start!.store).toBe(f.storeFile);
+    expect(start!.store).toBe(location);
     expect(existsSync(pwned)).toBe(false);
     expect(existsSync(f.agentsFile)).toBe(true);
-    console.log(`metacharacters: the stub read ${start!.stdin!.length} characters verbatim; ${pwned} not created`);
+    console.log(`${engine.name}: metacharacters: the stub read ${start!.stdin!.length} characters verbatim; ${pwned} not created`);
 
-    const store2 = openJsonFileStore(f.storeFile);
+    const store2 = another();
     await putMissions(store2, [once(1, 'stub:exit=3'), once(2, 'stub:exit=0')]);
     await store2.close();
-    const failing = workers.start(['--store', f.storeFile, '--agents', f.agentsFile, '--once']);
+    const failing = workers.start(['--store', location, '--agents', f.agentsFile, '--once']);
     const exit = await failing.exited;
-    console.log(`--once with one failing agent: exit ${exit.code}; ${failing.stderr().match(/--once: .*/)?.[0]}`);
+    console.log(`${engine.name}: --once with one failing agent: exit ${exit.code}; ${failing.stderr().match(/--once: .*/)?.[0]}`);
     expect(exit.code).toBe(1);
     expect(failing.stderr()).toMatch(/the agent exited with code 3/);
   });
@@ -195,16 +194,18 @@ describe('runner processes', () => {
   it('a bad agents file is bad usage (exit 2) naming the file and the field inside it', async () => {
     fx = runnerFixture();
     const f = fx;
+    const { store, location } = await engine.open();
+    await store.close();
     f.writeAgents({ command: [], timeoutSeconds: 'soon' }, { spaces: { web: 'relative/folder' } });
-    const w = workers.start(['--store', f.storeFile, '--agents', f.agentsFile]);
+    const w = workers.start(['--store', location, '--agents', f.agentsFile]);
     const exit = await w.exited;
-    console.log(`bad agents file: exit ${exit.code}: ${w.stderr().trim().slice(0, 400)}`);
+    console.log(`${engine.name}: bad agents file: exit ${exit.code}: ${w.stderr().trim().slice(0, 400)}`);
     expect(exit.code).toBe(2);
     expect(w.stderr()).toContain(f.agentsFile);
     expect(w.stderr()).toContain('agents.claude.command');
     expect(w.stderr()).toContain('agents.claude.timeoutSeconds');
     expect(w.stderr()).toContain('spaces.web');
-    const bad = workers.start(['--store', f.storeFile, '--concurrency', '0']);
+    const bad = workers.start(['--store', location, '--concurrency', '0']);
     expect((await bad.exited).code).toBe(2);
     expect(bad.stderr()).toMatch(/--concurrency \(MISSIONS_CONCURRENCY\) must be a whole number from 1/);
   });

@@ -1,4 +1,4 @@
-// The worker in this process on a real store file, with a fake clock where time matters (cron slots,
+// The worker in this process on a real store (a file, then PostgreSQL), with a fake clock where time matters (cron slots,
 // DST, a day of downtime, retry delays) and the real one where processes must be stopped (pause,
 // delete, timeout). The agent is the stub; what it did is read from its own log.
 import { mkdirSync } from 'node:fs';
@@ -10,11 +10,12 @@ import type { RunRecord } from '../src/run/model.js';
 import { loadAgents } from '../src/runner/agents.js';
 import { newRunId } from '../src/ids.js';
 import { Worker, type WorkerOptions } from '../src/runner/worker.js';
-import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
+import type { MissionStore } from '../src/store/index.js';
+import { ENGINES, type Engine } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, type RunnerFixture } from './runner-helpers.js';
 
 let fx: RunnerFixture | undefined;
-let store: JournalStore | undefined;
+let store: MissionStore | undefined;
 const workers: Worker[] = [];
 
 afterEach(async () => {
@@ -28,9 +29,10 @@ afterEach(async () => {
   }
 });
 
-function setup(agentSettings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+async function setup(engine: Engine, agentSettings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   fx = runnerFixture('missions-worker-');
-  store = openJsonFileStore(fx.storeFile);
+  const opened = await engine.open();
+  store = opened.store;
   const agents = loadAgents(fx.writeAgents(agentSettings, extra));
   let clock: Date | undefined;
   const logs: string[] = [];
@@ -45,6 +47,7 @@ function setup(agentSettings: Record<string, unknown> = {}, extra: Record<string
   return {
     f: fx,
     s: store,
+    location: opened.location,
     logs,
     setClock: (iso: string) => (clock = new Date(iso)),
     /** `run --once` at the fake clock's time. */
@@ -54,14 +57,14 @@ function setup(agentSettings: Record<string, unknown> = {}, extra: Record<string
       return w.results;
     },
     worker,
-    mission: async (id: string) => (await store!.read()).get(id)!,
-    runsOf: async (id: string): Promise<RunRecord[]> => [...(await store!.read()).runs.ofMission(id)],
+    mission: async (id: string) => (await store!.get(id))!,
+    runsOf: async (id: string): Promise<RunRecord[]> => [...(await store!.runsOf(id))],
   };
 }
 
-describe('runner worker: schedules with a fake clock', () => {
+describe.each(ENGINES)('runner worker on the $name store: schedules with a fake clock', (engine) => {
   it('cron advances across slots: one run per slot, nothing between them', async () => {
-    const t = setup();
+    const t = await setup(engine);
     t.setClock('2026-01-05T08:00:00Z');
     const [m] = await putMissions(t.s, [{ title: 'daily', goal: 'report', schedule: { type: 'cron', value: '0 9 * * *' } }], new Date('2026-01-05T08:00:00Z'));
     const seen: string[] = [];
@@ -72,7 +75,7 @@ describe('runner worker: schedules with a fake clock', () => {
       seen.push(`${at}: ${results.length} run(s), next ${after.schedule.nextRun}`);
       expect(results).toHaveLength(expectRuns);
     }
-    console.log(`cron 0 9 * * * UTC:\n  ${seen.join('\n  ')}`);
+    console.log(`${engine.name}: cron 0 9 * * * UTC:\n  ${seen.join('\n  ')}`);
     const after = await t.mission(m!.id);
     expect(after.schedule.runCount).toBe(3);
     expect(after.schedule.nextRun).toBe('2026-01-08T09:00:00.000Z');
@@ -88,7 +91,7 @@ describe('runner worker: schedules with a fake clock', () => {
     ['America/New_York fall back, 01:30 (happens twice that day: runs once)', '30 1 * * *', 'America/New_York', ['2026-10-31T05:30:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']],
   ];
   it.each(dst)('DST: %s', async (_name, expression, timezone, expected) => {
-    const t = setup();
+    const t = await setup(engine);
     const created = new Date(Date.parse(expected[0]!) - 3600_000).toISOString();
     t.setClock(created);
     const [m] = await putMissions(t.s, [{ title: 'dst', goal: 'report', schedule: { type: 'cron', value: expression, timezone } }], new Date(created));
@@ -101,26 +104,26 @@ describe('runner worker: schedules with a fake clock', () => {
       t.setClock(new Date(Date.parse(next) + 90 * 60_000).toISOString()); // an hour and a half later: the repeated hour
       expect(await t.runDue()).toHaveLength(0);
     }
-    console.log(`${timezone} "${expression}": ran at ${ranAt.join(', ')}`);
+    console.log(`${engine.name}: ${timezone} "${expression}": ran at ${ranAt.join(', ')}`);
     expect(ranAt).toEqual(expected);
     expect(t.f.starts()).toHaveLength(expected.length);
   });
 
   it('a runner down for a day runs a missed slot once, then the next slot after now', async () => {
-    const t = setup();
+    const t = await setup(engine);
     const [m] = await putMissions(t.s, [{ title: 'hourly', goal: 'check', schedule: { type: 'cron', value: '0 * * * *' } }], new Date('2026-02-01T08:30:00Z'));
     expect((await t.mission(m!.id)).schedule.nextRun).toBe('2026-02-01T09:00:00.000Z');
     t.setClock('2026-02-02T09:30:00Z'); // 24 slots missed
     expect(await t.runDue()).toHaveLength(1);
     expect(await t.runDue()).toHaveLength(0);
     const after = await t.mission(m!.id);
-    console.log(`down for a day: ${t.f.starts().length} run, runCount ${after.schedule.runCount}, next ${after.schedule.nextRun}`);
+    console.log(`${engine.name}: down for a day: ${t.f.starts().length} run, runCount ${after.schedule.runCount}, next ${after.schedule.nextRun}`);
     expect(t.f.starts()).toHaveLength(1);
     expect(after.schedule.nextRun).toBe('2026-02-02T10:00:00.000Z');
   });
 
   it('a failing once mission is retried with a doubling delay, then fails', async () => {
-    const t = setup({ retries: 2, retryDelaySeconds: 10 });
+    const t = await setup(engine, { retries: 2, retryDelaySeconds: 10 });
     const t0 = Date.parse('2026-03-01T10:00:00Z');
     const at = (s: number) => t.setClock(new Date(t0 + s * 1000).toISOString());
     at(0);
@@ -133,7 +136,7 @@ describe('runner worker: schedules with a fake clock', () => {
     const runs = await t.runsOf(m!.id);
     const after = await t.mission(m!.id);
     const delays = runs.map((r) => (r.retryAt ? (Date.parse(r.retryAt) - Date.parse(r.endedAt!)) / 1000 : null));
-    console.log(`retries: attempts ${runs.map((r) => `${r.attempt}:${r.trigger}:${r.status}`).join(', ')}; retry delays ${delays.join(', ')} s; mission ${after.status}, runCount ${after.schedule.runCount}`);
+    console.log(`${engine.name}: retries: attempts ${runs.map((r) => `${r.attempt}:${r.trigger}:${r.status}`).join(', ')}; retry delays ${delays.join(', ')} s; mission ${after.status}, runCount ${after.schedule.runCount}`);
     expect(runs.map((r) => [r.attempt, r.trigger, r.status])).toEqual([[1, 'schedule', 'failed'], [2, 'retry', 'failed'], [3, 'retry', 'failed']]);
     expect(delays).toEqual([10, 20, null]);
     expect(after.status).toBe('failed');
@@ -143,7 +146,7 @@ describe('runner worker: schedules with a fake clock', () => {
   });
 
   it('a recurring mission whose last 3 slots failed becomes failed', async () => {
-    const t = setup({ retries: 0 });
+    const t = await setup(engine, { retries: 0 });
     const [m] = await putMissions(t.s, [{ title: 'cron', goal: 'stub:exit=2', schedule: { type: 'cron', value: '0 * * * *' } }], new Date('2026-04-01T00:30:00Z'));
     for (const slot of ['01', '02', '03']) {
       t.setClock(`2026-04-01T${slot}:00:00Z`);
@@ -155,13 +158,13 @@ describe('runner worker: schedules with a fake clock', () => {
   });
 
   it('a mission from a chain of runs deeper than --max-depth is refused, with the reason, and no agent starts', async () => {
-    const t = setup();
+    const t = await setup(engine);
     t.setClock('2026-01-01T00:00:00Z');
     const [parent, m] = await putMissions(t.s, [{ title: 'parent', goal: 'g' }, { title: 'deep', goal: 'g', schedule: { type: 'once' } }]);
     await t.s.write(async (v) => ({ put: [{ ...(await v.get(m!.id))!, origin: { runId: `run_${'a'.repeat(20)}`, missionId: parent!.id, depth: 4 } }], result: undefined }));
     const results = await t.runDue();
     const [run] = await t.runsOf(m!.id);
-    console.log(`depth 4 > 3: ${results[0]?.status}; ${run?.error}`);
+    console.log(`${engine.name}: depth 4 > 3: ${results[0]?.status}; ${run?.error}`);
     expect(results.map((r) => r.status)).toEqual(['failed']);
     expect(run!.error).toMatch(/--max-depth/);
     expect((await t.mission(m!.id)).status).toBe('failed');
@@ -169,9 +172,9 @@ describe('runner worker: schedules with a fake clock', () => {
   });
 });
 
-describe('runner worker: the agent process', () => {
+describe.each(ENGINES)('runner worker on the $name store: the agent process', (engine) => {
   it('spaces pick the working folder; the agent environment carries the mission, run, attempt and store; output keeps the last 16 KB', async () => {
-    const t = setup();
+    const t = await setup(engine);
     const web = join(t.f.dir, 'web-folder');
     mkdirSync(web);
     const agents = loadAgents(t.f.writeAgents({ env: { STUB_LOG: t.f.stubLog, STUB_EXTRA: 'from the agents file' } }, { spaces: { web } }));
@@ -187,18 +190,18 @@ describe('runner worker: the agent process', () => {
     expect(of(inSpace!.id).cwd).toBe(web);
     expect(of(plain!.id).cwd).toBe(t.f.dir);
     expect(of(plain!.id).attempt).toBe('1');
-    expect(of(plain!.id).store).toBe(t.f.storeFile);
+    expect(of(plain!.id).store).toBe(t.location);
     expect(of(plain!.id).extra).toBe('from the agents file');
     const [run] = await t.runsOf(inSpace!.id);
     const output = await t.s.readRunOutput(run!);
-    console.log(`output: 40,000+ bytes written, ${run!.outputBytes} kept, ends ${JSON.stringify(output.slice(-20))}`);
+    console.log(`${engine.name}: output: 40,000+ bytes written, ${run!.outputBytes} kept, ends ${JSON.stringify(output.slice(-20))}`);
     expect(run!.outputBytes).toBe(16 * 1024);
     expect(Buffer.byteLength(output)).toBe(16 * 1024);
     expect(output.endsWith('END\nstub says hello\n')).toBe(true);
     expect(of(inSpace!.id).run).toBe(run!.id);
   });
 
-  async function startSlow(t: ReturnType<typeof setup>, goal = 'stub:sleep=60000 stub:grandchild') {
+  async function startSlow(t: Awaited<ReturnType<typeof setup>>, goal = 'stub:sleep=60000 stub:grandchild') {
     const [m] = await putMissions(t.s, [{ title: 'long', goal, schedule: { type: 'once' } }], new Date());
     const w = t.worker();
     void w.start();
@@ -209,11 +212,11 @@ describe('runner worker: the agent process', () => {
   const gone = (pids: (number | null | undefined)[]) => waitFor('agent processes gone', () => pids.every((p) => !pidAlive(p)), 10_000).then(() => true);
 
   it('timeout: the whole group is stopped (SIGTERM, then SIGKILL) and the run is timed_out', async () => {
-    const t = setup({ timeoutSeconds: 1 });
+    const t = await setup(engine, { timeoutSeconds: 1 });
     const { m, start } = await startSlow(t, 'stub:sleep=60000 stub:grandchild stub:ignore-term');
     expect(pidAlive(start.grandchild)).toBe(true);
     const run = await waitFor('the run to end', async () => (await t.runsOf(m.id)).find((r) => r.status !== 'running'), 20_000);
-    console.log(`timeout: ${run.status}, ${run.error}; signal ${run.signal}`);
+    console.log(`${engine.name}: timeout: ${run.status}, ${run.error}; signal ${run.signal}`);
     expect(run.status).toBe('timed_out');
     expect(run.error).toMatch(/timed out after 1 s/);
     expect(await gone([start.pid, start.grandchild])).toBe(true);
@@ -221,26 +224,26 @@ describe('runner worker: the agent process', () => {
   });
 
   it('pause while running: the agent group is stopped and the run cancelled', async () => {
-    const t = setup();
+    const t = await setup(engine);
     const { m, w, start } = await startSlow(t);
     // The pauseMission code path: changeStatus under the store's lock.
     await t.s.write(async (v) => ({ put: [{ ...changeStatus((await v.get(m.id))!, 'paused', new Date()), updatedAt: new Date().toISOString() }], result: undefined }));
     await waitFor('the worker to let go', () => w.running === 0, 20_000);
     const [run] = await t.runsOf(m.id);
     const mission: Mission = await t.mission(m.id);
-    console.log(`pause: run ${run!.status} (${run!.error}); mission ${mission.status}`);
+    console.log(`${engine.name}: pause: run ${run!.status} (${run!.error}); mission ${mission.status}`);
     expect(run!.status).toBe('cancelled');
     expect(mission.status).toBe('paused');
     expect(await gone([start.pid, start.grandchild])).toBe(true);
   });
 
   it('delete with force while running: the agent group is stopped and no run stays running', async () => {
-    const t = setup();
+    const t = await setup(engine);
     const { m, w, start } = await startSlow(t);
     await t.s.write(() => ({ remove: [m.id], result: undefined }));
     await waitFor('the worker to let go', () => w.running === 0, 20_000);
     const runs = await t.runsOf(m.id);
-    console.log(`delete: runs left ${runs.map((r) => r.status).join(',') || 'none'}; ${t.logs.filter((l) => l.includes(start.run)).join(' | ')}`);
+    console.log(`${engine.name}: delete: runs left ${runs.map((r) => r.status).join(',') || 'none'}; ${t.logs.filter((l) => l.includes(start.run)).join(' | ')}`);
     expect(runs.filter((r) => r.status === 'running')).toEqual([]);
     expect(await gone([start.pid, start.grandchild])).toBe(true);
   });

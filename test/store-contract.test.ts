@@ -2,11 +2,11 @@
 // the same answers as the reference (listPage over every mission in memory), cursors stay stable
 // while others write, parallel updates lose nothing, due work and runs and changesSince agree.
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_USER, tokenPrincipal, type Identity } from '../src/mission/access.js';
+import { LOCAL_USER, canSee, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
-import type { Mission } from '../src/mission/model.js';
-import type { ListMissionsInput } from '../src/mission/query.js';
+import { STATUSES, VISIBILITIES, type Mission } from '../src/mission/model.js';
+import { SORTS, compare, compileFilter, keyOf, type ListMissionsInput, type Order } from '../src/mission/query.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openMemoryStore } from '../src/store/index.js';
@@ -46,6 +46,9 @@ const QUERIES: ListMissionsInput[] = [
   { sort: 'title', order: 'asc', limit: 5 },
   { sort: 'nextRun', order: 'desc', limit: 6 },
   { sort: 'nextRun', limit: 4 },
+  { sort: 'nextRun', order: 'asc', limit: 5 },
+  { sort: 'createdAt', order: 'asc', limit: 8 },
+  { sort: 'title', limit: 6 },
   { sort: 'updatedAt', order: 'asc', limit: 9 },
   { status: 'active', limit: 10 },
   { status: ['paused', 'pending'], agentType: 'gemini' },
@@ -66,6 +69,53 @@ async function allPages(store: MissionStore, q: ListMissionsInput, who: Identity
   } while (cursor && pages.length < 100);
   return pages;
 }
+
+/** A seeded random source (mulberry32), so that a failure replays the same store. */
+function random(seed: number) {
+  const next = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
+}
+type Random = ReturnType<typeof random>;
+
+/** 3 users × (2 orgs and none), and the local user. */
+const OWNERS = [...['alice', 'bob', 'carol'].flatMap((user) => ['acme', 'globex', null].map((org) => ({ user, org }))), { user: 'local', org: null }];
+/** The local user; users of each org and of none; alice of no org (not alice of acme); dave, who owns nothing. */
+const PRINCIPALS: Identity[] = [LOCAL_USER, ALICE, tokenPrincipal('bob', 'globex'), tokenPrincipal('carol', null), tokenPrincipal('alice', null), tokenPrincipal('dave', 'acme')];
+const TITLES = ['Alpha', 'alpha', 'Beta report', 'beta REPORT', 'Écrire', 'gamma'];
+const TIMES = [0, 1, 2, 3, 4].map((h) => new Date(NOW.getTime() + (h - 2) * 3_600_000).toISOString());
+
+/** A mission with random owner, visibility, status, title (ties in lower case), times (ties) and nextRun (null sometimes). */
+function randomMission(r: Random): Mission {
+  const input = CreateMissionInput.parse({ title: r.pick(TITLES), goal: r.pick(['post weekly', 'answer mail']), agentType: r.pick(['claude', 'gemini'] as const) });
+  const m = newMission(input, { now: new Date(r.pick(TIMES)), newImportId, id: newMissionId(), owner: r.pick(OWNERS) });
+  return {
+    ...m,
+    visibility: r.pick(VISIBILITIES),
+    status: r.pick(STATUSES),
+    updatedAt: r.pick(TIMES),
+    schedule: { ...m.schedule, nextRun: r.next() < 0.3 ? null : r.pick(TIMES) },
+  };
+}
+
+/** The page a list must give, by brute force: canSee and the filters over every mission, sorted by compare, after the last mission seen. */
+function expectedPage(missions: Iterable<Mission>, q: ListMissionsInput, who: Identity, after: Mission | undefined) {
+  const { sort: s, order: o, limit = 20, cursor: _c, mode: _m, ...filters } = q;
+  const sort = s ?? (q.dueBefore ? 'nextRun' : 'createdAt');
+  const order: Order = o ?? (q.dueBefore ? 'asc' : 'desc');
+  const wanted = compileFilter(filters, NOW) ?? (() => true);
+  const entry = (m: Mission) => ({ key: keyOf(m, sort), id: m.id });
+  const all = [...missions].filter((m) => canSee(m, who) && wanted(m)).sort((a, b) => compare(entry(a), entry(b), order));
+  let from = after ? all.findIndex((m) => compare(entry(m), entry(after), order) > 0) : 0;
+  if (from < 0) from = all.length;
+  return { ids: all.slice(from, from + limit).map((m) => m.id), total: all.length, hasMore: from + limit < all.length };
+}
+
+const FILTERS: ListMissionsInput[] = [{}, { status: ['active', 'paused'] }, { query: 'ALPHA', agentType: 'claude' }, { visibility: 'organization' }];
 
 const run = (id: string, missionId: string, startedAt: string, status: RunRecord['status'] = 'succeeded'): RunRecord => ({
   id, missionId, status, trigger: 'schedule', attempt: 1, agentType: 'claude', startedAt,
@@ -103,6 +153,10 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     // a cursor for other filters is refused the same way
     const first = await store.list({ limit: 2 }, LOCAL_USER, NOW);
     await expect(store.list({ limit: 2, status: 'paused', cursor: first.nextCursor! }, LOCAL_USER, NOW)).rejects.toThrow(/other filters/);
+    // a hand-made cursor whose key is neither a string nor null is refused, not compared
+    const data = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...data, k: 5 })).toString('base64url');
+    await expect(store.list({ limit: 2, cursor: forged }, LOCAL_USER, NOW)).rejects.toThrow(/not a cursor from listMissions/);
   });
 
   it('a cursor stays stable while other writers create and delete missions: none repeated, none skipped', async () => {
@@ -222,6 +276,104 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     expect(lost.every((r) => r.status === 'lost')).toBe(true);
     expect(await store.activeRuns()).toEqual([]);
     expect((await store.due(later, 100)).map((m) => m.id).sort()).toEqual(due.map((m) => m.id).sort());
+  });
+
+  it('pages exactly as brute force (canSee, filters, compare) for every caller, sort, order, filter and page size', async () => {
+    const r = random(11);
+    const { store } = await open();
+    const missions = Array.from({ length: 300 }, () => randomMission(r));
+    await store.write(() => ({ put: missions, result: null }));
+    const queries: ListMissionsInput[] = [{}, { dueBefore: 'now' }, { dueBefore: '+1h', limit: 3 }]; // default orders
+    for (const sort of SORTS) for (const order of ['asc', 'desc'] as const) for (const f of FILTERS) queries.push({ sort, order, ...f });
+    let n = 0;
+    for (const who of PRINCIPALS) {
+      for (const query of queries) {
+        const q = { limit: [7, 23, 100][n++ % 3], ...query };
+        let after: Mission | undefined;
+        let cursor: string | undefined;
+        do {
+          const page = await store.list({ ...q, ...(cursor ? { cursor } : {}) }, who, NOW);
+          const got = { ids: page.missions.map((m) => m.id), total: page.total, hasMore: page.hasMore };
+          expect(got, `${JSON.stringify(q)} as ${who.user}@${who.org} after ${after?.id}`).toEqual(expectedPage(missions, q, who, after));
+          expect(page.nextCursor === null).toBe(!page.hasMore);
+          after = page.missions.at(-1);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+    }
+    // Not vacuous: every token principal sees some missions and not all; alice of no org none of alice of acme's private ones.
+    for (const who of PRINCIPALS.slice(1)) {
+      const total = (await store.list({}, who, NOW)).total;
+      expect(total, who.user).toBeGreaterThan(0);
+      expect(total, who.user).toBeLessThan(missions.length);
+    }
+    const alicePrivate = missions.filter((m) => m.owner.user === 'alice' && m.owner.org === 'acme' && m.visibility === 'private');
+    expect(alicePrivate.length).toBeGreaterThan(0);
+    const soloSees = new Set((await store.list({ limit: 100, visibility: 'private' }, tokenPrincipal('alice', null), NOW)).missions.map((m) => m.id));
+    for (const m of alicePrivate) expect(soloSees.has(m.id)).toBe(false);
+  });
+
+  it('writes between pages (creates, deletes, visibility and sort-key changes) never repeat or skip a mission that stayed put', async () => {
+    const r = random(7);
+    const { store, another } = await open();
+    const other = another();
+    const state = new Map(Array.from({ length: 150 }, () => randomMission(r)).map((m) => [m.id, m]));
+    await store.write(() => ({ put: [...state.values()], result: null }));
+    const write = async (put: Mission[], remove: string[] = []) => {
+      for (const m of put) state.set(m.id, m);
+      for (const id of remove) state.delete(id);
+      await other.write(() => ({ put, remove, result: null }));
+    };
+    for (const who of [LOCAL_USER, ALICE, tokenPrincipal('carol', null), tokenPrincipal('dave', 'acme')]) {
+      for (const sort of SORTS) {
+        for (const order of ['asc', 'desc'] as const) {
+          const q: ListMissionsInput = { sort, order, limit: 11 };
+          // Missions this pass may change or delete; the others stay put (their changes keep key and visibility for `who`).
+          const movable = new Set([...state.keys()].filter(() => r.next() < 0.3));
+          const staying = [...state.keys()].filter((id) => !movable.has(id) && canSee(state.get(id)!, who));
+          const seen: string[] = [];
+          let hidden: string | undefined;
+          let after: Mission | undefined;
+          let cursor: string | undefined;
+          do {
+            const page = await store.list({ ...q, ...(cursor ? { cursor } : {}) }, who, NOW);
+            const ids = page.missions.map((m) => m.id);
+            expect({ ids, total: page.total, hasMore: page.hasMore }, `${sort} ${order} as ${who.user}@${who.org}`).toEqual(expectedPage(state.values(), q, who, after));
+            if (hidden) expect(ids, 'a mission made private is gone from the next pages').not.toContain(hidden);
+            seen.push(...ids);
+            after = page.missions.at(-1);
+            cursor = page.nextCursor ?? undefined;
+            if (!cursor) break;
+            // Meanwhile, through another handle: a create, a delete, changes that move missions between buckets and orders.
+            const changes: Mission[] = [randomMission(r)];
+            const ofMovable = [...movable].filter((id) => state.has(id));
+            const gone = r.pick(ofMovable);
+            for (let k = 0; k < 3; k++) {
+              const id = r.pick(ofMovable);
+              if (id === gone || !id) continue;
+              const m = state.get(id)!;
+              changes.push({ ...m, visibility: r.pick(VISIBILITIES), title: r.pick(TITLES), updatedAt: r.pick(TIMES), schedule: { ...m.schedule, nextRun: r.pick([...TIMES, null]) } });
+            }
+            // One that stays put changes what its owner sees (goal), and, when `who` owns it, its bucket (visibility).
+            const still = state.get(r.pick(staying))!;
+            changes.push({ ...still, goal: `${still.goal}!`, ...(still.owner.user === who.user && still.owner.org === who.org ? { visibility: r.pick(VISIBILITIES) } : {}) });
+            // Once, a public mission of someone else, not shown yet, turns private.
+            if (!hidden && who.kind === 'token') {
+              const shown = new Set(seen);
+              const target = [...state.values()].find((m) => movable.has(m.id) && m.id !== gone && m.visibility === 'public' && m.owner.user !== who.user && !shown.has(m.id) && !changes.some((c) => c.id === m.id));
+              if (target) {
+                hidden = target.id;
+                movable.delete(target.id);
+                changes.push({ ...target, visibility: 'private' });
+              }
+            }
+            await write(changes, gone && gone !== hidden ? [gone] : []);
+          } while (cursor);
+          for (const id of staying) expect(seen.filter((x) => x === id).length, `${sort} ${order} as ${who.user}: ${id} once`).toBe(1);
+          if (who.kind === 'token') expect(hidden, 'a public mission was made private').toBeDefined();
+        }
+      }
+    }
   });
 
   it('changesSince names the missions changed, with who could see them before and after', async () => {

@@ -108,18 +108,65 @@ export interface Page {
   nextCursor: string | null;
 }
 
-/** Missions in ascending (key, id) order for one sort, null keys last; a store keeps these ready. */
-export interface SortedMissions {
-  sorted(sort: Sort): readonly Mission[];
+/**
+ * Where a list reads from: for one sort, disjoint arrays that together hold exactly the missions the
+ * caller may see, each in ascending (key, id) order with null keys last (a store keeps these ready:
+ * one array for a caller who sees everything, one per visibility bucket for anyone else).
+ */
+export type VisibleOrders = (sort: Sort) => readonly (readonly Mission[])[];
+
+/** One ascending array seen in the order the caller asked for; null keys come last in both orders. */
+interface View {
+  length: number;
+  at(i: number): Mission;
 }
 
-/** The i-th mission in the order the caller asked for; null keys come last in both orders. */
-function positions(sorted: readonly Mission[], sort: Sort, order: Order): (i: number) => Mission {
-  if (order === 'asc') return (i) => sorted[i]!;
-  let firstNull = sorted.length;
-  while (firstNull > 0 && keyOf(sorted[firstNull - 1]!, sort) === null) firstNull--;
+function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
+  if (order === 'asc') return { length: sorted.length, at: (i) => sorted[i]! };
+  // The first null key, by binary search (null keys come last in the ascending array).
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid]!, sort) === null) hi = mid;
+    else lo = mid + 1;
+  }
+  const firstNull = lo;
   // Non-null keys from the largest down, then the null keys, also in descending id order.
-  return (i) => (i < firstNull ? sorted[firstNull - 1 - i]! : sorted[sorted.length - 1 - (i - firstNull)]!);
+  return {
+    length: sorted.length,
+    at: (i) => (i < firstNull ? sorted[firstNull - 1 - i]! : sorted[sorted.length - 1 - (i - firstNull)]!),
+  };
+}
+
+/** The first position of `view` that comes after the cursor, by binary search. */
+function firstAfter(view: View, sort: Sort, order: Order, after: { key: Key; id: string }): number {
+  let lo = 0;
+  let hi = view.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = view.at(mid);
+    if (compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first `n` missions of lists each already in the asked order, merged (at most three short lists). */
+function mergeFirst(lists: Mission[][], n: number, sort: Sort, order: Order): Mission[] {
+  if (lists.length === 1) return lists[0]!.slice(0, n);
+  const entries = lists.map((list) => list.map((m) => ({ key: keyOf(m, sort), id: m.id, m })));
+  const at = entries.map(() => 0);
+  const out: Mission[] = [];
+  while (out.length < n) {
+    let best = -1;
+    for (let j = 0; j < entries.length; j++) {
+      if (at[j]! < entries[j]!.length && (best < 0 || compare(entries[j]![at[j]!]!, entries[best]![at[best]!]!, order) < 0)) best = j;
+    }
+    if (best < 0) break;
+    out.push(entries[best]![at[best]!++]!.m);
+  }
+  return out;
 }
 
 /**
@@ -147,36 +194,38 @@ export function cursorAfter(input: ListMissionsInput, last: Mission): string {
 }
 
 /**
- * One page of the missions that pass `visible` (undefined: the caller sees every mission) and the
- * filters. One pass over an order the store keeps sorted: no sorting per call. Without filters, a
- * caller who sees everything costs only the page itself.
+ * One page of the missions in `orders` that pass the filters. In each order the cursor is found by
+ * binary search and the next limit + 1 matching missions taken; those (from at most three orders) are
+ * merged. No sorting and no scan per call: `total` without filters is the orders' sizes; with filters,
+ * a count over the orders (only missions the caller may see), each mission tested once.
  */
-export function listPage(source: SortedMissions, input: ListMissionsInput, now: Date, visible?: (m: Mission) => boolean): Page {
+export function listPage(orders: VisibleOrders, input: ListMissionsInput, now: Date): Page {
   const { sort, order, limit, filters, fingerprint, after } = pageRequest(input);
-  const wanted = compileFilter(filters, now);
-  const pass = visible && wanted ? (m: Mission) => visible(m) && wanted(m) : (visible ?? wanted);
-  const sorted = source.sorted(sort);
-  const at = positions(sorted, sort, order);
-  const page: Mission[] = [];
+  const pass = compileFilter(filters, now);
   let total = 0;
-  let hasMore = false;
-  for (let i = 0; i < sorted.length; i++) {
-    const m = at(i);
-    if (pass && !pass(m)) continue;
-    if (page.length === limit) {
-      // In order, so everything after a full page also comes after the cursor.
-      hasMore = true;
-      if (!pass) {
-        total = sorted.length; // every mission passes: no need to count the rest
-        break;
+  const next: Mission[][] = [];
+  for (const sorted of orders(sort)) {
+    const view = viewOf(sorted, sort, order);
+    const start = after ? firstAfter(view, sort, order, after) : 0;
+    const found: Mission[] = [];
+    let i = start;
+    if (!pass) {
+      total += view.length;
+      for (; i < view.length && found.length <= limit; i++) found.push(view.at(i));
+    } else {
+      for (let j = 0; j < start; j++) if (pass(view.at(j))) total++;
+      for (; i < view.length && found.length <= limit; i++) {
+        const m = view.at(i);
+        if (pass(m)) found.push(m);
       }
-      total++;
-      continue;
+      total += found.length;
+      for (; i < view.length; i++) if (pass(view.at(i))) total++;
     }
-    total++;
-    if (after && compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) continue;
-    page.push(m);
+    next.push(found);
   }
+  const page = mergeFirst(next, limit + 1, sort, order);
+  const hasMore = page.length > limit;
+  if (hasMore) page.pop();
   return pageOf(page, total, hasMore, { sort, order, fingerprint });
 }
 
@@ -208,7 +257,8 @@ export function pageRequest(input: ListMissionsInput): PageRequest {
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;
   if (cursor !== undefined) {
-    const c = decodeCursor<CursorData>(cursor, 'listMissions', (d) => typeof d.i === 'string');
+    // The key is a string or null in every cursor a store made (keyOf); anything else was made by hand.
+    const c = decodeCursor<CursorData>(cursor, 'listMissions', (d) => typeof d.i === 'string' && (d.k === null || typeof d.k === 'string'));
     if (c.s !== sort || c.o !== order || c.f !== fingerprint) throw cursorForOtherCall('listMissions', 'filters, sort or order');
     after = { key: c.k, id: c.i };
   }

@@ -37,7 +37,7 @@ export function indexQueries(fresh: () => Promise<MissionIndex>): StoreQueries {
     workers: ask((i) => view(i).workers()),
     ownedBy: ask((i, owner: Owner) => view(i).ownedBy(owner)),
     list: ask((i, input: ListMissionsInput, who: Identity, now: Date) =>
-      listPage(i, input, now, who.kind === 'local' ? undefined : (m) => canSee(m, who)),
+      listPage((sort) => i.visibleOrders(sort, who), input, now),
     ),
     due: ask((i, now: Date, limit: number) => dueMissions(i.sorted('nextRun'), now, limit)),
     listRuns: ask((i, input: ListRunsInput, who: Identity) =>

@@ -1,51 +1,14 @@
 // The missions of a store in memory: by id, in insertion order (oldest first), and — once asked for —
-// in each listMissions sort order, kept sorted as missions come and go so that a list never sorts.
+// in each listMissions sort order, kept sorted as missions come and go so that a list never sorts;
+// also per visibility bucket, so that a token principal's list reads only what it may see.
+import type { Identity } from '../mission/access.js';
 import type { Mission, Owner } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
-import { compare, keyOf, type Sort } from '../mission/query.js';
+import type { Sort } from '../mission/query.js';
 import { RunIndex, lowerBound } from './run-index.js';
+import { SortedOrder } from './sorted-order.js';
+import { VisibilityBuckets } from './visibility-buckets.js';
 import type { Changes, MissionChange } from './types.js';
-
-/** Ascending (key, id) order of one sort, maintained by binary search and splice. */
-class SortedOrder {
-  readonly items: Mission[];
-
-  constructor(
-    private readonly sort: Sort,
-    missions: Iterable<Mission>,
-  ) {
-    this.items = [...missions].sort((a, b) => this.cmp(a, b));
-  }
-
-  private cmp(a: Mission, b: Mission): number {
-    return compare({ key: keyOf(a, this.sort), id: a.id }, { key: keyOf(b, this.sort), id: b.id }, 'asc');
-  }
-
-  /** The first index whose mission sorts at or after `m`. */
-  private position(m: Mission): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cmp(this.items[mid]!, m) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  insert(m: Mission): void {
-    this.items.splice(this.position(m), 0, m);
-  }
-
-  remove(m: Mission): void {
-    const i = this.position(m);
-    if (this.items[i] === m) this.items.splice(i, 1);
-    else {
-      const j = this.items.indexOf(m); // only if a key was changed in place, which the store never does
-      if (j >= 0) this.items.splice(j, 1);
-    }
-  }
-}
 
 const ownerKey = (o: Owner) => JSON.stringify([o.user, o.org]);
 
@@ -67,6 +30,8 @@ export class MissionIndex {
   private forgotten = this.born;
   private readonly byId: Map<string, Mission>;
   private readonly orders = new Map<Sort, SortedOrder>();
+  /** Per-owner, per-org and public orders, for token principals' lists. */
+  readonly buckets = new VisibilityBuckets((sort) => this.sorted(sort));
   private inserted: Mission[] | undefined;
   /** Missions per owner (user and org), for quotas. */
   private readonly owners = new Map<string, number>();
@@ -112,6 +77,11 @@ export class MissionIndex {
     return order.items;
   }
 
+  /** Disjoint ascending orders for one sort that together hold exactly the missions `who` may see. */
+  visibleOrders(sort: Sort, who: Identity): (readonly Mission[])[] {
+    return who.kind === 'local' ? [this.sorted(sort)] : this.buckets.parts(sort, who);
+  }
+
   private record(id: string, before: Mission | undefined, after: Mission | undefined): void {
     this.changes.push({ version: this.version, change: { id, before: aclOf(before), after: aclOf(after) } });
     if (this.changes.length > CHANGES_KEPT * 2) this.forgotten = this.changes.splice(0, CHANGES_KEPT).pop()!.version;
@@ -138,6 +108,8 @@ export class MissionIndex {
       if (old) order.remove(old);
       order.insert(m);
     }
+    if (old) this.buckets.remove(old);
+    this.buckets.insert(m);
     if (old) this.inserted = undefined;
     else this.inserted?.push(m);
   }
@@ -150,6 +122,7 @@ export class MissionIndex {
     this.byId.delete(id);
     this.count(old, -1);
     for (const order of this.orders.values()) order.remove(old);
+    this.buckets.remove(old);
     this.inserted = undefined;
   }
 

@@ -33,11 +33,32 @@ export function missionRow(m: Mission): unknown[] {
   ];
 }
 
-const set = MISSION_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-export const UPSERT_MISSION = `INSERT INTO missions (${MISSION_COLUMNS.join(', ')}) VALUES (${MISSION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${set}`;
-
-export const UPSERT_RUN =
-  'INSERT INTO runs (id, mission_id, started_at, status, record) VALUES ($1, $2, $3, $4, $5) ' +
-  'ON CONFLICT (id) DO UPDATE SET mission_id = EXCLUDED.mission_id, started_at = EXCLUDED.started_at, status = EXCLUDED.status, record = EXCLUDED.record';
+const RUN_COLUMNS = ['id', 'mission_id', 'started_at', 'status', 'record'] as const;
 
 export const runRow = (r: RunRecord): unknown[] => [r.id, r.missionId, r.startedAt, r.status, JSON.stringify(r)];
+
+/** Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement. */
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * INSERT … ON CONFLICT (id) DO UPDATE statements for `items`, at most ROWS_PER_STATEMENT rows each.
+ * One statement may not touch a row twice, so an id given twice keeps its last item (as one upsert
+ * after another would); rows go in id order, the order in which writes lock.
+ */
+function upserts<T extends { id: string }>(table: string, columns: readonly string[], toRow: (item: T) => unknown[], items: readonly T[]) {
+  const last = [...new Map(items.map((item) => [item.id, item])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const set = columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const statements: { text: string; values: unknown[] }[] = [];
+  for (let i = 0; i < last.length; i += ROWS_PER_STATEMENT) {
+    const chunk = last.slice(i, i + ROWS_PER_STATEMENT);
+    const tuples = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
+    statements.push({
+      text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO UPDATE SET ${set}`,
+      values: chunk.flatMap(toRow),
+    });
+  }
+  return statements;
+}
+
+export const missionUpserts = (missions: readonly Mission[]) => upserts('missions', MISSION_COLUMNS, missionRow, missions);
+export const runUpserts = (runs: readonly RunRecord[]) => upserts('runs', RUN_COLUMNS, runRow, runs);

@@ -1,12 +1,12 @@
 // The PostgreSQL schema, created on first use and migrated forward one step at a time under an
-// advisory lock (several instances may start at once). Its version is recorded in missions_meta;
+// advisory lock (several instances may start at once). Its version is recorded in missions_schema;
 // a database whose schema is newer than this code is refused rather than misread.
 import type { PoolClient } from 'pg';
 import { MissionError } from '../../errors.js';
 import type { Target } from './target.js';
 
 /** Text columns compare byte-wise (COLLATE "C"), as JavaScript compares the same strings. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE missions_meta (key text PRIMARY KEY, value bigint NOT NULL);
   INSERT INTO missions_meta (key, value) VALUES ('version', 0), ('forgotten', 0);
@@ -50,6 +50,17 @@ const MIGRATIONS: string[] = [
   CREATE TABLE workers (id text PRIMARY KEY, record json NOT NULL);
   CREATE TABLE changes (version bigint NOT NULL, mission_id text NOT NULL, before jsonb, after jsonb);
   CREATE INDEX changes_version ON changes (version);
+  `,
+  // 2: the change log keyed by each writing transaction's id instead of a store version taken from one
+  // row (which made every write that changed missions commit one at a time). Watchers start afresh.
+  // And an index for listMissions sorted by nextRun desc (nulls last), which else sorts every match.
+  `
+  CREATE INDEX missions_next_run_desc ON missions (next_run DESC NULLS LAST, id DESC);
+  DROP TABLE changes;
+  CREATE TABLE changes (xid bigint NOT NULL, mission_id text NOT NULL, before jsonb, after jsonb);
+  CREATE INDEX changes_xid ON changes (xid);
+  DELETE FROM missions_meta WHERE key = 'version';
+  UPDATE missions_meta SET value = 0 WHERE key = 'forgotten';
   `,
 ];
 

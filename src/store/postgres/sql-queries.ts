@@ -64,18 +64,22 @@ export function listSql(input: ListMissionsInput, who: Identity, now: Date): { r
   filters(w, req, now);
   const count = { text: `SELECT count(*)::int AS n FROM missions ${w}`, values: [...w.values] };
   const col = SORT_COLUMN[req.sort];
+  const nullable = req.sort === 'nextRun'; // the other sort columns are NOT NULL
   const dir = req.order === 'asc' ? 'ASC' : 'DESC';
   const cmp = req.order === 'asc' ? '>' : '<';
   if (req.after) {
     const id = w.param(req.after.id);
     if (req.after.key === null) w.add(`${col} IS NULL AND id ${cmp} ${id}`);
     else {
-      const k = w.param(req.after.key);
-      w.add(`${col} IS NULL OR ${col} ${cmp} ${k} OR (${col} = ${k} AND id ${cmp} ${id})`);
+      // A row comparison, so that the (sort key, id) index starts right after the cursor.
+      const after = `(${col}, id) ${cmp} (${w.param(req.after.key)}::text COLLATE "C", ${id}::text COLLATE "C")`;
+      w.add(nullable ? `${col} IS NULL OR ${after}` : after);
     }
   }
+  // Written so that an index gives the order (no sort of every match): missions_created, _updated,
+  // _title and _next_run read forwards or backwards, missions_next_run_desc for nextRun desc.
   const page = {
-    text: `SELECT doc FROM missions ${w} ORDER BY (${col} IS NULL), ${col} ${dir}, id ${dir} LIMIT ${w.param(req.limit + 1)}`,
+    text: `SELECT doc FROM missions ${w} ORDER BY ${col} ${dir}${nullable ? ' NULLS LAST' : ''}, id ${dir} LIMIT ${w.param(req.limit + 1)}`,
     values: w.values,
   };
   return { req, page, count };

@@ -2,7 +2,7 @@
 // runs in their own table with their output, worker heartbeats, and a change log for watchers.
 // Every write is one transaction whose plan locks what it reads; a write that loses a deadlock or a
 // serialization race is run again from the start. Several instances share one database: each write
-// that changes missions takes the next store version and NOTIFYs it, and every instance LISTENs.
+// that changes missions logs them under its transaction id and NOTIFYs, and every instance LISTENs.
 import pg from 'pg';
 import type { Identity } from '../../mission/access.js';
 import type { Mission, Owner } from '../../mission/model.js';
@@ -28,6 +28,8 @@ const WRITE_ATTEMPTS = 5;
 const guarded = new WeakSet<pg.PoolClient>();
 /** changesSince answers null (everything may have changed) past this many changes. */
 const CHANGES_PER_ANSWER = 5000;
+/** While changes wait on an older transaction, watchers look again this often. */
+const LOOK_AGAIN_MS = 100;
 
 export class PostgresStore implements MissionStore {
   readonly location: string;
@@ -36,6 +38,7 @@ export class PostgresStore implements MissionStore {
   private ready: Promise<void> | undefined;
   private readonly listener: ChangeListener;
   private readonly log: (message: string) => void;
+  private lookAgain: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly url: string,
@@ -137,18 +140,39 @@ export class PostgresStore implements MissionStore {
     return runPageOf(rows.slice(0, req.limit).map((r) => r.record), counted[0]!.n, rows.length > req.limit, req.fingerprint);
   }
 
+  /**
+   * Positions are transaction ids. Each change is logged under its writing transaction's id, and
+   * transactions commit in any order, so a change is read only once every transaction with a lower
+   * id has ended: below the snapshot's xmin (the oldest transaction still running) nothing can still
+   * appear. The answer holds the changes in [position, xmin) and moves the position to xmin; nothing
+   * is missed, nothing repeated. Changes already committed above xmin wait for the older transaction:
+   * while some do, watchers are told to look again shortly (that transaction may never NOTIFY).
+   */
   async changesSince(version: number | undefined): Promise<Changes> {
-    const meta = await this.query<{ key: string; value: string }>("SELECT key, value FROM missions_meta WHERE key IN ('version', 'forgotten')");
-    const current = Number(meta.find((r) => r.key === 'version')!.value);
-    const forgotten = Number(meta.find((r) => r.key === 'forgotten')!.value);
-    if (version === undefined || version === current) return { version: current, changes: [] };
-    if (version < forgotten || version > current) return { version: current, changes: null };
-    const rows = await this.query<{ version: string } & Omit<MissionChange, 'id'> & { mission_id: string }>(
-      'SELECT version, mission_id, before, after FROM changes WHERE version > $1 AND version <= $2 ORDER BY version LIMIT $3',
-      [version, current, CHANGES_PER_ANSWER + 1],
+    const [row] = await this.query<{ xmin: string; forgotten: string; changes: ({ mission_id: string } & Omit<MissionChange, 'id'>)[]; pending: boolean }>(
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+       SELECT s.xmin, (SELECT value FROM missions_meta WHERE key = 'forgotten') AS forgotten,
+         (SELECT coalesce(json_agg(c), '[]') FROM (SELECT mission_id, before, after FROM changes WHERE xid >= $1 AND xid < s.xmin ORDER BY xid LIMIT $2) c) AS changes,
+         EXISTS (SELECT 1 FROM changes WHERE xid >= s.xmin) AS pending
+       FROM s`,
+      [version ?? Number.MAX_SAFE_INTEGER, CHANGES_PER_ANSWER + 1],
     );
-    if (rows.length > CHANGES_PER_ANSWER) return { version: current, changes: null };
-    return { version: current, changes: rows.map((r) => ({ id: r.mission_id, before: r.before, after: r.after })) };
+    const xmin = Number(row!.xmin);
+    if (version === undefined) return { version: xmin, changes: [] };
+    if (row!.pending) this.lookAgainSoon();
+    if (version < Number(row!.forgotten) || version > xmin || row!.changes.length > CHANGES_PER_ANSWER) return { version: xmin, changes: null };
+    // No change in [version, xmin) can appear any more: keeping the position is as good as moving it.
+    if (row!.changes.length === 0) return { version, changes: [] };
+    return { version: xmin, changes: row!.changes.map((r) => ({ id: r.mission_id, before: r.before, after: r.after })) };
+  }
+
+  private lookAgainSoon(): void {
+    if (this.lookAgain) return;
+    this.lookAgain = setTimeout(() => {
+      this.lookAgain = undefined;
+      this.listener.changed();
+    }, LOOK_AGAIN_MS);
+    this.lookAgain.unref();
   }
 
   async counts(): Promise<{ missions: number; runs: number }> {
@@ -165,11 +189,11 @@ export class PostgresStore implements MissionStore {
         await client.query('BEGIN');
         const view = new TxView(client);
         const planned = await plan(view);
-        const version = await applyPlan(client, planned);
+        const changed = await applyPlan(client, planned);
         stage = 'commit';
         await client.query('COMMIT');
         client.release();
-        if (version !== undefined) this.listener.changed();
+        if (changed) this.listener.changed();
         return planned.result;
       } catch (error) {
         if (client) {
@@ -203,6 +227,8 @@ export class PostgresStore implements MissionStore {
   }
 
   async close(): Promise<void> {
+    if (this.lookAgain) clearTimeout(this.lookAgain);
+    this.lookAgain = undefined;
     await this.listener.close();
     const pool = this.pool;
     this.pool = undefined;
