@@ -4,6 +4,9 @@
 // Then a second table: listMissions over Streamable HTTP as the local user and as a token user.
 //
 // BENCH_SIZES=0,1000,10000,100000 (default) picks the store sizes; BENCH_QUICK=1 runs fewer calls.
+// Stores are seeded in today's format; the cold start is timed again on a version-1 file of the same
+// missions (the migration path, which a store takes once). A server answers tools/list before its
+// store has loaded, so the cold start is also timed to the first answered listMissions.
 import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
@@ -18,7 +21,7 @@ import { cursorAfter } from '../src/mission/query.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { CreateMissionInput } from '../src/mission/input.js';
 import type { Mission } from '../src/mission/model.js';
-import { serializeDocument } from '../src/store/document.js';
+import { FORMAT_VERSION, serializeDocument } from '../src/store/document.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
 import { coldStart, fmt, mb, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
@@ -54,14 +57,47 @@ function makeMissions(count: number): Mission[] {
   return out;
 }
 
-async function seedStore(file: string, count: number): Promise<Mission[]> {
-  const missions = makeMissions(count);
-  if (count === 0) return missions;
+/** Writes `missions` as a snapshot in format `version`: today's (FORMAT_VERSION), or 1 to time the migration path. */
+async function writeStore(file: string, missions: Mission[], version: number): Promise<void> {
+  if (missions.length === 0) return;
+  mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(file, { mode: 0o600 });
-  for (const chunk of serializeDocument({ version: 1, seq: 0, missions, runs: [], workers: [] })) if (!out.write(chunk)) await once(out, 'drain');
+  for (const chunk of serializeDocument({ version, seq: 0, missions, runs: [], workers: [] })) if (!out.write(chunk)) await once(out, 'drain');
   out.end();
   await once(out, 'close');
-  return missions;
+}
+
+/**
+ * Spawn, first tools/list (what a client waits for before it can work), then the first answered
+ * listMissions (what it waits for before it sees a mission: the store loads in the background), with
+ * the server's RSS at each.
+ */
+async function coldStartToList(file: string) {
+  const t = performance.now();
+  const start = await coldStart(NODE, [BIN, '--store', file]);
+  const rssAtToolsList = start.peer.rssMb();
+  await start.peer.call('listMissions', { limit: 1, mode: 'compact' });
+  return { peer: start.peer, toolsList: start.ms, firstList: performance.now() - t, rssAtToolsList, rssLoaded: start.peer.rssMb() };
+}
+
+/** Cold start on a version-1 file of the same missions: the migration path, which a store takes once. */
+async function coldStartMigrating(file: string) {
+  const cold = await coldStartToList(file);
+  await cold.peer.close();
+  rmSync(dirname(file), { recursive: true, force: true });
+  return cold;
+}
+
+/**
+ * Writes `count` missions as `file` (today's format) and as `v1` (version 1), and returns their ids:
+ * the missions themselves are let go before anything is timed, so that this process's own garbage
+ * collection of them does not land in a measurement.
+ */
+async function seedStores(file: string, v1: string, count: number): Promise<string[]> {
+  const missions = makeMissions(count);
+  await writeStore(file, missions, FORMAT_VERSION);
+  await writeStore(v1, missions, 1);
+  return missions.map((m) => m.id);
 }
 
 async function seedMemoryGraph(file: string, count: number): Promise<void> {
@@ -100,14 +136,14 @@ const createArgs = (i: number) => ({ ...realisticMissions(3)[i % 3], title: `Ben
 async function measureOurs(size: number, floor: { noop: Summary; append: Summary }) {
   const file = join(work, `ours-${size}`, 'missions.json');
   mkdirSync(dirname(file), { recursive: true });
-  const seeded = await seedStore(file, size);
-  const start = await coldStart(NODE, [BIN, '--store', file]);
+  const v1File = join(dirname(file), 'v1', 'missions.json');
+  const ids = await seedStores(file, v1File, size);
+  const v1 = await coldStartMigrating(v1File);
+  const start = await coldStartToList(file);
   const peer = start.peer;
-  const rssStart = peer.rssMb();
   for (let i = 0; i < 50; i++) await peer.call('listMissions', { limit: 1, mode: 'compact' }); // warm up, as for the no-op
   for (let i = 0; i < 20; i++) await peer.call('createMission', createArgs(i));
   const create = await timeEach(CALLS, (i) => peer.call('createMission', createArgs(i)));
-  const ids = seeded.length > 0 ? seeded.map((m) => m.id) : [];
   if (ids.length === 0) {
     const list = await peer.call('listMissions', { limit: 100, mode: 'compact' });
     ids.push(...list.missions.map((m: { id: string }) => m.id));
@@ -156,7 +192,7 @@ async function measureOurs(size: number, floor: { noop: Summary; append: Summary
   await peer.close();
   const journal = `${file}.journal`;
   const sizes = `${mb(statSync(file).size)} + ${existsSync(journal) ? mb(statSync(journal).size) : '0'} journal`;
-  return { size, cold: start.ms, create, get, getCompact, listCompact, listFull, listFiltered, cross, crossIdle, perSecond, rssStart, rssEnd, sizes, floor };
+  return { size, cold: start, v1, create, get, getCompact, listCompact, listFull, listFiltered, cross, crossIdle, perSecond, rssEnd, sizes, floor };
 }
 
 async function measureMemoryPeer(size: number) {
@@ -322,8 +358,11 @@ async function main() {
   line('same alternation, nothing written p50 ms', (o) => fmt(o.crossIdle.p50));
   line('  read after a write ÷ read after none', (o) => `${(o.cross.p50 / o.crossIdle.p50).toFixed(2)}×`);
   line('16 parallel callers: durable creates/s [≥ 2,000]', (o) => Math.round(o.perSecond).toLocaleString('en'));
-  line('cold start to first tools/list ms', (o) => fmt(o.cold));
-  line('RSS after start / at end MB', (o) => `${o.rssStart.toFixed(0)} / ${o.rssEnd.toFixed(0)}`);
+  line('cold start to first tools/list ms [≤ 1,000 at 100k]', (o) => fmt(o.cold.toolsList));
+  line('cold start to first answered listMissions ms', (o) => fmt(o.cold.firstList));
+  line('  the same from a version-1 file (migration): tools/list / listMissions ms', (o) => `${fmt(o.v1.toolsList)} / ${fmt(o.v1.firstList)}`);
+  line('RSS at first tools/list / loaded / at end MB [≤ 300 / 350 at 100k]', (o) => `${o.cold.rssAtToolsList.toFixed(0)} / ${o.cold.rssLoaded.toFixed(0)} / ${o.rssEnd.toFixed(0)}`);
+  line('  RSS loaded from a version-1 file MB', (o) => o.v1.rssLoaded.toFixed(0));
   line('files at end', (o) => o.sizes);
   line('server-memory create_entities p50 / p99 ms', (o) => (theirs.has(o.size) ? p(theirs.get(o.size)!) : '—'));
   line('  ours ÷ theirs (create p50)', (o) => (theirs.has(o.size) ? `${(o.create.p50 / theirs.get(o.size)!.p50).toFixed(2)}×` : '—'));

@@ -78,6 +78,11 @@ function findTool(name: string | undefined) {
   return tool;
 }
 
+/**
+ * Loads the store and logs what it holds (or why it cannot be read). Servers start this without
+ * waiting: initialize and tools/list are answered while a large store loads, and each tool call waits
+ * for the load (the store reads it once; every call goes through that read). Never rejects.
+ */
 async function logStore(store: MissionStore, log: (message: string) => void): Promise<void> {
   try {
     log(await describeStore(store));
@@ -120,7 +125,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
     throw error;
   }
   const stopped = untilStopSignal();
-  await logStore(store, log);
+  const loaded = logStore(store, log); // in the background: requests are taken at once, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
   log(
     auth.required
@@ -133,7 +138,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const signal = await stopped;
   const before = running.health();
   log(`${signal}: finishing ${before.requests} request(s) in progress, then closing ${before.sessions} session(s); a second signal stops at once`);
-  const [clean] = await Promise.all([running.shutdown(), worker?.stop()]);
+  const [clean] = await Promise.all([running.shutdown(), worker?.stop(), loaded]);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
   log(clean ? 'stopped' : 'stopped before every request in progress had finished (grace period over)');
   return clean ? 0 : 1;
@@ -145,7 +150,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
   const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
-  await logStore(store, log);
+  const loaded = logStore(store, log); // in the background: initialize and tools/list are answered meanwhile, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
   let tooLong: (() => void) | undefined;
@@ -174,7 +179,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   await closed;
   // Answer every call already received (stdin may close right after the last request) and let
   // its write finish; then close.
-  await Promise.all([drain(), worker?.stop()]);
+  await Promise.all([drain(), worker?.stop(), loaded]);
   await new Promise((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 import { RunRecord, WorkerRecord } from '../run/model.js';
+import { Canonicaliser } from './canonical.js';
 
 /**
  * 2: the snapshot + journal engine. A file at 2 makes a build that knows only 1 (the whole-file
@@ -94,9 +95,11 @@ export function parseDocument(text: string): ParsedDocument {
 
 /**
  * The document in a parsed file: version checks, migrations, and (unless `asWritten` says the lines
- * are those its digest was made from) a check of every mission, run and worker against the model.
+ * are those its digest was made from, or were checked as they were read) a check of every mission,
+ * run and worker against the model. The missions come out sharing what they can (canonical.ts), unless
+ * `options.canonical` says they already do (and they were not checked again here).
  */
-export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean): ParsedDocument {
+export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => boolean, options: { canonical?: boolean } = {}): ParsedDocument {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new DocumentFault('its top level is not an object with "version" and "missions"', 'the top level', FIX);
   }
@@ -123,7 +126,8 @@ export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => 
   let missions: Mission[];
   let runs: RunRecord[];
   let workers: WorkerRecord[];
-  if (asWritten(found)) {
+  const trusted = asWritten(found);
+  if (trusted) {
     missions = doc.missions as Mission[];
     runs = doc.runs as RunRecord[];
     workers = doc.workers as WorkerRecord[];
@@ -133,9 +137,11 @@ export function documentFrom(raw: unknown, asWritten: (foundVersion: number) => 
     workers = validated(z.array(WorkerRecord), doc.workers, 'workers', 'a worker record');
   }
   const ids = new Set<string>();
+  const canonical = options.canonical && trusted ? undefined : new Canonicaliser(); // checking made new objects
   missions.forEach((m, i) => {
     if (ids.has(m.id)) throw new DocumentFault(`mission id "${m.id}" appears twice`, `missions.${i}.id`, FIX);
     ids.add(m.id);
+    if (canonical) missions[i] = canonical.mission(m);
   });
   const runIds = new Set<string>();
   runs.forEach((r, i) => {
@@ -155,8 +161,9 @@ function validated<T>(schema: z.ZodType<T[]>, value: unknown, field: string, wha
 }
 
 export const HEADER_END = '"missions": [\n';
-/** A chunk of the file being written is cut once it passes this many characters. */
-const CHUNK_CHARS = 1024 * 1024;
+/** A chunk of the file being written is cut once it passes this many characters: small enough to be
+ * garbage in V8's young generation (large strings go straight to the old heap, which then stays grown). */
+const CHUNK_CHARS = 32 * 1024;
 const TRAILER = /\], "digest": "([0-9a-f]{64})"\}\n?$/;
 
 /** True when the lines after the header are byte for byte those its digest was made from. */
@@ -168,7 +175,7 @@ function writtenAsIs(text: string): boolean {
   return createHash('sha256').update(body, 'utf8').digest('hex') === trailer[1];
 }
 
-/** `items` as lines, at most `per` (and about 1 MB) to a chunk: each line ends with ",\n", the last with "\n". */
+/** `items` as lines, at most `per` (and about 32 K characters) to a chunk: each line ends with ",\n", the last with "\n". */
 function* lines(items: readonly unknown[], per: number): Generator<string> {
   let chunk = '';
   let count = 0;

@@ -9,7 +9,7 @@
 // Callers hold the store's write lock around read-then-write.
 import { randomBytes } from 'node:crypto';
 import { constants, renameSync, statSync } from 'node:fs';
-import { copyFile, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { MissionError } from '../errors.js';
@@ -47,6 +47,26 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Bytes written to the file at a time. */
+const WRITE_BUFFER = 1024 * 1024;
+
+/** Writes the chunks in order, gathered into one reused buffer of about 1 MB per write. */
+async function writeChunks(handle: FileHandle, chunks: Iterable<string>): Promise<void> {
+  const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+  let used = 0;
+  const flush = async () => {
+    for (let done = 0; done < used; ) done += (await handle.write(buffer, done, used - done)).bytesWritten;
+    used = 0;
+  };
+  for (const chunk of chunks) {
+    const most = chunk.length * 3; // UTF-8 bytes at most for this many UTF-16 units
+    if (used > 0 && used + most > buffer.length) await flush();
+    if (most > buffer.length) await handle.write(chunk, null, 'utf8');
+    else used += buffer.write(chunk, used, 'utf8');
+  }
+  await flush();
 }
 
 export class DurableJsonFile implements Adapter<StoreDocument> {
@@ -184,7 +204,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
       const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
         await matchOwner(handle, owner); // the same mode (and, as root, owner) as the file it replaces
-        for (const chunk of serializeDocument(doc)) await handle.write(chunk, null, 'utf8');
+        await writeChunks(handle, serializeDocument(doc));
         await handle.sync();
       } finally {
         await handle.close();
