@@ -151,6 +151,7 @@ export class JournalStore implements MissionStore {
     if (this.counters.appends > 0 && this.journal.size > 0 && this.snapshot.size < COMPACT_ON_CLOSE_BELOW_BYTES) {
       await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location} on close: ${(error as Error).message}`));
     }
+    this.lock.close(); // a lock kept after the last write is given back now
     await this.journal.close();
   }
 

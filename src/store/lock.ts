@@ -1,9 +1,16 @@
 // Write locks. Within a process, a promise chain queues writers; across processes, a lock file beside
 // the store (`<store>.lock`), created with O_CREAT | O_EXCL, which is atomic on every platform we serve.
-// Taking a free lock is one open (and an fstat for its identity); giving it back is one unlink: about
-// 15 µs on a local disk, where the lock folder of proper-lockfile (mkdir, utimes, stat, rmdir) cost
-// 0.15-0.2 ms of every write. A lock folder left by an older missions-mcp at the same path is honoured
-// (and taken over when stale) like a lock file.
+//
+// Taking a free lock is one open (and an fstat for its identity), giving it back one unlink: about
+// 15 µs, where the lock folder of proper-lockfile (mkdir, utimes, stat, rmdir) cost 0.15-0.4 ms. Even
+// a file created and removed at every write adds to the fdatasync that follows (the file system's own
+// journal commits those changes with the append), so a process keeps the lock after a write while no
+// other process asks for it, for up to KEEP_MS: a burst of writes takes it once. A process that finds
+// the lock held asks for it by creating `<store>.lock.want`; the holder looks for that file at the end
+// of each write and every WANT_POLL_MS while it keeps the lock idle, and gives the lock up.
+//
+// A lock folder left by an older missions-mcp at the same path is honoured (and taken over when
+// stale) like a lock file.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, futimesSync, linkSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -46,6 +53,10 @@ export interface FileLockOptions {
 
 /** How often a holder refreshes its lock's mtime, so that others see it alive. */
 const REFRESH_MS = 1_000;
+/** How long a process keeps the lock after its last write when no other process asks for it. */
+const KEEP_MS = 50;
+/** How often a process that keeps the lock idle looks for another process asking for it. */
+const WANT_POLL_MS = 2;
 
 /** Locks this process holds, removed if it exits while holding them (process.exit, an uncaught error). */
 const heldNow = new Set<Hold>();
@@ -65,6 +76,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class FileLock implements WriteLock {
   private readonly mutex = new ProcessMutex();
   private folderReady = false;
+  /** The lock, kept after a write (see KEEP_MS); undefined while a write uses it, and when not held. */
+  private kept: Hold | undefined;
+  private keptSince = 0;
+  private keepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly file: string,
@@ -75,15 +91,89 @@ export class FileLock implements WriteLock {
     return `${this.file}.lock`;
   }
 
+  /** Where a process that waits for the lock asks its holder to give it up. */
+  get wantPath(): string {
+    return `${this.file}.lock.want`;
+  }
+
   run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const hold = await this.acquire();
+      const hold = this.reuseKept() ?? (await this.acquire());
       try {
         return await fn(hold);
       } finally {
-        hold.release();
+        this.keepOrRelease(hold);
       }
     });
+  }
+
+  /** Gives back a lock kept after the last write; later writes take it again. */
+  close(): void {
+    this.closed = true;
+    this.releaseKept();
+  }
+
+  /** The lock kept after the last write, if it is still ours and fresh; else gives it up. */
+  private reuseKept(): Hold | undefined {
+    const hold = this.kept;
+    if (hold === undefined) return undefined;
+    this.kept = undefined;
+    if (hold.fresh()) return hold;
+    hold.release();
+    return undefined;
+  }
+
+  private keepOrRelease(hold: Hold): void {
+    if (this.closed || !hold.usable() || this.wanted()) {
+      hold.release();
+      return;
+    }
+    this.kept = hold;
+    this.keptSince = Date.now();
+    if (this.keepTimer === undefined) {
+      this.keepTimer = setTimeout(() => this.watchKept(), WANT_POLL_MS);
+      this.keepTimer.unref();
+    } else this.keepTimer.refresh();
+  }
+
+  /** While the lock is kept idle: give it up when another process asks, or after KEEP_MS. */
+  private watchKept(): void {
+    if (this.kept === undefined) return; // a write is using it: it decides at its end
+    if (this.wanted() || Date.now() - this.keptSince >= KEEP_MS) this.releaseKept();
+    else this.keepTimer!.refresh();
+  }
+
+  private releaseKept(): void {
+    const hold = this.kept;
+    this.kept = undefined;
+    hold?.release();
+  }
+
+  private wanted(): boolean {
+    try {
+      return statSync(this.wantPath, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return true; // cannot tell: give the lock up, as before there was keeping
+    }
+  }
+
+  /** Asks the holder to give the lock up (best effort: without it, the holder lets go after KEEP_MS). */
+  private askForIt(): void {
+    try {
+      if (statSync(this.wantPath, { throwIfNoEntry: false }) === undefined) closeSync(openSync(this.wantPath, constants.O_WRONLY | constants.O_CREAT, 0o600));
+    } catch {
+      // see above
+    }
+  }
+
+  /** The lock is ours: the request (ours, or one left by a waiter that died) is answered. Waiters that
+   * still wait create it again at their next look, and we give the lock up after this write. */
+  private answered(): void {
+    try {
+      if (statSync(this.wantPath, { throwIfNoEntry: false }) !== undefined) unlinkSync(this.wantPath);
+    } catch {
+      // harmless: we give the lock up after each write while it is there
+    }
   }
 
   /** A holder refreshes the lock every second; one not refreshed for 4 s died (kill -9), or stalled,
@@ -118,7 +208,11 @@ export class FileLock implements WriteLock {
       } catch (error) {
         return this.failed(error, waitMs);
       }
-      if (hold) return hold;
+      if (hold) {
+        this.answered();
+        return hold;
+      }
+      this.askForIt();
       if (Date.now() >= deadline) return this.failed(Object.assign(new Error('held by another process'), { code: 'ELOCKED' }), waitMs);
       await sleep(pause * (0.5 + Math.random()));
     }
@@ -286,6 +380,17 @@ class Hold implements LockHold {
       return;
     }
     this.timer.refresh();
+  }
+
+  /** Still ours, and refreshed well within the stale window: fit to be used for another write. */
+  fresh(): boolean {
+    const st = this.check();
+    return st !== undefined && Date.now() - Number(st.mtimeMs) < this.stale / 2;
+  }
+
+  /** Not known to be lost (no system call). */
+  usable(): boolean {
+    return this.lostBecause === undefined && !this.released;
   }
 
   assertHeld(): void {
