@@ -262,8 +262,10 @@ export class JournalStore implements MissionStore {
       // Whatever must be read whole (a new snapshot, after another process folded the journal) is read
       // before the lock is taken: under it, only the journal's tail. If the snapshot was replaced
       // again in between, let go and read it outside once more (twice at most; then read it under the lock).
+      // While this process kept the lock since its last write, no other process can have written:
+      // there is nothing to read first.
       for (let attempt = 1; outcomes === undefined; attempt++) {
-        await this.serial.run(() => this.refresh(false));
+        if (attempt > 1 || !this.lock.keeping) await this.serial.run(() => this.refresh(false));
         outcomes = await this.lock.run((hold) =>
           this.serial.run(async () => {
             if (attempt < 3 && this.snapshot.changedOnDisk()) return undefined;

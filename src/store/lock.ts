@@ -107,6 +107,11 @@ export class FileLock implements WriteLock {
     });
   }
 
+  /** True while this process keeps the lock after a write: no other process has written since. */
+  get keeping(): boolean {
+    return this.kept !== undefined;
+  }
+
   /** Gives back a lock kept after the last write; later writes take it again. */
   close(): void {
     this.closed = true;
