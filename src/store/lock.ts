@@ -49,14 +49,21 @@ export interface FileLockOptions {
   onCompromised?: (error: Error) => void;
   /** Where a compromised lock is reported when `onCompromised` is not given (the store's logger). */
   log?: (message: string) => void;
+  /** How long the lock is kept after a write while no other process asks for it (default KEEP_MS; tests raise it). */
+  keepMs?: number;
 }
 
 /** How often a holder refreshes its lock's mtime, so that others see it alive. */
 const REFRESH_MS = 1_000;
 /** How long a process keeps the lock after its last write when no other process asks for it. */
-const KEEP_MS = 50;
+export const KEEP_MS = 50;
 /** How often a process that keeps the lock idle looks for another process asking for it. */
 const WANT_POLL_MS = 2;
+/** A process that gave the lock up because another asked waits this long at most for that one to take it. */
+const YIELD_MS = 50;
+/** A waiter looks again about every millisecond for this long (the holder lets go at the end of its
+ * write), then less and less often, up to every 25 ms (a long write: a new snapshot). */
+const EAGER_WAIT_MS = 50;
 
 /** Locks this process holds, removed if it exits while holding them (process.exit, an uncaught error). */
 const heldNow = new Set<Hold>();
@@ -81,6 +88,8 @@ export class FileLock implements WriteLock {
   private keptSince = 0;
   private keepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Until then, while the request it answered is pending, this process lets the asker go first. */
+  private yieldUntil = 0;
 
   constructor(
     private readonly file: string,
@@ -129,7 +138,11 @@ export class FileLock implements WriteLock {
   }
 
   private keepOrRelease(hold: Hold): void {
-    if (this.closed || !hold.usable() || this.wanted()) {
+    if (this.wanted()) {
+      this.giveUp(hold);
+      return;
+    }
+    if (this.closed || !hold.usable()) {
       hold.release();
       return;
     }
@@ -143,9 +156,19 @@ export class FileLock implements WriteLock {
 
   /** While the lock is kept idle: give it up when another process asks, or after KEEP_MS. */
   private watchKept(): void {
-    if (this.kept === undefined) return; // a write is using it: it decides at its end
-    if (this.wanted() || Date.now() - this.keptSince >= KEEP_MS) this.releaseKept();
+    const hold = this.kept;
+    if (hold === undefined) return; // a write is using it: it decides at its end
+    if (this.wanted()) {
+      this.kept = undefined;
+      this.giveUp(hold);
+    } else if (Date.now() - this.keptSince >= (this.options.keepMs ?? KEEP_MS)) this.releaseKept();
     else this.keepTimer!.refresh();
+  }
+
+  /** Another process asked: let go, and let it take the lock before this process takes it again. */
+  private giveUp(hold: Hold): void {
+    hold.release();
+    this.yieldUntil = Date.now() + YIELD_MS;
   }
 
   private releaseKept(): void {
@@ -203,10 +226,16 @@ export class FileLock implements WriteLock {
       );
     }
     const waitMs = this.options.waitMs ?? 30_000;
-    const deadline = Date.now() + waitMs;
-    // Taken synchronously when free (microseconds); while another process holds it, look again after
-    // a short, growing, randomised pause (its writes take milliseconds).
-    for (let pause = 1; ; pause = Math.min(pause * 1.5, 25)) {
+    const start = Date.now();
+    // Taken synchronously when free (microseconds). While another process holds it, ask for it and
+    // look again after a short randomised pause, longer once the holder is slow to let go. Having
+    // just let go because another process asked, first let one of the waiters take it, so that
+    // processes writing at once take turns.
+    for (let pause = 1; ; pause = Date.now() - start < EAGER_WAIT_MS ? 1 : Math.min(pause * 1.5, 25)) {
+      if (Date.now() < this.yieldUntil && statSync(this.lockPath, { throwIfNoEntry: false }) === undefined) {
+        await sleep(pause * (0.5 + Math.random()));
+        continue;
+      }
       let hold: Hold | undefined;
       try {
         hold = this.tryTake();
@@ -217,8 +246,9 @@ export class FileLock implements WriteLock {
         this.answered();
         return hold;
       }
+      this.yieldUntil = 0; // another process has it now: from here on, the request is ours
       this.askForIt();
-      if (Date.now() >= deadline) return this.failed(Object.assign(new Error('held by another process'), { code: 'ELOCKED' }), waitMs);
+      if (Date.now() - start >= waitMs) return this.failed(Object.assign(new Error('held by another process'), { code: 'ELOCKED' }), waitMs);
       await sleep(pause * (0.5 + Math.random()));
     }
   }
@@ -264,7 +294,10 @@ export class FileLock implements WriteLock {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
       throw error;
     }
-    if (Date.now() - Number(seen.mtimeMs) <= this.stale) return false;
+    const age = Date.now() - Number(seen.mtimeMs);
+    if (age <= this.stale) return false;
+    const log = this.options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
+    const tookOver = () => log(`took over the store lock ${this.lockPath}: not refreshed for ${(age / 1000).toFixed(1)} s (its process was killed or froze)`);
     if (seen.isDirectory()) {
       // A lock folder of an older missions-mcp (proper-lockfile), which takes stale folders over the same way.
       try {
@@ -273,6 +306,7 @@ export class FileLock implements WriteLock {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT' && code !== 'ENOTEMPTY') throw error;
       }
+      tookOver();
       return true;
     }
     const aside = `${this.lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
@@ -296,8 +330,7 @@ export class FileLock implements WriteLock {
       return false;
     }
     unlinkSync(aside);
-    const log = this.options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
-    log(`took over the store lock ${this.lockPath}: not refreshed for ${((Date.now() - Number(seen.mtimeMs)) / 1000).toFixed(1)} s (its process was killed or froze)`);
+    tookOver();
     return true;
   }
 
