@@ -335,6 +335,7 @@ export class JournalStore implements MissionStore {
     }
     this.counters.appends++;
     this.counters.appended += entries.length;
+    hold.keep(); // more writes may follow: keep the lock for them unless another process asks
   }
 
   /** Writes every mission as the new snapshot, then removes the journal it now holds. */

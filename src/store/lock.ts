@@ -4,8 +4,8 @@
 // Taking a free lock is one open (and an fstat for its identity), giving it back one unlink: about
 // 15 µs, where the lock folder of proper-lockfile (mkdir, utimes, stat, rmdir) cost 0.15-0.4 ms. Even
 // a file created and removed at every write adds to the fdatasync that follows (the file system's own
-// journal commits those changes with the append), so a process keeps the lock after a write while no
-// other process asks for it, for up to KEEP_MS: a burst of writes takes it once. A process that finds
+// journal commits those changes with the append), so a process keeps the lock after a write that
+// appended while no other process asks for it, for up to KEEP_MS: a burst of writes takes it once. A process that finds
 // the lock held asks for it by creating `<store>.lock.want`; the holder looks for that file at the end
 // of each write and every WANT_POLL_MS while it keeps the lock idle, and gives the lock up.
 //
@@ -25,9 +25,11 @@ export interface WriteLock {
 export interface LockHold {
   /** Throws store_error when the lock was lost (taken over after a stall, or removed): write nothing then. */
   assertHeld(): void;
+  /** This holding wrote: keep the lock for the next write unless another process asks (FileLock). */
+  keep(): void;
 }
 
-const HELD: LockHold = { assertHeld: () => undefined };
+const HELD: LockHold = { assertHeld: () => undefined, keep: () => undefined };
 
 /** Serialises writers in one process: each waits for the previous to finish, success or failure. */
 export class ProcessMutex implements WriteLock {
@@ -108,10 +110,14 @@ export class FileLock implements WriteLock {
   run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
       const hold = this.reuseKept() ?? (await this.acquire());
+      let done = false;
       try {
-        return await fn(hold);
+        const result = await fn(hold);
+        done = true;
+        return result;
       } finally {
-        this.keepOrRelease(hold);
+        if (done) this.keepOrRelease(hold);
+        else hold.release(); // a write that failed (a damaged store, a full disk) keeps nothing
       }
     });
   }
@@ -142,10 +148,11 @@ export class FileLock implements WriteLock {
       this.giveUp(hold);
       return;
     }
-    if (this.closed || !hold.usable()) {
+    if (this.closed || !hold.usable() || !hold.keeping) {
       hold.release();
       return;
     }
+    hold.keeping = false; // the next write says again whether it is worth keeping
     this.kept = hold;
     this.keptSince = Date.now();
     if (this.keepTimer === undefined) {
@@ -370,6 +377,8 @@ export class FileLock implements WriteLock {
 class Hold implements LockHold {
   private lostBecause: string | undefined;
   private released = false;
+  /** Set by a write that appended: worth keeping for the next one. */
+  keeping = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -424,6 +433,10 @@ class Hold implements LockHold {
   fresh(): boolean {
     const st = this.check();
     return st !== undefined && Date.now() - Number(st.mtimeMs) < this.stale / 2;
+  }
+
+  keep(): void {
+    this.keeping = true;
   }
 
   /** Not known to be lost (no system call). */
