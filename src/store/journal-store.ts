@@ -315,6 +315,7 @@ export class JournalStore implements MissionStore {
       });
       if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot(hold);
       else await this.appendDurably(entries, hold);
+      hold.keep(); // more writes may follow: keep the lock for them unless another process asks
     } catch (error) {
       // The disk refused the batch, or part of it: forget the in-memory changes and read the files
       // again, which hold whatever did reach them (see JournalFile.append).
@@ -335,7 +336,6 @@ export class JournalStore implements MissionStore {
     }
     this.counters.appends++;
     this.counters.appended += entries.length;
-    hold.keep(); // more writes may follow: keep the lock for them unless another process asks
   }
 
   /** Writes every mission as the new snapshot, then removes the journal it now holds. */
