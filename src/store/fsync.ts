@@ -15,22 +15,25 @@ export async function syncFolder(dir: string): Promise<void> {
 
 /** An fdatasync that took about this long or less is done on the main thread. */
 const INLINE_BELOW_MS = 1;
+/** This many slower ones in a row send the next ones through the thread pool. */
+const SLOW_IN_A_ROW = 3;
 
 /**
- * The fdatasync after a journal append. While this disk's recent fdatasyncs took under INLINE_BELOW_MS,
- * it is done on the main thread: the call is answered as soon as the disk is done, instead of after a
- * trip through libuv's thread pool and the event loop's wake-up, which cost 0.1 ms on an idle machine
- * and more on a busy one; other sessions of the process wait no longer than that. Once the disk is
- * slower (a spinning disk, a busy one), through the thread pool, so that it holds up no one else.
+ * The fdatasync after a journal append. While this disk answers within INLINE_BELOW_MS, it is done on
+ * the main thread: the call is answered as soon as the disk is done, instead of after a trip through
+ * libuv's thread pool and the event loop's wake-up, which cost 0.1 ms on an idle machine and more on
+ * a busy one; other sessions of the process wait no longer than that. Once the disk is slower (a
+ * spinning disk, a busy one: SLOW_IN_A_ROW slow answers in a row), through the thread pool, so that
+ * it holds up no one else; back on the main thread after a fast answer.
  */
 export class DataSync {
-  /** Recent fdatasync times, smoothed (ms). */
-  private typicalMs = 0;
+  private slowInARow = 0;
 
   async run(handle: FileHandle): Promise<void> {
     const start = performance.now();
-    if (this.typicalMs < INLINE_BELOW_MS) fdatasyncSync(handle.fd);
+    if (this.slowInARow < SLOW_IN_A_ROW) fdatasyncSync(handle.fd);
     else await handle.datasync();
-    this.typicalMs += (performance.now() - start - this.typicalMs) / 4;
+    if (performance.now() - start < INLINE_BELOW_MS) this.slowInARow = 0;
+    else this.slowInARow++;
   }
 }
