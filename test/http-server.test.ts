@@ -10,7 +10,7 @@ import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, call, ok, tempDir } from './helpers.js';
 import { connectSse, connectStreamable, health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
-import { readOnDisk } from './on-disk.js';
+import { lockLetGo, readOnDisk } from './on-disk.js';
 
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
@@ -321,6 +321,7 @@ describe('SIGTERM', () => {
     const s = await connectSse(server.origin);
     await ok(h.client, 'createMission', { title: 'before', goal: 'g' });
     // Hold the store's write lock, as another process would, so the next create stays in progress.
+    await lockLetGo(store); // the server keeps it for a moment after its write
     const release = await lockfile.lock(store, { realpath: false, lockfilePath: `${store}.lock`, update: 1_000, stale: 60_000 });
     let answered = false;
     const pending = call(h.client, 'createMission', { title: 'in flight', goal: 'written during shutdown' }).then((a) => {

@@ -44,3 +44,12 @@ export function readOnDisk(file: string): OnDisk {
   }
   return { version: snapshot.version, missions: [...byId.values()], snapshotSeq: snapshot.seq ?? 0, journalLines, tornBytes };
 }
+
+/**
+ * A process keeps the store lock (`<file>.lock`) for up to 50 ms after a write, for its next write
+ * (README "Many processes, one file"). Waits until it lets go, so that a listing of the folder shows
+ * what stays; a lock that is never let go stays too, and the listing then shows it.
+ */
+export async function lockLetGo(file: string): Promise<void> {
+  for (let i = 0; i < 100 && existsSync(`${file}.lock`); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openJsonFileStore } from '../src/store/index.js';
 import { call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
-import { readOnDisk } from './on-disk.js';
+import { lockLetGo, readOnDisk } from './on-disk.js';
 
 const SOME_ID = 'msn_AAAAAAAAAAAAAAAAAAAA';
 
@@ -189,6 +189,7 @@ describe('store: a corrupt, newer or unreadable file is never overwritten', () =
       const doc = readOnDisk(file);
       expect(doc.version).toBe(3);
       expect(doc.missions.map((m) => m.id)).toEqual([mission.id]);
+      await lockLetGo(file); // kept for a next write, then let go
       expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.journal']);
     }, 60_000);
   }

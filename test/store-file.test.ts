@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openJsonFileStore } from '../src/store/index.js';
 import { BIN, call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
-import { readOnDisk } from './on-disk.js';
+import { lockLetGo, readOnDisk } from './on-disk.js';
 
 const temp = tempDir('missions-file-');
 afterAll(() => temp.cleanup());
@@ -63,6 +63,7 @@ describe('store file: creation, mode, folder, version', () => {
     await ok(client, 'createMission', { title: 'Second', goal: 'Another write.' });
     expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
     expect((statSync(`${file}.journal`).mode & 0o777).toString(8)).toBe('600');
+    await lockLetGo(file); // kept for a next write, then let go
     expect(readdirSync(dirname(file)).sort()).toEqual(['missions.json', 'missions.json.journal']);
     const onDisk = readOnDisk(file);
     expect(onDisk.missions.map((m) => m.title)).toEqual(['First, renamed', 'Second']);
@@ -173,6 +174,7 @@ describe('store file: a v0 file (no "version") is migrated after a backup', () =
 
     // Later writes do not back up again, and the migrated file is read back as the current version.
     await ok(client, 'resumeMission', { id: ids[1] });
+    await lockLetGo(file); // kept for a next write, then let go
     expect(readdirSync(dir).sort()).toEqual(['missions.json', 'missions.json.journal', 'missions.json.v0.bak']);
     const reader = await stdioOver(['--store', file]);
     expect((await ok(reader.client, 'listMissions', {})).total).toBe(4);

@@ -1,11 +1,15 @@
 // Issue 9, the lock under pressure: a holder that stalls past the stale window loses the lock to another
 // process, and must then write nothing: its call answers store_error saying so. Two real processes:
-// this one, and a child that takes the lock and is frozen (SIGSTOP) while holding it.
+// this one, and a child that takes the lock and is frozen (SIGSTOP) while holding it. Issue 13: the
+// lock kept between writes is handed over when asked, and taken over when its keeper was killed.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdirSync, rmdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newMissionId } from '../src/ids.js';
+import { newMission } from '../src/mission/build.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { ROOT, connectInMemory, ok, tempDir } from './helpers.js';
 import { readOnDisk } from './on-disk.js';
@@ -75,3 +79,155 @@ describe('the lock under pressure', () => {
     expect(readOnDisk(file).missions.map((m) => m.title)).toEqual(['Before', 'Written by the taker', 'After']);
   }, 60_000);
 });
+
+// Issue 13: a process keeps the lock after a write while no other process asks for it (a burst of
+// writes then creates no lock file per write). These children write through the built store: `WRITER`
+// makes `count` creates in a row once told "go"; `KEEPER` writes once, keeps the lock idle for ten
+// minutes (keepMs), and waits for commands on stdin.
+const WRITER = `
+import { openJsonFileStore } from ${JSON.stringify(join(ROOT, 'dist/src/store/index.js'))};
+import { newMission } from ${JSON.stringify(join(ROOT, 'dist/src/mission/build.js'))};
+const [file, name, count] = process.argv.slice(1);
+const store = openJsonFileStore(file, { log: () => undefined });
+process.stdout.write('ready\\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+for (let i = 0; i < Number(count); i++) {
+  const m = newMission({ title: name + '-' + i, goal: 'g' },
+    { now: new Date(), newImportId: () => 'imp_x', id: 'msn_' + name + String(i).padStart(16, '0'), owner: { user: 'local', org: null } });
+  await store.write(() => ({ put: [m], result: null }));
+}
+await store.close();
+process.stdout.write('done\\n');
+process.stdin.destroy();
+`;
+
+const KEEPER = `
+import { createInterface } from 'node:readline';
+import { openJsonFileStore } from ${JSON.stringify(join(ROOT, 'dist/src/store/index.js'))};
+import { newMission } from ${JSON.stringify(join(ROOT, 'dist/src/mission/build.js'))};
+const [file] = process.argv.slice(1);
+const store = openJsonFileStore(file, { lock: { staleMs: 2000, keepMs: 600_000 }, log: (m) => process.stderr.write(m + '\\n') });
+let n = 0;
+const write = async () => {
+  const m = newMission({ title: 'Kept ' + n, goal: 'g' },
+    { now: new Date(), newImportId: () => 'imp_x', id: 'msn_KEPT' + String(n++).padStart(16, '0'), owner: { user: 'local', org: null } });
+  await store.write(() => ({ put: [m], result: null }));
+  process.stdout.write('written\\n');
+};
+await write();
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'write') await write();
+  if (line === 'exit') break;
+}
+await store.close();
+process.stdout.write('closed\\n');
+process.stdin.destroy();
+`;
+
+function child(source: string, args: string[]) {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', source, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  const exited = once(proc, 'exit');
+  return { proc, exited, next: async () => (await lines.next()).value as string | undefined };
+}
+
+describe('the lock kept between writes (issue 13)', () => {
+  it('two processes writing in a row at once hand the lock over write by write: their writes interleave, and all land', async () => {
+    const file = join(temp.dir, 'handover', 'missions.json');
+    const count = 150;
+    const a = child(WRITER, [file, 'A', String(count)]);
+    const b = child(WRITER, [file, 'B', String(count)]);
+    expect(await a.next()).toBe('ready');
+    expect(await b.next()).toBe('ready');
+    a.proc.stdin!.write('go\n');
+    b.proc.stdin!.write('go\n');
+    expect(await a.next()).toBe('done');
+    expect(await b.next()).toBe('done');
+    await Promise.all([a.exited, b.exited]);
+
+    // In the order they were written (the store keeps insertion order), how often the writer changed.
+    // A process that kept the lock through its whole burst would leave one change; one that hands it
+    // over when asked leaves many.
+    const writers = readOnDisk(file).missions.map((m) => m.title.split('-')[0]);
+    const switches = writers.filter((w, i) => i > 0 && w !== writers[i - 1]).length;
+    console.log(`${writers.length} writes by two processes at once; the writer changed ${switches} times`);
+    expect(writers).toHaveLength(2 * count);
+    expect(writers.filter((w) => w === 'A')).toHaveLength(count);
+    expect(switches).toBeGreaterThanOrEqual(10);
+    expect(existsSync(`${file}.lock`), 'no lock is left once both closed').toBe(false);
+    expect(existsSync(`${file}.lock.want`), 'no request is left').toBe(false);
+  }, 60_000);
+
+  it('a process that keeps the lock idle gives it up as soon as another process asks, and takes it back later', async () => {
+    const file = join(temp.dir, 'asked', 'missions.json');
+    const keeper = child(KEEPER, [file]);
+    expect(await keeper.next()).toBe('written');
+    expect(existsSync(`${file}.lock`), 'the keeper keeps the lock after its write').toBe(true);
+
+    // Without the hand-over this write would wait the keeper's ten minutes, and fail after 10 s.
+    const other = openJsonFileStore(file, { lock: { waitMs: 10_000 } });
+    const t = Date.now();
+    await other.write((view) => view.get('msn_none').then(() => ({ put: [], result: null })));
+    const m = newMissionFor('Asked for it');
+    await other.write(() => ({ put: [m], result: null }));
+    console.log(`the other process's write took the kept lock in ${Date.now() - t} ms`);
+    await other.close();
+    expect(keeper.proc.exitCode, 'the keeper is still running').toBe(null);
+
+    keeper.proc.stdin!.write('write\n');
+    expect(await keeper.next()).toBe('written');
+    keeper.proc.stdin!.write('exit\n');
+    expect(await keeper.next()).toBe('closed');
+    await keeper.exited;
+    expect(readOnDisk(file).missions.map((x) => x.title)).toEqual(['Kept 0', 'Asked for it', 'Kept 1']);
+    expect(existsSync(`${file}.lock`), 'closing gives the kept lock back').toBe(false);
+  }, 60_000);
+
+  it('a holder killed with kill -9 while it keeps the lock leaves a lock that the next writer takes over once stale; its acknowledged write stays', async () => {
+    const file = join(temp.dir, 'killed', 'missions.json');
+    const keeper = child(KEEPER, [file]);
+    expect(await keeper.next()).toBe('written'); // acknowledged
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    keeper.proc.kill('SIGKILL');
+    await keeper.exited;
+    expect(existsSync(`${file}.lock`), 'kill -9 leaves the kept lock behind').toBe(true);
+
+    const logged: string[] = [];
+    const other = openJsonFileStore(file, { lock: { staleMs: 2000, waitMs: 20_000 }, log: (message) => logged.push(message) });
+    const t = Date.now();
+    await other.write(() => ({ put: [newMissionFor('After the kill')], result: null }));
+    console.log(`write after kill -9 of the keeper: ${Date.now() - t} ms; ${logged.join('; ')}`);
+    await other.close();
+    expect(logged.join('\n')).toContain('took over the store lock');
+    expect(readOnDisk(file).missions.map((x) => x.title)).toEqual(['Kept 0', 'After the kill']);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(existsSync(`${file}.lock.want`), 'the request the waiter made is answered and removed').toBe(false);
+  }, 60_000);
+
+  it('a stale lock folder left by an older missions-mcp (proper-lockfile) is taken over; a fresh one is waited for', async () => {
+    const file = join(temp.dir, 'folder', 'missions.json');
+    mkdirSync(`${file}.lock`, { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock`, old, old);
+    const logged: string[] = [];
+    const store = openJsonFileStore(file, { log: (message) => logged.push(message) });
+    await store.write(() => ({ put: [newMissionFor('Over a stale folder')], result: null }));
+    await store.close();
+    expect(logged.join('\n')).toContain('took over the store lock');
+
+    mkdirSync(`${file}.lock`); // fresh: another (older) process is writing
+    const waiting = openJsonFileStore(file, { log: () => undefined });
+    let done = false;
+    const write = waiting.write(() => ({ put: [newMissionFor('After the folder')], result: null })).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(done, 'no write while the folder is held').toBe(false);
+    rmdirSync(`${file}.lock`);
+    await write;
+    await waiting.close();
+    expect(readOnDisk(file).missions.map((x) => x.title)).toEqual(['Over a stale folder', 'After the folder']);
+  }, 30_000);
+});
+
+function newMissionFor(title: string) {
+  return newMission({ title, goal: 'g' }, { now: new Date(), newImportId: () => 'imp_x', id: newMissionId(), owner: { user: 'local', org: null } });
+}

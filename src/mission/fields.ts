@@ -113,9 +113,20 @@ export const HttpUrl = z
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
+const emojiChecks = new Map<string, boolean>();
+
 export function isSingleEmoji(value: string): boolean {
-  const graphemes = [...segmenter.segment(value)];
-  return graphemes.length === 1 && PICTOGRAPH.test(value);
+  // Segmenting costs microseconds at every create and every check of a stored mission, and missions
+  // use few icons: remember the answer.
+  let known = emojiChecks.get(value);
+  if (known === undefined) {
+    let graphemes = 0;
+    for (const _ of segmenter.segment(value)) if (++graphemes > 1) break;
+    known = graphemes === 1 && PICTOGRAPH.test(value);
+    if (emojiChecks.size >= 1000) emojiChecks.clear();
+    emojiChecks.set(value, known);
+  }
+  return known;
 }
 
 export const Emoji = z.string().max(32).refine(isSingleEmoji, { message: 'Expected exactly one emoji, such as "📈"' }).meta(lengthImplied);

@@ -151,6 +151,7 @@ export class JournalStore implements MissionStore {
     if (this.counters.appends > 0 && this.journal.size > 0 && this.snapshot.size < COMPACT_ON_CLOSE_BELOW_BYTES) {
       await this.compact().catch((error: unknown) => this.log(`could not fold the journal into ${this.location} on close: ${(error as Error).message}`));
     }
+    this.lock.close(); // a lock kept after the last write is given back now
     await this.journal.close();
   }
 
@@ -261,8 +262,10 @@ export class JournalStore implements MissionStore {
       // Whatever must be read whole (a new snapshot, after another process folded the journal) is read
       // before the lock is taken: under it, only the journal's tail. If the snapshot was replaced
       // again in between, let go and read it outside once more (twice at most; then read it under the lock).
+      // While this process kept the lock since its last write, no other process can have written:
+      // there is nothing to read first.
       for (let attempt = 1; outcomes === undefined; attempt++) {
-        await this.serial.run(() => this.refresh(false));
+        if (attempt > 1 || !this.lock.keeping) await this.serial.run(() => this.refresh(false));
         outcomes = await this.lock.run((hold) =>
           this.serial.run(async () => {
             if (attempt < 3 && this.snapshot.changedOnDisk()) return undefined;
@@ -312,6 +315,7 @@ export class JournalStore implements MissionStore {
       });
       if (!this.snapshot.exists || this.snapshot.migrationPending) await this.writeSnapshot(hold);
       else await this.appendDurably(entries, hold);
+      hold.keep(); // more writes may follow: keep the lock for them unless another process asks
     } catch (error) {
       // The disk refused the batch, or part of it: forget the in-memory changes and read the files
       // again, which hold whatever did reach them (see JournalFile.append).

@@ -13,7 +13,7 @@ import { dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
 import { RunRecord, WorkerRecord } from '../run/model.js';
 import type { StoreChange } from './mission-index.js';
-import { syncFolder } from './fsync.js';
+import { DataSync, syncFolder } from './fsync.js';
 import { matchOwner, type FileOwner } from './ownership.js';
 
 export interface JournalEntry extends StoreChange {
@@ -72,6 +72,7 @@ export class JournalFile {
   private pending = 0;
   /** How many entries this process has read that other processes wrote. */
   entriesRead = 0;
+  private readonly dataSync = new DataSync();
 
   /** `like`: the owner and mode a new journal gets (those of the snapshot), if any. */
   constructor(
@@ -200,7 +201,7 @@ export class JournalFile {
     beforeWrite(); // synchronous from here to the last byte: nothing can slip in between
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd!.fd, bytes, written, bytes.length - written, this.offset + written);
-    await this.fd!.datasync();
+    await this.dataSync.run(this.fd!);
     this.offset += bytes.length;
     this.lines += entries.length;
   }
