@@ -195,6 +195,7 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
       await dialog.waitFor({ state: 'detached', ...WAIT });
       expect(stored(victim)).not.toBeNull();
       await page.getByRole('button', { name: 'Delete Mission to delete' }).click();
+      await dialog.waitFor(WAIT); // an Escape pressed before the dialog opens cancels nothing
       await page.keyboard.press('Escape'); // the keyboard cancels too
       await dialog.waitFor({ state: 'detached', ...WAIT });
       expect(stored(victim)).not.toBeNull();
