@@ -1,4 +1,5 @@
 // Small measuring tools for the benchmarks: percentiles, timers, child processes over stdio.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -78,3 +79,27 @@ export function rssMb(pid: number): number {
 
 export const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export interface HttpServer {
+  origin: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** `node bin serve --transport http --port 0 --store <store> …extra` with only PATH and HOME; resolves once it listens. */
+export function serveHttp(node: string, bin: string, store: string, extra: string[] = []): Promise<HttpServer> {
+  const child = spawn(node, [bin, 'serve', '--transport', 'http', '--port', '0', '--store', store, ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+) /.exec(err);
+      if (m) resolve({ origin: m[1]!, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await exited) });
+    });
+    void exited.then(() => reject(new Error(`the server exited: ${err}`)));
+  });
+}

@@ -7,7 +7,6 @@
 // Stores are seeded in today's format; the cold start is timed again on a version-1 file of the same
 // missions (the migration path, which a store takes once). A server answers tools/list before its
 // store has loaded, so the cold start is also timed to the first answered listMissions.
-import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -24,7 +23,7 @@ import type { Mission } from '../src/mission/model.js';
 import { FORMAT_VERSION, serializeDocument } from '../src/store/document.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
-import { coldStart, fmt, mb, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
+import { coldStart, fmt, mb, serveHttp, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '..', '..');
@@ -235,24 +234,6 @@ function visibilityMissions(count: number): Mission[] {
   });
 }
 
-/** `missions-mcp serve --transport http` on a free port over `file`; resolves once it listens. */
-function serveHttp(file: string, extra: string[]): Promise<{ origin: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(NODE, [BIN, 'serve', '--transport', 'http', '--port', '0', '--store', file, ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/\S+) /.exec(err);
-      if (m) resolve({ origin: m[1]!, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await exited) });
-    });
-    void exited.then(() => reject(new Error(`the server exited: ${err}`)));
-  });
-}
-
 /** One Streamable HTTP session; `call` as Peer.call (no client-side output-schema check). */
 async function httpSession(origin: string, token?: string) {
   const transport = new StreamableHTTPClientTransport(new URL('/mcp', origin), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {});
@@ -294,8 +275,8 @@ async function listsAsHttpUsers(): Promise<string> {
     const middle = missions[Math.floor(size / 2)];
     const deep = middle ? { cursor: cursorAfter({}, middle), mode: 'compact' } : { mode: 'compact' };
     // Both servers run at once and take turns, call by call, so that both see the same machine.
-    const local = await serveHttp(file, []);
-    const tokened = await serveHttp(file, ['--auth-file', auth]);
+    const local = await serveHttp(NODE, BIN, file);
+    const tokened = await serveHttp(NODE, BIN, file, ['--auth-file', auth]);
     const sessions = [await httpSession(local.origin), await httpSession(tokened.origin, token)];
     const figures: Summary[] = [];
     try {

@@ -18,10 +18,9 @@ import type { Mission } from '../src/mission/model.js';
 import { openStore } from '../src/store/index.js';
 import { realisticMissions } from '../test/fixtures/missions.js';
 import { startPostgres } from '../test/pg/server.js';
-import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { fmt, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
+import { fmt, serveHttp, spawnPeer, summarize, timeEach, type Summary } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(resolve(here, '..', '..'), 'dist', 'src', 'bin.js');
@@ -97,21 +96,6 @@ async function measure(location: string, missions: Mission[]): Promise<string[]>
   }
 }
 
-/** `missions-mcp serve --transport http` on a free port; resolves once it listens. */
-function serveHttp(url: string): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--transport', 'http', '--port', '0', '--store', url], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/\S+) /.exec(err);
-      if (m) resolve({ origin: m[1]!, stop: async () => void (child.kill('SIGTERM'), await exited) });
-    });
-    void exited.then(() => reject(new Error(`the server exited: ${err}`)));
-  });
-}
-
 async function session(origin: string) {
   const transport = new StreamableHTTPClientTransport(new URL('/mcp', origin));
   const client = new Client({ name: 'missions-bench', version: '1.0.0' });
@@ -120,7 +104,7 @@ async function session(origin: string) {
 }
 
 async function twoInstances(url: string): Promise<string> {
-  const [x, y] = await Promise.all([serveHttp(url), serveHttp(url)]);
+  const [x, y] = await Promise.all([serveHttp(process.execPath, BIN, url), serveHttp(process.execPath, BIN, url)]);
   try {
     const sessions = await Promise.all(Array.from({ length: 16 }, (_, i) => session((i % 2 ? y : x).origin)));
     const per = QUICK ? 20 : 100;
