@@ -1,6 +1,7 @@
 // Issue 3, fuzz: property-based tests (fast-check) over every tool's input, ≥ 10,000 generated cases per
 // run. One real MCP client talks in memory to a real server over a real JSON-file store (snapshot +
-// journal) in a temp dir, seeded through the tools so that ids exist. For every call:
+// journal) in a temp dir, seeded through the tools so that ids exist (for runMission, listRuns and getRun
+// also runs of every status, made by a worker through the runner's own claim/finish and by hand). For every call:
 // - the call resolves: no JSON-RPC error (the client also validates structuredContent against outputSchema);
 // - the result is one text item holding minified JSON; a success matches the tool's exact output shapes;
 // - a rejection is invalid_request, not_found or conflict (internal or store_error would be a bug);
@@ -8,7 +9,8 @@
 //   place in the input (or a known field of the schema there: a required field that is missing); every unknown
 //   field sent is reported at its own path and named in its message;
 // - a case built to be bad in one field is rejected at that field's path; a case built to be valid is not
-//   rejected as invalid_request;
+//   rejected as invalid_request; runMission answers ok or conflict as the mission's status and maxRuns say;
+//   listRuns pages are newest first, within their filters and size, hasMore exactly when nextCursor;
 // - a rejected call of any code leaves the snapshot and the journal byte-identical, untouched (inode, size,
 //   mtime), and leaves no lock or temp file behind.
 // Inputs mix (a) valid arguments built from the field rules, (b) valid arguments with one field made bad,
