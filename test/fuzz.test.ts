@@ -1,6 +1,7 @@
 // Issue 3, fuzz: property-based tests (fast-check) over every tool's input, ≥ 10,000 generated cases per
 // run. One real MCP client talks in memory to a real server over a real JSON-file store (snapshot +
-// journal) in a temp dir, seeded through the tools so that ids exist. For every call:
+// journal) in a temp dir, seeded through the tools so that ids exist (for runMission, listRuns and getRun
+// also runs of every status, made by a worker through the runner's own claim/finish and by hand). For every call:
 // - the call resolves: no JSON-RPC error (the client also validates structuredContent against outputSchema);
 // - the result is one text item holding minified JSON; a success matches the tool's exact output shapes;
 // - a rejection is invalid_request, not_found or conflict (internal or store_error would be a bug);
@@ -8,7 +9,8 @@
 //   place in the input (or a known field of the schema there: a required field that is missing); every unknown
 //   field sent is reported at its own path and named in its message;
 // - a case built to be bad in one field is rejected at that field's path; a case built to be valid is not
-//   rejected as invalid_request;
+//   rejected as invalid_request; runMission answers ok or conflict as the mission's status and maxRuns say;
+//   listRuns pages are newest first, within their filters and size, hasMore exactly when nextCursor;
 // - a rejected call of any code leaves the snapshot and the journal byte-identical, untouched (inode, size,
 //   mtime), and leaves no lock or temp file behind.
 // Inputs mix (a) valid arguments built from the field rules, (b) valid arguments with one field made bad,
@@ -19,8 +21,12 @@ import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Mission } from '../src/mission/model.js';
 import { CompactListItem, CompactMission } from '../src/render/compact.js';
+import { CompactRun } from '../src/render/run.js';
+import { claim, finish, type Outcome } from '../src/run/lifecycle.js';
+import { RunRecord } from '../src/run/model.js';
 import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
 import { keysAt } from '../src/validation.js';
 import { allTools } from '../tools/index.js';
@@ -63,6 +69,10 @@ const ID = (slot: number) => `\u0000id:${slot}`;
 const CURSOR = '\u0000cursor';
 const OTHER_CURSOR = '\u0000othercursor';
 const POOL = 7;
+// Runs that exist (seeded by a worker and by hand, see seedRuns); a slot past the last wraps around.
+const RUN = (slot: number) => `\u0000run:${slot}`;
+/** A real listRuns cursor, made for other filters (status failed, timed_out or lost). */
+const OTHER_RUN_CURSOR = '\u0000otherruncursor';
 
 // --- field values ---------------------------------------------------------------------------------
 
@@ -243,6 +253,22 @@ const validList: fc.Arbitrary<Args> = fc
 const validGet = fc.record({ id: someId, mode }, { requiredKeys: ['id'] });
 const validDelete = fc.record({ id: someId, force: fc.boolean() }, { requiredKeys: ['id'] });
 
+// runMission takes what getMission takes; listRuns and getRun name runs and filter them.
+const runStatuses = ['running', 'succeeded', 'failed', 'timed_out', 'lost', 'cancelled'] as const;
+const validRunId = fc.stringMatching(/^[A-Za-z0-9]{16,64}$/).map((s) => `run_${s}`);
+const badRunId: unknown[] = ['', 'run_', 'run_short', 'abc', 'RUN_AAAAAAAAAAAAAAAA', 'run_AAAAAAAAAAAAAAAA!', 'run_' + 'A'.repeat(65), 'msn_AAAAAAAAAAAAAAAA', ' run_AAAAAAAAAAAAAAAA', 5, null, true, [], {}];
+const existingRun = fc.nat({ max: 63 }).map(RUN);
+const someRunId = fc.oneof({ weight: 4, arbitrary: existingRun }, { weight: 1, arbitrary: validRunId });
+const validGetRun = fc.record({ id: someRunId, mode }, { requiredKeys: ['id'] });
+const runStatusFilter = fc.oneof(
+  fc.constantFrom(...runStatuses),
+  fc.uniqueArray(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: 6 }),
+  fc.array(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: 6 }), // repeats are allowed
+);
+const validListRuns: fc.Arbitrary<Args> = fc
+  .tuple(fc.record({ missionId: someId, status: runStatusFilter, limit: fc.integer({ min: 1, max: 100 }), mode }, { requiredKeys: [] }), fc.boolean())
+  .map(([filters, paged]) => (paged ? { ...filters, cursor: CURSOR } : filters));
+
 // --- one field made bad ---------------------------------------------------------------------------
 
 /**
@@ -294,7 +320,8 @@ function setPath(args: Args, path: string | string[], value: unknown): Args {
   return copy;
 }
 
-type Mutation = { path: string; value: fc.Arbitrary<unknown>; extra?: Args };
+/** `rule`: schema-valid, refused by the tool itself (after it has looked up the mission the call names). */
+type Mutation = { path: string; value: fc.Arbitrary<unknown>; extra?: Args; kind?: 'rule' };
 const m = (path: string, ...values: unknown[]): Mutation => ({ path, value: fc.constantFrom(...values) });
 const wrongType = [5, true, [], {}, null];
 
@@ -380,6 +407,20 @@ const listMutations: Mutation[] = [
   { path: 'cursor', value: fc.constant(OTHER_CURSOR), extra: { sort: 'createdAt', order: 'desc' } },
   m('mode', 'tiny', null),
 ];
+const modeMutation = m('mode', 'short', 'Full', null, 1);
+const getRunMutations: Mutation[] = [m('id', undefined, ...badRunId), modeMutation];
+const b64 = (json: string) => Buffer.from(json).toString('base64url');
+const listRunsMutations: Mutation[] = [
+  m('missionId', ...badMissionId),
+  m('status', 'bogus', 'Succeeded', 'pending', 'active', '', [], ['succeeded', 'bogus'], ['failed', 5], Array(7).fill('failed'), 5, null, {}),
+  m('limit', 0, 101, 1.5, -5, '20', null, true),
+  m('cursor', 'x'.repeat(501), 5, null, [], {}),
+  // Strings the schema takes but that are no listRuns cursor: refused at cursor once the mission is found.
+  { path: 'cursor', kind: 'rule', value: fc.constantFrom('abc', '', '!!!', b64('{"v":2}'), b64('[]'), b64('{"v":1,"f":"x"}'), b64('{"v":1,"f":1,"s":"a","i":"b"}')) },
+  // A real listMissions cursor, and a real listRuns cursor made for other filters.
+  { path: 'cursor', kind: 'rule', value: fc.constantFrom(OTHER_CURSOR, OTHER_RUN_CURSOR), extra: { status: 'succeeded' } },
+  m('mode', 'tiny', null, 0),
+];
 
 /** Top-level names no schema has, and names the server hints about. */
 const unknownKey = fc.oneof(
@@ -409,7 +450,7 @@ function deepMerge(a: Args, b: Args): Args {
 function mutated(valid: fc.Arbitrary<Args>, mutations: Mutation[], tool: string): fc.Arbitrary<Case> {
   const field = fc
     .tuple(valid, fc.constantFrom(...mutations))
-    .chain(([args, mu]) => mu.value.map((value): Case => ({ kind: 'bad', path: mu.path, args: setPath(deepMerge(args, mu.extra ?? {}), mu.path, value) })));
+    .chain(([args, mu]) => mu.value.map((value): Case => ({ kind: mu.kind ?? 'bad', path: mu.path, args: setPath(deepMerge(args, mu.extra ?? {}), mu.path, value) })));
   const paths = objectPaths[tool] ?? [''];
   const extraKey = fc.tuple(valid, fc.constantFrom(...paths), unknownKey, fc.jsonValue({ maxDepth: 1 })).map(([args, at, key, value]): Case => {
     const base = deepMerge(args, baseFor[at] ?? {});
@@ -453,7 +494,7 @@ function arbitraryJson(tool: string): fc.Arbitrary<Case> {
   const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: fc.constantFrom(...KNOWN_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
   const dict = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }).map((args): Case => ({ kind: 'any', args }));
   // Valid-looking objects with one known field set to anything at all.
-  const oneField = fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), existingId).map(([k, v, id]): Case => ({
+  const oneField = fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), tool === 'getRun' ? existingRun : existingId).map(([k, v, id]): Case => ({
     kind: 'any',
     args: { ...(keys.includes('id') ? { id } : {}), ...(keys.includes('title') ? { title: 'T', goal: 'G' } : {}), [k]: v },
   }));
@@ -485,10 +526,14 @@ function casesFor(tool: string): fc.Arbitrary<Case> {
         { weight: 3, arbitrary: mutated(validDelete, [...idMutations, m('force', 'yes', 1, null, [])], tool) },
         { weight: 2, arbitrary: arbitraryJson(tool) },
       );
-    default: // getMission, pauseMission, resumeMission
+    case 'listRuns':
+      return fc.oneof({ weight: 4, arbitrary: valid(validListRuns) }, { weight: 4, arbitrary: mutated(validListRuns, listRunsMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    case 'getRun':
+      return fc.oneof({ weight: 4, arbitrary: valid(validGetRun) }, { weight: 3, arbitrary: mutated(validGetRun, getRunMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    default: // getMission, pauseMission, resumeMission, runMission
       return fc.oneof(
         { weight: 4, arbitrary: valid(validGet) },
-        { weight: 3, arbitrary: mutated(validGet, [...idMutations, m('mode', 'short', 'Full', null, 1)], tool) },
+        { weight: 3, arbitrary: mutated(validGet, [...idMutations, modeMutation], tool) },
         { weight: 2, arbitrary: arbitraryJson(tool) },
       );
   }
@@ -566,6 +611,8 @@ interface Tally {
 }
 const tallies: Record<string, Tally> = {};
 
+const RUN_TOOLS = new Set(['runMission', 'listRuns', 'getRun']);
+
 async function openHarness(label: string) {
   const temp = tempDir(`missions-fuzz-${label}-`);
   const file = join(temp.dir, 'missions.json');
@@ -576,6 +623,9 @@ async function openHarness(label: string) {
   let imports = 0;
   const h = await connectInMemory({ store, now: clock.now, newMissionId: () => `msn_fuzz${String(++missions).padStart(16, '0')}` });
   h.deps.newImportId = () => `imp_fuzz${++imports}`;
+  let runIds = 0;
+  const newRunId = () => `run_fuzz${String(++runIds).padStart(12, '0')}`;
+  h.deps.newRunId = newRunId; // runs opened by hand
   await h.client.listTools(); // so that the client validates structuredContent against each outputSchema
   const pool: string[] = [];
   /** Pool ids deleted by the fuzz: they stay in their slot (a case naming it expects not_found) until refilled. */
@@ -593,6 +643,65 @@ async function openHarness(label: string) {
   for (let i = 0; i < POOL; i++) pool.push(await seedMission());
   const otherCursor: string = (await ok(h.client, 'listMissions', { sort: 'title', order: 'asc', limit: 1 })).nextCursor;
   expect(otherCursor).toEqual(expect.any(String));
+
+  /** Output written with each run a worker finished, by run id (a run without one reads ""). */
+  const outputs = new Map<string, string>();
+  let worked = 0;
+  /** What a worker does with a due mission, through the runner's own pure functions: claims it, then finishes the run. */
+  const work = async (id: string, outcome: Outcome, output = '') => {
+    const run = await store.write(async (view) => {
+      const c = claim((await view.get(id))!, await view.runsOf(id), clock.now(), { runId: newRunId(), worker: 'w-fuzz', leaseMs: 60_000, maxDepth: 3 });
+      if (c.kind !== 'run') throw new Error(`${id} is not due`);
+      return { put: [c.change.mission!], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run };
+    });
+    clock.advance(90_000 + 1_000 * worked++);
+    await store.write(async (view) => {
+      const c = finish(await view.get(id), await view.runsOf(id), run, { ...outcome, outputBytes: Buffer.byteLength(output) }, clock.now(), { retries: 0, retryDelayMs: 0 });
+      return { put: c.mission ? [c.mission] : [], runs: c.runs, removeRuns: c.removeRuns, ...(output && { outputs: { [run.id]: output } }), result: null };
+    });
+    if (output) outputs.set(run.id, output);
+    return run.id;
+  };
+  /** Runs of every status and trigger, made by a worker and by hand, so that getRun and listRuns have real ids and pages. */
+  const seedRuns = async () => {
+    const [cron, continuous, once, paused, , , done] = pool as [string, string, string, string, string, string, string];
+    const runNow = (id: string) => ok(h.client, 'runMission', { id });
+    const set = (id: string, status: string) => ok(h.client, 'updateMission', { id, status });
+    await runNow(cron);
+    await work(cron, { status: 'succeeded', exitCode: 0 }, 'Digest sent to 3 channels.\n');
+    await runNow(cron);
+    await work(cron, { status: 'failed', exitCode: 2, error: 'the agent exited with code 2' }, `${'line of output '.repeat(150)}\nError: quota exceeded 🚫\n`);
+    await runNow(continuous);
+    await work(continuous, { status: 'timed_out', signal: 'SIGTERM', error: 'timed out after 1800 s' }, 'partial…');
+    await runNow(once);
+    await work(once, { status: 'succeeded', exitCode: 0 }); // once, maxRuns 1: completed, its runs used up
+    await runNow(done);
+    await work(done, { status: 'lost', error: 'worker w-fuzz stopped renewing its lease' });
+    await set(cron, 'running'); // by hand: a manual run, closed as succeeded
+    await set(cron, 'pending');
+    await set(continuous, 'running'); // closed as failed; the mission is failed
+    await set(continuous, 'failed');
+    await set(paused, 'pending'); // a worker's run cancelled by a pause
+    await runNow(paused);
+    const claimed = await store.write(async (view) => {
+      const c = claim((await view.get(paused))!, await view.runsOf(paused), clock.now(), { runId: newRunId(), worker: 'w-fuzz', leaseMs: 60_000, maxDepth: 3 });
+      if (c.kind !== 'run') throw new Error('not due');
+      return { put: [c.change.mission!], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run.id };
+    });
+    await ok(h.client, 'pauseMission', { id: paused });
+    expect((await ok(h.client, 'getRun', { id: claimed })).run.status).toBe('cancelled');
+    await store.write(() => ({ result: undefined })); // idle before the fuzz (as settle does)
+  };
+  const runs: string[] = [];
+  let otherRunCursor = '';
+  if (RUN_TOOLS.has(label)) {
+    await seedRuns();
+    const all = (await ok(h.client, 'listRuns', { limit: 100 })).runs as { id: string; status: string }[];
+    runs.push(...all.map((r) => r.id));
+    expect(new Set(all.map((r) => r.status))).toEqual(new Set(runStatuses)); // every status exists: pool 4 is still running by hand
+    otherRunCursor = (await ok(h.client, 'listRuns', { status: ['failed', 'timed_out', 'lost'], limit: 1 })).nextCursor;
+    expect(otherRunCursor).toEqual(expect.any(String));
+  }
   /** Closes the server, then checks that a fresh store over the same files (another process, a restart) reads every mission. */
   const close = async () => {
     try {
@@ -623,15 +732,17 @@ async function openHarness(label: string) {
    * answering; a write queued behind it (this one changes nothing) runs after that fold.
    */
   const settle = () => store.write(() => ({ result: undefined }));
-  return { h, file, dir: temp.dir, clock, pool, gone, disk, refill, settle, otherCursor, close, compactions: () => store.stats.compactions };
+  return { h, store, file, dir: temp.dir, clock, pool, gone, disk, refill, settle, otherCursor, runs, outputs, work, otherRunCursor, made: { runMission: 0 }, close, compactions: () => store.stats.compactions };
 }
 type Fixture = Awaited<ReturnType<typeof openHarness>>;
 
-/** Replaces the placeholders: ids of missions that exist now, cursors from a real first page. */
-async function resolve(fx: Fixture, args: Args): Promise<Args> {
+/** Replaces the placeholders: ids of missions and runs that exist now, cursors from a real first page. */
+async function resolve(fx: Fixture, tool: string, args: Args): Promise<Args> {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string' && v.startsWith('\u0000id:')) return fx.pool[Number(v.slice(4))];
+    if (typeof v === 'string' && v.startsWith('\u0000run:')) return fx.runs[Number(v.slice(5)) % fx.runs.length];
     if (typeof v === 'string' && v === OTHER_CURSOR) return fx.otherCursor;
+    if (typeof v === 'string' && v === OTHER_RUN_CURSOR) return fx.otherRunCursor;
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -639,7 +750,7 @@ async function resolve(fx: Fixture, args: Args): Promise<Args> {
   const out = walk(args) as Args;
   if (out.cursor === CURSOR) {
     const { cursor: _c, ...rest } = out;
-    const first = await fx.h.client.callTool({ name: 'listMissions', arguments: { ...rest, limit: 1 } });
+    const first = await fx.h.client.callTool({ name: tool, arguments: { ...rest, limit: 1 } });
     const next = (first.structuredContent as { nextCursor?: string | null } | undefined)?.nextCursor;
     if (next) out.cursor = next;
     else delete out.cursor;
@@ -690,8 +801,13 @@ interface Issue {
 /** Calls one tool with one case and checks every property; returns the outcome. */
 async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   const schema = toolByName(tool).inputSchema;
-  const args = await resolve(fx, c.args);
-  const idExists = typeof args.id === 'string' && fx.pool.includes(args.id) && !fx.gone.has(args.id);
+  const args = await resolve(fx, tool, c.args);
+  // The mission (or, for getRun, the run) the call names, and whether it is missing.
+  const target = tool === 'listRuns' ? args.missionId : args.id;
+  const exists = (id: string) => (tool === 'getRun' ? fx.runs.includes(id) : fx.pool.includes(id) && !fx.gone.has(id));
+  const missing = typeof target === 'string' && !exists(target);
+  // runMission's answer depends on the mission as it stands (read without the tools).
+  const stood = tool === 'runMission' && typeof target === 'string' && !missing ? await fx.store.get(target) : undefined;
   const before = (fx.disk.last = onDisk(fx.file, fx.dir, fx.disk.last));
   let raw: CallToolResult;
   try {
@@ -714,12 +830,22 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     const full = (args.mode ?? 'full') === 'full';
     const shape = (value: unknown, schema: { safeParse: (v: unknown) => { success: boolean; error?: unknown } }) => {
       const parsed = schema.safeParse(value);
-      expect(parsed.success, `${where}: result does not match the mission model: ${String(parsed.error)}`).toBe(true);
+      expect(parsed.success, `${where}: result does not match the tool's model: ${String(parsed.error)}`).toBe(true);
     };
     if (body.mission) shape(body.mission, full ? Mission.strict() : CompactMission);
     if (Array.isArray(body.missions)) for (const item of body.missions) shape(item, full ? Mission.strict() : CompactListItem);
+    if (body.run) shape(body.run, full ? RunRecord.extend({ output: z.string() }).strict() : CompactRun);
+    if (Array.isArray(body.runs)) for (const item of body.runs) shape(item, full ? RunRecord.strict() : CompactRun);
+    if (RUN_TOOLS.has(tool)) await checkRunAnswer(fx, tool, args, body, where);
     expect(c.kind === 'bad' || c.kind === 'rule', `${where} was accepted though built to be bad at ${c.path}`).toBe(false);
+    if (stood) expect(runMissionAnswer(stood), `${where} made due a mission ${stood.status} (runs ${stood.schedule.runCount}/${stood.schedule.maxRuns})`).toBe('ok');
     if (!toolByName(tool).annotations.readOnlyHint) await fx.settle();
+    // Now and then a worker takes the mission runMission made due, so that its status and runs move on.
+    if (tool === 'runMission' && (body.mission as { queuedRun?: { trigger: string } | null }).queuedRun?.trigger === 'manual' && fx.made.runMission++ % 3 === 0) {
+      const n = fx.runs.length;
+      fx.runs.push(await fx.work(args.id as string, n % 2 ? { status: 'succeeded', exitCode: 0 } : { status: 'failed', exitCode: 1, error: 'exit 1' }, n % 4 ? `run ${n}\n` : ''));
+      await fx.settle();
+    }
     if (tool === 'deleteMission' && fx.pool.includes(args.id as string)) {
       fx.gone.add(args.id as string);
       if (fx.gone.size >= 3) await fx.refill();
@@ -765,22 +891,71 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   // What the case was built to be.
   if (c.kind === 'valid') {
     expect(code, `${where} was built valid: ${text}`).not.toBe('invalid_request');
-    if (typeof args.id === 'string') expect(code === 'not_found', `${where}: ${text}`).toBe(!idExists);
+    if (typeof target === 'string') expect(code === 'not_found', `${where}: ${text}`).toBe(missing);
     if (tool === 'createMission' || tool === 'listMissions') expect(code, `${where}: ${text}`).toBe('ok');
-    // Every status can become pending, and a mission that exists can always be read.
-    if ((tool === 'getMission' || tool === 'resumeMission') && idExists) expect(code, `${where}: ${text}`).toBe('ok');
-  } else if (c.kind === 'bad' || (c.kind === 'rule' && (tool === 'createMission' || idExists))) {
+    // Every status can become pending, and a mission or run that exists can always be read.
+    if (['getMission', 'resumeMission', 'getRun', 'listRuns'].includes(tool) && !missing) expect(code, `${where}: ${text}`).toBe('ok');
+    if (stood) expect(code, `${where} on a mission ${stood.status} (runs ${stood.schedule.runCount}/${stood.schedule.maxRuns}): ${text}`).toBe(runMissionAnswer(stood));
+    if (stood && code === 'conflict') expect(error.message, where).toMatch(['pending', 'completed', 'failed'].includes(stood.status) ? /maxRuns/ : new RegExp(`is ${stood.status}|already running`));
+  } else if (c.kind === 'bad' || (c.kind === 'rule' && !missing)) {
     expect(code, `${where} was built bad at ${c.path}: ${text}`).toBe('invalid_request');
     const hit = error.issues!.some((i) => i.path === c.path || i.path.startsWith(`${c.path}.`));
     expect(hit, `${where}: no issue at ${c.path}: ${text}`).toBe(true);
   } else if (c.kind === 'rule') {
     expect(code, `${where}: ${text}`).toBe('not_found');
   }
-  if (code === 'not_found') expect(idExists, where).toBe(false);
+  if (code === 'not_found') expect(missing, where).toBe(true);
   return code;
 }
 
-const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission'] as const;
+/**
+ * runMission, as SPEC §12 and the tool's description say: a pending, completed or failed mission is
+ * made due now; paused, archived and running ones are refused, and so is one that has used its maxRuns
+ * (unless it is already queued to run).
+ */
+function runMissionAnswer(m: Mission): Code {
+  if (!['pending', 'completed', 'failed'].includes(m.status)) return 'conflict';
+  const usedUp = m.schedule.maxRuns !== null && m.schedule.runCount >= m.schedule.maxRuns;
+  return usedUp && !(m.status === 'pending' && m.queuedRun?.trigger === 'manual') ? 'conflict' : 'ok';
+}
+
+/** What a success of runMission, listRuns or getRun says, beyond its shape. */
+async function checkRunAnswer(fx: Fixture, tool: string, args: Args, body: Record<string, unknown>, where: string): Promise<void> {
+  if (tool === 'runMission') {
+    const m = body.mission as { id: string; status: string; schedule?: { nextRun: string | null }; nextRun?: string | null; queuedRun?: unknown };
+    expect(m.id, where).toBe(args.id);
+    expect(m.status, where).toBe('pending');
+    expect(m.schedule?.nextRun ?? m.nextRun, `${where}: made due, yet no nextRun`).toEqual(expect.any(String));
+    return;
+  }
+  if (tool === 'getRun') {
+    const run = body.run as { id: string; output?: string };
+    expect(run.id, where).toBe(args.id);
+    const output = fx.outputs.get(run.id) ?? '';
+    // Full: the whole output kept; compact: its end, "…" marking a cut.
+    if ((args.mode ?? 'full') === 'full') expect(run.output, where).toBe(output);
+    else if (output === '') expect(run.output, where).toBeUndefined();
+    else expect(output.endsWith(run.output!.replace(/^…/, '')) && run.output!.length <= 601, `${where}: compact output ${JSON.stringify(run.output)}`).toBe(true);
+    return;
+  }
+  // listRuns: newest first, within the filters and the page size, hasMore exactly when there is a next cursor.
+  const page = body as { runs: { id: string; missionId: string; status: string; startedAt: string; output?: string }[]; total: number; hasMore: boolean; nextCursor: string | null };
+  expect(page.runs.length, where).toBeLessThanOrEqual(typeof args.limit === 'number' ? args.limit : 20);
+  expect(page.total, where).toBeGreaterThanOrEqual(page.runs.length);
+  expect(page.hasMore, where).toBe(page.nextCursor !== null);
+  if (args.cursor === undefined) expect(page.hasMore, where).toBe(page.total > page.runs.length);
+  const statuses = args.status === undefined ? undefined : ([] as unknown[]).concat(args.status);
+  for (const [i, r] of page.runs.entries()) {
+    expect(r.output, `${where}: a list holds no output`).toBeUndefined();
+    if (args.missionId !== undefined) expect(r.missionId, where).toBe(args.missionId);
+    if (statuses) expect(statuses, where).toContain(r.status);
+    const prev = page.runs[i - 1];
+    if (prev) expect(prev.startedAt >= r.startedAt, `${where}: not newest first`).toBe(true);
+    expect(fx.runs, `${where}: a run that was never made`).toContain(r.id);
+  }
+}
+
+const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'] as const;
 
 describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
   afterAll(() => {
