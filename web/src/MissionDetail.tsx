@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ToolError, type BoardApi, type Mission } from './api';
 import { Actions, type Act } from './Actions';
 import { RunHistory } from './RunHistory';
-import { relative, scheduleInWords, when } from './schedule';
+import { Field, Moment } from './Facts';
+import { scheduleInWords, when } from './schedule';
 import { STATUS_WORDS } from './status';
 
 interface Props {
@@ -14,13 +15,6 @@ interface Props {
   act: Act;
   onClose: () => void;
 }
-
-const Field = ({ term, children }: { term: string; children: preact.ComponentChildren }) => (
-  <div>
-    <dt>{term}</dt>
-    <dd>{children}</dd>
-  </div>
-);
 
 export function MissionDetail({ api, id, generation, now, act, onClose }: Props) {
   const [mission, setMission] = useState<Mission | null>(null);
@@ -56,8 +50,8 @@ export function MissionDetail({ api, id, generation, now, act, onClose }: Props)
       <Actions mission={mission} act={act} />
       <dl class="facts">
         <Field term="Schedule">{scheduleInWords(mission.schedule)}</Field>
-        <Field term="Next run">{when(mission.schedule.nextRun)} <span class="muted">{relative(mission.schedule.nextRun, now)}</span></Field>
-        <Field term="Last run">{when(mission.schedule.lastRun)} <span class="muted">{relative(mission.schedule.lastRun, now)}</span></Field>
+        <Field term="Next run"><Moment at={mission.schedule.nextRun} now={now} /></Field>
+        <Field term="Last run"><Moment at={mission.schedule.lastRun} now={now} /></Field>
         <Field term="Runs">{mission.schedule.runCount}{mission.schedule.maxRuns !== null ? ` of ${mission.schedule.maxRuns}` : ''}</Field>
         <Field term="Agent">{mission.agentType}</Field>
         <Field term="Owner">{mission.owner.user}{mission.owner.org ? ` (${mission.owner.org})` : ''}, {mission.visibility}</Field>

@@ -1,7 +1,8 @@
 // One page of missions: each a row with its status, schedule in words, next and last run, and the
 // buttons that steer it. The title opens the mission's detail.
 import type { Mission } from './api';
-import { relative, scheduleInWords, when } from './schedule';
+import { Field, Moment } from './Facts';
+import { scheduleInWords } from './schedule';
 import { Actions, type Act } from './Actions';
 import { STATUS_WORDS } from './status';
 
@@ -31,26 +32,10 @@ export function MissionList({ missions, now, selectedId, onOpen, act }: Props) {
             </span>
           </div>
           <dl class="facts">
-            <div>
-              <dt>Schedule</dt>
-              <dd class="schedule">{scheduleInWords(m.schedule)}</dd>
-            </div>
-            <div>
-              <dt>Next run</dt>
-              <dd>
-                {when(m.schedule.nextRun)} <span class="muted">{relative(m.schedule.nextRun, now)}</span>
-              </dd>
-            </div>
-            <div>
-              <dt>Last run</dt>
-              <dd>
-                {when(m.schedule.lastRun)} <span class="muted">{relative(m.schedule.lastRun, now)}</span>
-              </dd>
-            </div>
-            <div>
-              <dt>Agent</dt>
-              <dd>{m.agentType}</dd>
-            </div>
+            <Field term="Schedule" valueClass="schedule">{scheduleInWords(m.schedule)}</Field>
+            <Field term="Next run"><Moment at={m.schedule.nextRun} now={now} /></Field>
+            <Field term="Last run"><Moment at={m.schedule.lastRun} now={now} /></Field>
+            <Field term="Agent">{m.agentType}</Field>
           </dl>
           <Actions mission={m} act={act} />
         </li>
