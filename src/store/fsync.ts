@@ -29,11 +29,17 @@ const SLOW_IN_A_ROW = 3;
 export class DataSync {
   private slowInARow = 0;
 
-  async run(handle: FileHandle): Promise<void> {
-    const start = performance.now();
-    if (this.slowInARow < SLOW_IN_A_ROW) fdatasyncSync(handle.fd);
+  /** `inline` and `clock` are the real ones but for tests, which stand in for a slow disk. */
+  constructor(
+    private readonly inline: (fd: number) => void = fdatasyncSync,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  async run(handle: Pick<FileHandle, 'fd' | 'datasync'>): Promise<void> {
+    const start = this.clock();
+    if (this.slowInARow < SLOW_IN_A_ROW) this.inline(handle.fd);
     else await handle.datasync();
-    if (performance.now() - start < INLINE_BELOW_MS) this.slowInARow = 0;
+    if (this.clock() - start < INLINE_BELOW_MS) this.slowInARow = 0;
     else this.slowInARow++;
   }
 }
