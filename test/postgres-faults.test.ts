@@ -108,8 +108,7 @@ describe('PostgreSQL restarts under load', () => {
     // a second server on a port that is taken fails to start, and leaves nothing behind
     const before = postgresPids('missions-pg-');
     const first = await startPostgres();
-    let failedDir = '';
-    await expect(startPostgres((line) => void (failedDir ||= /data directory "([^"]+)"/.exec(line)?.[1] ?? ''), { port: first.port })).rejects.toThrow();
+    await expect(startPostgres(undefined, { port: first.port })).rejects.toThrow();
     await first.stop();
     expect(postgresPids(first.dataDir)).toEqual([]);
     // Only servers started meanwhile count: other test runs on the machine may have servers of their own.
