@@ -7,6 +7,7 @@
 //   store_error naming the file, where the fault is and what to do;
 // - an older format is migrated in memory and written at the next write, after a backup copy.
 // Callers hold the store's write lock around read-then-write.
+import { stderrLogger } from '../log.js';
 import { randomBytes } from 'node:crypto';
 import { constants, renameSync, statSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -80,7 +81,7 @@ export class DurableJsonFile implements Adapter<StoreDocument> {
   constructor(
     readonly path: string,
     private readonly readLimits: ReadLimits = {},
-    private readonly log: (message: string) => void = (message) => process.stderr.write(`missions-mcp: ${message}\n`),
+    private readonly log: (message: string) => void = stderrLogger(),
   ) {}
 
   /** Whether the file existed at the last read or write. */

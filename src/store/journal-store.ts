@@ -10,6 +10,7 @@
 // - When the journal outgrows the snapshot, it is folded into a new snapshot under the lock, after
 //   the callers have been answered. The journal's lines carry sequence numbers; the snapshot records
 //   the last one it holds, so a crash between writing the snapshot and removing the journal is harmless.
+import { stderrLogger } from '../log.js';
 import { Low } from 'lowdb';
 import { MissionError, dottedPath } from '../errors.js';
 import { Mission } from '../mission/model.js';
@@ -99,7 +100,7 @@ export class JournalStore implements MissionStore {
     private readonly options: JournalStoreOptions = {},
   ) {
     this.location = path;
-    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.log = options.log ?? stderrLogger();
     this.snapshot = new DurableJsonFile(path, options.readLimits, this.log);
     this.journal = new JournalFile(`${path}.journal`, () => ownerOf(path));
     this.outputs = new RunOutputs(path);

@@ -11,6 +11,7 @@
 //
 // A lock folder left by an older missions-mcp at the same path is honoured (and taken over when
 // stale) like a lock file.
+import { stderrLogger } from '../log.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, futimesSync, linkSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -303,7 +304,7 @@ export class FileLock implements WriteLock {
     }
     const age = Date.now() - Number(seen.mtimeMs);
     if (age <= this.stale) return false;
-    const log = this.options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
+    const log = this.options.log ?? stderrLogger();
     const tookOver = () => log(`took over the store lock ${this.lockPath}: not refreshed for ${(age / 1000).toFixed(1)} s (its process was killed or froze)`);
     if (seen.isDirectory()) {
       // A lock folder of an older missions-mcp (proper-lockfile), which takes stale folders over the same way.
@@ -343,7 +344,7 @@ export class FileLock implements WriteLock {
 
   private compromised(error: Error): void {
     if (this.options.onCompromised) return this.options.onCompromised(error);
-    const log = this.options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
+    const log = this.options.log ?? stderrLogger();
     log(`store lock compromised: ${error.message}; this process writes nothing until it takes the lock again`);
   }
 

@@ -3,6 +3,7 @@
 // Every write is one transaction whose plan locks what it reads; a write that loses a deadlock or a
 // serialization race is run again from the start. Several instances share one database: each write
 // that changes missions logs them under its transaction id and NOTIFYs, and every instance LISTENs.
+import { stderrLogger } from '../../log.js';
 import pg from 'pg';
 import type { Identity } from '../../mission/access.js';
 import type { Mission, Owner } from '../../mission/model.js';
@@ -47,7 +48,7 @@ export class PostgresStore implements MissionStore {
   ) {
     this.location = target.masked;
     this.address = url;
-    this.log = options.log ?? ((message) => process.stderr.write(`missions-mcp: ${message}\n`));
+    this.log = options.log ?? stderrLogger();
     this.listener = new ChangeListener(url, target, this.log);
   }
 
