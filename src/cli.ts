@@ -12,6 +12,8 @@ import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
 import { createServer } from './server.js';
 import { existsSync } from 'node:fs';
+import { lineLogger } from './log.js';
+import { runClaimFromEnv } from './run/agent-caller.js';
 import { MissionError } from './errors.js';
 import { describeStore, openJsonFileStore, openStore } from './store/index.js';
 import { MigrateRefused, copyStore } from './store/migrate.js';
@@ -96,13 +98,13 @@ async function logStore(store: MissionStore, log: (message: string) => void): Pr
 function embeddedWorker(config: Config, store: MissionStore, io: Io): Worker | null {
   if (!config.runner.enabled) return null;
   const agents = agentsOrUsageError(config.runner);
-  const worker = createWorker(store, { ...config.runner, once: false }, agents, (line) => io.err(`missions-mcp run: ${line}\n`));
+  const worker = createWorker(store, { ...config.runner, once: false }, agents, lineLogger(io.err, 'missions-mcp run'));
   void worker.start();
   return worker;
 }
 
 async function serveHttp(config: Config, io: Io): Promise<number> {
-  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  const log = lineLogger(io.err);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before listening
   let auth;
   try {
@@ -146,10 +148,11 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
 
 async function serve(config: Config, io: Io): Promise<number> {
   if (config.transport === 'http') return serveHttp(config, io);
-  const log = (message: string) => io.err(`missions-mcp: ${message}\n`);
+  const log = lineLogger(io.err);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const { server, drain, onClose } = createServer(realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
+  const deps = realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile), runClaimFromEnv(io.env));
+  const { server, drain, onClose } = createServer(deps, { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
   const loaded = logStore(store, log); // in the background: initialize and tools/list are answered meanwhile, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
@@ -175,7 +178,8 @@ async function serve(config: Config, io: Io): Promise<number> {
     process.once('SIGINT', resolve);
   });
   await server.connect(transport);
-  log(`serving over stdio${config.readOnly ? ' (read-only)' : ''}, output mode ${config.outputMode}`);
+  const forRun = deps.runClaim ? `, for run ${deps.runClaim.runId} (MISSION_RUN_ID: as its mission's owner, while it runs)` : '';
+  log(`serving over stdio${config.readOnly ? ' (read-only)' : ''}, output mode ${config.outputMode}${forRun}`);
   await closed;
   // Answer every call already received (stdin may close right after the last request) and let
   // its write finish; then close.
@@ -210,7 +214,8 @@ async function call(config: Config, positionals: string[], values: Record<string
     input = { ...input, mode: values.mode };
   }
   const store = openConfiguredStore(config);
-  const result = await callTool(tool, input, realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile)), (m) => io.err(`missions-mcp: ${m}\n`));
+  const deps = realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile), runClaimFromEnv(io.env));
+  const result = await callTool(tool, input, deps, lineLogger(io.err));
   await store.close().catch(() => undefined);
   const first = result.content[0];
   io.out(`${first && first.type === 'text' ? first.text : '{}'}\n`);
@@ -226,7 +231,7 @@ async function migrate(values: Record<string, unknown>, io: Io): Promise<number>
   if (!existsSync(from)) throw new UsageError(`--from ${from}: no such file`);
   const source = openJsonFileStore(from);
   const target = openStore(to);
-  const log = (line: string) => io.err(`missions-mcp migrate: ${line}\n`);
+  const log = lineLogger(io.err, 'missions-mcp migrate');
   try {
     const { missions, runs } = await copyStore(source, target, log);
     log(`copied ${missions} missions and ${runs} runs from ${source.location} to ${target.location}`);
@@ -254,7 +259,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'call':
         return await call(config, positionals, values, io);
       case 'run':
-        return await runWorker(openConfiguredStore(config), config.runner, (line) => io.err(`missions-mcp run: ${line}\n`));
+        return await runWorker(openConfiguredStore(config), config.runner, lineLogger(io.err, 'missions-mcp run'));
       case 'tools':
         for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]}.\n`);
         return 0;
@@ -270,7 +275,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`missions-mcp: ${error.message}\n`);
+      lineLogger(io.err)(error.message);
       return 2;
     }
     throw error;

@@ -4,10 +4,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { MissionError } from './errors.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 import { parseArguments } from './validation.js';
+import { depsForCall, type RunClaim } from './run/agent-caller.js';
 
 export { jsonSchemaOf } from './json-schema.js';
 
-export type Logger = (message: string) => void;
+export type { Logger } from './log.js';
+import type { Logger } from './log.js';
 
 export function errorResult(error: MissionError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: error.toBody() }) }] };
@@ -16,10 +18,11 @@ export function errorResult(error: MissionError): CallToolResult {
 /** What a client hears about a call (notifications/message), beside the log line for humans. */
 export type Notifier = (level: 'error', message: string) => void;
 
-export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger, notify?: Notifier): Promise<CallToolResult> {
+/** `requestClaim`: the run a request says it is made from (HTTP's Mcp-Mission-Run header, or `_meta`). */
+export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log: Logger, notify?: Notifier, requestClaim: RunClaim | null = null): Promise<CallToolResult> {
   try {
     const input = parseArguments(tool.inputSchema, args, tool.name);
-    const output = (await tool.handler(input, deps)) as Record<string, unknown>;
+    const output = (await tool.handler(input, await depsForCall(deps, requestClaim))) as Record<string, unknown>;
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (error) {
     if (error instanceof MissionError) {

@@ -13,7 +13,8 @@ export type Notify = (level: 'debug' | 'info' | 'warning' | 'error', message: st
 
 export interface WatcherDeps {
   store: MissionStore;
-  identity: Identity;
+  /** Who is watching (an agent's server learns its run's owner on its first call). */
+  caller(): Identity;
   /** Sends one notice; a closed transport drops it. */
   sendUpdated(uri: string): Promise<void>;
   sendListChanged(): Promise<void>;
@@ -104,12 +105,13 @@ export class ResourceWatcher {
   }
 
   private sees(acl: Acl | null): boolean {
-    return acl !== null && canSee(acl, this.deps.identity);
+    return acl !== null && canSee(acl, this.deps.caller());
   }
 
   private async compare(): Promise<void> {
     if (this.closed || this.version === undefined) return;
-    const { store, identity } = this.deps;
+    const { store } = this.deps;
+    const identity = this.deps.caller();
     let sends: Promise<void>[];
     try {
       const { version, changes } = await store.changesSince(this.version);

@@ -18,6 +18,7 @@ import { canSee } from './mission/access.js';
 import { MISSION_ID } from './mission/model.js';
 import { DEFAULT_POLL_MS, ResourceWatcher, type Notify, type WatchOptions } from './resource-watcher.js';
 import type { ToolDeps } from './tool.js';
+import { depsForCall } from './run/agent-caller.js';
 
 export { DEFAULT_POLL_MS, type Notify, type WatchOptions };
 
@@ -88,10 +89,14 @@ function protocolError(error: unknown): unknown {
 }
 
 /** The request handlers of resources, each asking the store only for what it answers. */
-function listResources(deps: ToolDeps, watcher: ResourceWatcher) {
+/** The caller's dependencies for one request (an agent's server: bound to its run, refused once it ended). */
+type CallerDeps = () => Promise<ToolDeps>;
+
+function listResources(callerDeps: CallerDeps, watcher: ResourceWatcher) {
   return async (request: { params?: { cursor?: string | undefined } | undefined }) => {
     let page;
     try {
+      const deps = await callerDeps();
       await watcher.prepare();
       // Newest first, with listMissions' keyset cursor: paging never repeats or skips a mission.
       page = await deps.store.list({ limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.identity, deps.now());
@@ -112,10 +117,12 @@ function listResources(deps: ToolDeps, watcher: ResourceWatcher) {
 }
 
 /** The mission at `uri` if the caller may see it; else not found. */
-async function visibleMission(deps: ToolDeps, uri: string) {
+async function visibleMission(callerDeps: CallerDeps, uri: string) {
   const id = idOf(uri);
   let mission;
+  let deps: ToolDeps;
   try {
+    deps = await callerDeps();
     mission = await deps.store.get(id);
   } catch (error) {
     throw protocolError(error);
@@ -124,7 +131,7 @@ async function visibleMission(deps: ToolDeps, uri: string) {
   return mission;
 }
 
-function readResource(deps: ToolDeps) {
+function readResource(deps: CallerDeps) {
   return async (request: z.infer<typeof ReadRequest>) => {
     const uri = uriOf(request);
     if (uri === BOARD_APP_URI) return readBoardApp();
@@ -133,7 +140,7 @@ function readResource(deps: ToolDeps) {
   };
 }
 
-function subscribe(deps: ToolDeps, watcher: ResourceWatcher) {
+function subscribe(deps: CallerDeps, watcher: ResourceWatcher) {
   return async (request: z.infer<typeof SubscribeRequest>) => {
     const uri = uriOf(request);
     try {
@@ -148,10 +155,16 @@ function subscribe(deps: ToolDeps, watcher: ResourceWatcher) {
 }
 
 export function registerResources(server: Server, deps: ToolDeps, notify: Notify, options: WatchOptions = {}): MissionResources {
+  let caller = deps.identity;
+  const callerDeps = async () => {
+    const bound = await depsForCall(deps);
+    caller = bound.identity;
+    return bound;
+  };
   const watcher = new ResourceWatcher(
     {
       store: deps.store,
-      identity: deps.identity,
+      caller: () => caller,
       sendUpdated: (uri) => server.sendResourceUpdated({ uri }),
       sendListChanged: () => server.sendResourceListChanged(),
       connected: () => server.transport !== undefined,
@@ -160,9 +173,9 @@ export function registerResources(server: Server, deps: ToolDeps, notify: Notify
     options,
   );
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [MISSION_TEMPLATE] }));
-  server.setRequestHandler(ListResourcesRequestSchema, listResources(deps, watcher));
-  server.setRequestHandler(ReadRequest, readResource(deps));
-  server.setRequestHandler(SubscribeRequest, subscribe(deps, watcher));
+  server.setRequestHandler(ListResourcesRequestSchema, listResources(callerDeps, watcher));
+  server.setRequestHandler(ReadRequest, readResource(callerDeps));
+  server.setRequestHandler(SubscribeRequest, subscribe(callerDeps, watcher));
   server.setRequestHandler(UnsubscribeRequest, (request) => {
     const uri = uriOf(request);
     if (uri.startsWith(MISSION_URI_PREFIX)) watcher.unsubscribe(uri.slice(MISSION_URI_PREFIX.length));

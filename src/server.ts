@@ -16,10 +16,12 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
+import { stderrLogger } from './log.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
 import { describeStore } from './store/index.js';
 import type { AnyTool, ToolDeps } from './tool.js';
+import { RUN_HEADER, RUN_META_KEY, type RunClaim } from './run/agent-caller.js';
 
 export interface ServerOptions {
   /** The tools it offers: the caller picks them from tools/index.ts (selectTools), so that this file needs not know tools/. */
@@ -79,12 +81,20 @@ const ToolCallRequest = z.object({
   params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
-function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>) => Promise<CallToolResult>): void {
-  server.fallbackRequestHandler = async (request) => {
+function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, claim: RunClaim | null) => Promise<CallToolResult>): void {
+  server.fallbackRequestHandler = async (request, extra) => {
     const call = ToolCallRequest.safeParse(request);
     if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
-    return handler(call.data);
+    return handler(call.data, requestRunClaim(call.data.params?._meta, extra.requestInfo?.headers));
   };
+}
+
+/** The run a request says it is made from: `_meta["missions-mcp/runId"]`, else the Mcp-Mission-Run header (HTTP). */
+function requestRunClaim(meta: unknown, headers: Record<string, string | string[] | undefined> | undefined): RunClaim | null {
+  const fromMeta = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)[RUN_META_KEY] : undefined;
+  const header = headers?.[RUN_HEADER];
+  const runId = typeof fromMeta === 'string' ? fromMeta : Array.isArray(header) ? header[0] : header;
+  return runId ? { runId, via: 'request' } : null;
 }
 
 export interface MissionServer {
@@ -101,7 +111,7 @@ export interface MissionServer {
 }
 
 export function createServer(deps: ToolDeps, options: ServerOptions): MissionServer {
-  const log = options.log ?? ((message: string) => process.stderr.write(`missions-mcp: ${message}\n`));
+  const log = options.log ?? stderrLogger();
   const tools = options.tools;
   const byName = new Map(tools.map((t) => [t.name, t]));
   const listing = tools.map(describeTool);
@@ -144,7 +154,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
   };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  acceptAnyArguments(server, async (request) => {
+  acceptAnyArguments(server, async (request, claim) => {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
@@ -154,7 +164,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params?.arguments, deps, log, notify);
+    const answer = callTool(tool, request.params?.arguments, deps, log, notify, claim);
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

@@ -2,6 +2,7 @@
 // and a handler that gets its dependencies passed in.
 import type { z } from 'zod';
 import type { Identity } from './mission/access.js';
+import type { RunClaim } from './run/agent-caller.js';
 import type { AgentType } from './mission/model.js';
 import type { Limits } from './limits.js';
 import type { Mode } from './mission/input.js';
@@ -16,7 +17,12 @@ export interface ToolDeps {
   newRunId: () => string;
   /** Why the agent of an agent type could not start on this machine, if it could not (a warning). */
   agentProblem: (agentType: AgentType) => string | undefined;
-  /** The run this caller is an agent of (MISSION_RUN_ID and MISSION_ID in its environment), if any. */
+  /**
+   * The run this process was started for (MISSION_RUN_ID), if any: each call is then made as that run's
+   * mission owner, and refused once the run has ended (src/run/agent-caller.ts resolves it per call).
+   */
+  runClaim: RunClaim | null;
+  /** The run this call is made from (resolved from runClaim, or named by the request), if any: what a created mission records as its origin. */
   origin: { runId: string; missionId: string } | null;
   /** The server-wide output mode, used when a call gives none. */
   defaultMode: Mode;

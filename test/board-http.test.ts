@@ -67,7 +67,7 @@ describe('GET /', () => {
 
 describe('the Origin guard and the page', () => {
   const request = (host: string, origin: string) => ({ headers: { host, origin } }) as unknown as IncomingMessage;
-  const guards = createGuards({ bindHost: '0.0.0.0', allowedHosts: ['missions.internal'], allowedOrigins: [] });
+  const guards = createGuards({ bindHost: '0.0.0.0', allowedHosts: ['missions.internal'], allowedOrigins: [], tokensRequired: true });
 
   it('lets the page reach /mcp from its own origin, and refuses another site', () => {
     expect(guards.refuse(request('missions.internal:3333', 'http://missions.internal:3333'))).toBeNull();

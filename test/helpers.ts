@@ -14,6 +14,7 @@ import { createServer } from '../src/server.js';
 import { selectTools } from '../tools/index.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
+import type { RunClaim } from '../src/run/agent-caller.js';
 import type { ToolDeps } from '../src/tool.js';
 import { newImportId, newMissionId, newRunId } from '../src/ids.js';
 
@@ -35,8 +36,10 @@ export interface InMemoryOptions {
   newMissionId?: () => string;
   /** Why an agent type could not start here (a warning). */
   agentProblem?: (agentType: 'claude' | 'gemini' | 'codex') => string | undefined;
-  /** As if the caller were the agent of this run. */
+  /** As if the caller were the agent of this run (the run need not exist). */
   origin?: { runId: string; missionId: string } | null;
+  /** As a server started with MISSION_RUN_ID: each call is bound to that run (src/run/agent-caller.ts). */
+  runClaim?: RunClaim | null;
   /** How often the server looks for changes by others while a client watches resources. */
   resourcePollMs?: number;
   /** Set up the client (notification handlers) before it connects. */
@@ -50,6 +53,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     now: options.now ?? (() => new Date()),
     newMissionId: options.newMissionId ?? newMissionId,
     newRunId,
+    runClaim: options.runClaim ?? null,
     origin: options.origin ?? null,
     agentProblem: options.agentProblem ?? (() => undefined),
     newImportId,

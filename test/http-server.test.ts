@@ -76,14 +76,24 @@ describe('a server without tokens, on loopback', () => {
         { Origin: 'https://evil.example' },
         { Origin: 'null' },
         { Origin: 'http://localhost.evil.example' },
+        // without tokens, a page on another loopback port is refused too: it would act as the local user
+        { Origin: 'http://localhost:5173' },
+        { Origin: 'http://127.0.0.1:8080' },
       ]) {
         const res = await raw(server.origin, { method, path, headers: { ...jsonHeaders, ...headers }, body: method === 'POST' ? body : undefined });
         expect(res.status, `${method} ${path} ${JSON.stringify(headers)}: ${res.body}`).toBe(403);
         expect(JSON.parse(res.body).error.code).toBe('forbidden');
       }
     }
-    // the server's own names and loopback origins are fine, as are a host and an origin the options list
-    for (const headers of [{ Host: `localhost:${port}` } as Record<string, string>, { Host: 'missions.internal' }, { Host: `127.0.0.1:${port}` }, { Origin: `http://localhost:5173` }, { Origin: 'http://127.0.0.1:8080' }, { Origin: 'https://app.example.com' }]) {
+    // the server's own names and its own origin (the board's page) are fine, as are a host and an origin the options list
+    for (const headers of [
+      { Host: `localhost:${port}` } as Record<string, string>,
+      { Host: 'missions.internal' },
+      { Host: `127.0.0.1:${port}` },
+      { Origin: server.origin },
+      { Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
+      { Origin: 'https://app.example.com' },
+    ]) {
       const res = await raw(server.origin, { headers: { ...jsonHeaders, ...headers }, body });
       expect(res.status, `${JSON.stringify(headers)}: ${res.body}`).toBe(200);
       if (headers.Origin) expect(res.headers['access-control-allow-origin']).toBe(headers.Origin);

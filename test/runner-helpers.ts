@@ -10,13 +10,43 @@ import { newMission } from '../src/mission/build.js';
 import type { Mission } from '../src/mission/model.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import type { MissionStore } from '../src/store/types.js';
-import { BIN } from './helpers.js';
+import { BIN, ROOT } from './helpers.js';
+
+/** The MCP SDK's ESM build, for stub agents that are MCP clients themselves. */
+const SDK_DIR = join(ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'dist', 'esm');
 
 // stub:sleep=MS  stub:exit=N  stub:out=BYTES  stub:grandchild (a child in its group)  stub:ignore-term
 // stub:spawn-mission (creates, through the missions-mcp CLI on MISSIONS_STORE, a mission that does the same)
+// stub:env (prints its environment as "ENV name=value" lines)
+// stub:cli-list (lists missions with "missions-mcp call" as it inherited: MISSIONS_STORE, MISSION_RUN_ID)
+// stub:mcp-list (an MCP client through MISSIONS_MCP_CONFIG: lists missions, then creates one)
+// stub:http-spawn (over HTTP with STUB_URL and STUB_TOKEN, naming its run: creates a mission that does the same)
+// Each callback prints one line "<KIND> <json>" on stdout, which the run's output keeps.
 const STUB = `
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
+const sdk = (p) => import(process.env.STUB_SDK + '/' + p);
+async function mcpList() {
+  const { Client } = await sdk('client/index.js');
+  const { StdioClientTransport } = await sdk('client/stdio.js');
+  const server = JSON.parse(readFileSync(process.env.MISSIONS_MCP_CONFIG, 'utf8')).mcpServers.missions;
+  const client = new Client({ name: 'stub-agent', version: '1' });
+  await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env: server.env, stderr: 'ignore' }));
+  const list = await client.callTool({ name: 'listMissions', arguments: { limit: 100, mode: 'compact' } });
+  const made = await client.callTool({ name: 'createMission', arguments: { title: 'made by the agent of ' + process.env.MISSION_ID, goal: 'g' } });
+  await client.close();
+  return { titles: list.structuredContent?.missions?.map((m) => m.title) ?? list.content, made: made.structuredContent?.mission ?? made.content };
+}
+async function httpSpawn() {
+  const { Client } = await sdk('client/index.js');
+  const { StreamableHTTPClientTransport } = await sdk('client/streamableHttp.js');
+  const headers = { Authorization: 'Bearer ' + process.env.STUB_TOKEN, 'Mcp-Mission-Run': process.env.MISSION_RUN_ID };
+  const client = new Client({ name: 'stub-agent', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', process.env.STUB_URL), { requestInit: { headers } }));
+  const made = await client.callTool({ name: 'createMission', arguments: { title: 'made over http by ' + process.env.MISSION_ID, goal: 'stub:http-spawn', schedule: { type: 'once' } } });
+  await client.close();
+  return made.structuredContent?.mission ?? made.content;
+}
 const spawnedAt = Date.now();
 const log = (o) => appendFileSync(process.env.STUB_LOG, JSON.stringify({ ...o, pid: process.pid, run: process.env.MISSION_RUN_ID,
   mission: process.env.MISSION_ID, attempt: process.env.MISSION_ATTEMPT, t: Date.now() }) + '\\n');
@@ -33,11 +63,23 @@ process.stdin.on('end', () => {
     const child = { title: 'made by ' + process.env.MISSION_ID, goal: 'stub:spawn-mission', schedule: { type: 'once' } };
     execFileSync(process.execPath, [process.env.STUB_BIN, 'call', 'createMission', '--store', process.env.MISSIONS_STORE, '--input-json', JSON.stringify(child)], { stdio: 'ignore' });
   }
+  const callbacks = [];
+  if (input.includes('stub:env')) for (const [k, v] of Object.entries(process.env)) process.stdout.write('ENV ' + k + '=' + v + '\\n');
+  if (input.includes('stub:cli-list')) {
+    const text = execFileSync(process.execPath, [process.env.STUB_BIN, 'call', 'listMissions', '--input-json', '{"limit":100}'], { encoding: 'utf8' });
+    process.stdout.write('CLI ' + JSON.stringify(JSON.parse(text).missions.map((m) => m.title)) + '\\n');
+  }
+  if (input.includes('stub:mcp-list')) callbacks.push(mcpList().then((r) => process.stdout.write('MCP ' + JSON.stringify(r) + '\\n')));
+  if (input.includes('stub:http-spawn')) callbacks.push(httpSpawn().then((r) => process.stdout.write('HTTP ' + JSON.stringify(r) + '\\n')));
+  Promise.all(callbacks).catch((e) => { process.stdout.write('CALLBACK-ERROR ' + e.message + '\\n'); process.exitCode = 3; }).then(() => finish());
+});
+function finish() {
+  const opt = (k, d) => { const m = new RegExp('stub:' + k + '=(\\\\d+)').exec(input); return m ? Number(m[1]) : d; };
   const out = opt('out', 0);
   if (out) process.stdout.write('x'.repeat(out - 4) + 'END\\n');
   process.stdout.write('stub says hello\\n');
-  setTimeout(() => { log({ event: 'end' }); process.exit(opt('exit', 0)); }, opt('sleep', 0));
-});
+  setTimeout(() => { log({ event: 'end' }); process.exit(process.exitCode || opt('exit', 0)); }, opt('sleep', 0));
+}
 `;
 
 export interface StubEvent {
@@ -79,7 +121,7 @@ export function runnerFixture(prefix = 'missions-runner-'): RunnerFixture {
     stubLog,
     agentsFile,
     writeAgents(settings = {}, extra = {}) {
-      const entry = { command: [process.execPath, stub], env: { STUB_LOG: stubLog, STUB_BIN: BIN }, retries: 0, retryDelaySeconds: 0, ...settings };
+      const entry = { command: [process.execPath, stub], env: { STUB_LOG: stubLog, STUB_BIN: BIN, STUB_SDK: SDK_DIR }, retries: 0, retryDelaySeconds: 0, ...settings };
       writeFileSync(agentsFile, JSON.stringify({ agents: { claude: entry, gemini: entry, codex: entry }, ...extra }));
       return agentsFile;
     },

@@ -12,17 +12,17 @@ const mission = (raw: Record<string, unknown>) =>
   newMission(CreateMissionInput.parse(raw), { now: new Date('2026-01-01T00:00:00Z'), newImportId, id: 'msn_AAAAAAAAAAAAAAAAAAAA', owner: { user: 'local', org: null } });
 
 describe('agents file', () => {
-  it('built-in defaults: claude -p, gemini -p, codex exec, prompt on stdin; 1800 s, 2 retries, 30 s', () => {
+  it('built-in defaults: claude -p --mcp-config {mcpConfig}, gemini -p, codex exec, prompt on stdin; 1800 s, 2 retries, 30 s', () => {
     const agents = defaultAgents();
     console.log(`default command lines (the prompt goes on stdin):\n  claude → ${agents.agent('claude').command.join(' ')}\n  gemini → ${agents.agent('gemini').command.join(' ')}\n  codex  → ${agents.agent('codex').command.join(' ')}`);
-    expect(agents.agent('claude').command).toEqual(['claude', '-p']);
+    expect(agents.agent('claude').command).toEqual(['claude', '-p', '--mcp-config', '{mcpConfig}']);
     expect(agents.agent('gemini').command).toEqual(['gemini', '-p']);
     expect(agents.agent('codex').command).toEqual(['codex', 'exec']);
-    expect(DEFAULT_COMMANDS.claude).toEqual(['claude', '-p']);
+    expect(DEFAULT_COMMANDS.claude).toEqual(['claude', '-p', '--mcp-config', '{mcpConfig}']);
     for (const t of ['claude', 'gemini', 'codex'] as const) {
-      expect(agents.agent(t)).toMatchObject({ timeoutSeconds: 1800, retries: 2, retryDelaySeconds: 30, cwd: null, env: {} });
+      expect(agents.agent(t)).toMatchObject({ timeoutSeconds: 1800, retries: 2, retryDelaySeconds: 30, cwd: null, env: {}, passEnv: [] });
     }
-    expect(describeAgents(agents)).toContain('claude → claude -p, gemini → gemini -p, codex → codex exec');
+    expect(describeAgents(agents)).toContain('claude → claude -p --mcp-config {mcpConfig}, gemini → gemini -p, codex → codex exec');
   });
 
   it('a file overrides what it names and keeps the defaults for the rest; spaces map to folders', () => {
@@ -30,7 +30,7 @@ describe('agents file', () => {
       JSON.stringify({ agents: { claude: { timeoutSeconds: 60, env: { A: 'b' } }, codex: { command: ['/opt/codex', 'exec', '--full-auto'], cwd: '/srv/work' } }, spaces: { web: '/srv/web' } }),
       '/etc/agents.json',
     );
-    expect(agents.agent('claude')).toMatchObject({ command: ['claude', '-p'], timeoutSeconds: 60, env: { A: 'b' }, retries: 2 });
+    expect(agents.agent('claude')).toMatchObject({ command: ['claude', '-p', '--mcp-config', '{mcpConfig}'], timeoutSeconds: 60, env: { A: 'b' }, retries: 2 });
     expect(agents.agent('codex')).toMatchObject({ command: ['/opt/codex', 'exec', '--full-auto'], cwd: '/srv/work', timeoutSeconds: 1800 });
     expect(agents.folderOf('web')).toBe('/srv/web');
     expect(agents.folderOf('other')).toBeNull();
@@ -47,6 +47,10 @@ describe('agents file', () => {
     ['a negative retry count', '{"agents":{"codex":{"retries":-1}}}', /agents\.codex\.retries: /],
     ['a relative space folder', '{"spaces":{"web":"web"}}', /spaces\.web: must be an absolute folder path/],
     ['an unknown top-level field', '{"agent":{}}', /\(top level\): unknown field "agent"/],
+    ['MISSIONS_TOKEN in env', '{"agents":{"claude":{"env":{"MISSIONS_TOKEN":"t"}}}}', /agents\.claude\.env\.MISSIONS_TOKEN: MISSIONS_TOKEN is never given to agents/],
+    ['MISSIONS_AUTH_FILE in passEnv', '{"agents":{"claude":{"passEnv":["MISSIONS_AUTH_FILE"]}}}', /agents\.claude\.passEnv\.0: MISSIONS_AUTH_FILE is never given to agents/],
+    ['a run variable in env', '{"agents":{"codex":{"env":{"MISSION_RUN_ID":"run_x"}}}}', /agents\.codex\.env\.MISSION_RUN_ID: MISSION_RUN_ID is set by the runner/],
+    ['a passEnv entry that is not a name', '{"agents":{"codex":{"passEnv":["A B"]}}}', /agents\.codex\.passEnv\.0: must be an environment variable name/],
   ];
   it.each(bad)('%s is an error naming the file and the path inside it', (_name, text, message) => {
     let error: unknown;

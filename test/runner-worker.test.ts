@@ -1,6 +1,7 @@
 // The worker in this process on a real store (a file, then PostgreSQL), with a fake clock where time matters (cron slots,
 // DST, a day of downtime, retry delays) and the real one where processes must be stopped (pause,
 // delete, timeout). The agent is the stub; what it did is read from its own log.
+import { withoutPassword } from '../src/store/postgres/target.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -173,7 +174,7 @@ describe.each(ENGINES)('runner worker on the $name store: schedules with a fake 
 });
 
 describe.each(ENGINES)('runner worker on the $name store: the agent process', (engine) => {
-  it('spaces pick the working folder; the agent environment carries the mission, run, attempt and store; output keeps the last 16 KB', async () => {
+  it('spaces pick the working folder; the agent environment carries the mission, run, attempt and store (without its password); output keeps the last 16 KB', async () => {
     const t = await setup(engine);
     const web = join(t.f.dir, 'web-folder');
     mkdirSync(web);
@@ -190,7 +191,7 @@ describe.each(ENGINES)('runner worker on the $name store: the agent process', (e
     expect(of(inSpace!.id).cwd).toBe(web);
     expect(of(plain!.id).cwd).toBe(t.f.dir);
     expect(of(plain!.id).attempt).toBe('1');
-    expect(of(plain!.id).store).toBe(t.location);
+    expect(of(plain!.id).store).toBe(engine.name === 'postgres' ? withoutPassword(t.location) : t.location); // never a password (SPEC §12)
     expect(of(plain!.id).extra).toBe('from the agents file');
     const [run] = await t.runsOf(inSpace!.id);
     const output = await t.s.readRunOutput(run!);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MissionError } from '../src/errors.js';
 import { ModeInput } from '../src/mission/input.js';
-import { RunOutput, renderRun } from '../src/render/run.js';
+import { RunOutput, renderRun, runSeenBy } from '../src/render/run.js';
 import { RUN_ID } from '../src/run/model.js';
 import { defineTool } from '../src/tool.js';
 import { findVisible, modeOf } from './common.js';
@@ -30,6 +30,6 @@ export const getRun = defineTool({
       throw notFound(args.id);
     }
     const output = await deps.store.readRunOutput(record);
-    return { run: renderRun({ ...record, output }, modeOf(args, deps)) };
+    return { run: renderRun(runSeenBy({ ...record, output }, deps.identity), modeOf(args, deps)) };
   },
 });

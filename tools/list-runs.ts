@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fitItems, truncationNote } from '../src/render/budget.js';
-import { RunOutput, compactRun, renderRunItem } from '../src/render/run.js';
+import { RunOutput, compactRun, renderRunItem, runSeenBy } from '../src/render/run.js';
 import { ListRunsInput, runCursorAfter } from '../src/run/query.js';
 import { defineTool } from '../src/tool.js';
 import { findVisible, modeOf } from './common.js';
@@ -20,7 +20,7 @@ export const listRuns = defineTool({
     const page = await deps.store.listRuns(args, deps.identity);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;
-    const fitted = fitItems(page.runs, (r) => renderRunItem(r, mode), (r, bytes) => ({ ...compactRun(r), truncated: truncationNote(bytes, budget) }), budget);
+    const fitted = fitItems(page.runs, (r) => renderRunItem(runSeenBy(r, deps.identity), mode), (r, bytes) => ({ ...compactRun(r), truncated: truncationNote(bytes, budget) }), budget);
     if (fitted.count === page.runs.length) return { ...page, runs: fitted.items };
     return { ...page, runs: fitted.items, hasMore: true, nextCursor: runCursorAfter(args, page.runs[fitted.count - 1]!) };
   },

@@ -62,6 +62,12 @@ export interface GuardOptions {
   bindHost: string;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
+  /**
+   * True when requests carry bearer tokens. Without tokens every request acts as the local user, so
+   * a page on another loopback port (any local web server, a dev server, a page a local app opened) must
+   * not drive the server: then only the server's own origin (the board) and --allowed-origins pass.
+   */
+  tokensRequired: boolean;
 }
 
 export interface Guards {
@@ -105,7 +111,8 @@ export function createGuards(options: GuardOptions): Guards {
     // The page's own origin (the board at GET /): its Host already passed the check, so a page
     // served under that very name is this server's own page, not a rebinding attacker's.
     const sameOrigin = new URL(normalized).host === (req.headers.host ?? '').trim().toLowerCase();
-    const ok = origins.has(normalized) || isLoopbackName(new URL(normalized).hostname) || sameOrigin;
+    const loopback = options.tokensRequired && isLoopbackName(new URL(normalized).hostname);
+    const ok = origins.has(normalized) || loopback || sameOrigin;
     return { value: normalized, ok };
   };
 
@@ -118,7 +125,10 @@ export function createGuards(options: GuardOptions): Guards {
       }
       const origin = originOf(req);
       if (origin && !origin.ok) {
-        return `Origin "${origin.value}" is not allowed. Only loopback origins are allowed unless --allowed-origins (MISSIONS_ALLOWED_ORIGINS) lists more.`;
+        const which = options.tokensRequired
+          ? 'Only loopback origins are allowed'
+          : 'Without tokens (every request acts as the local user) only pages of this server, such as its board, are allowed';
+        return `Origin "${origin.value}" is not allowed. ${which} unless --allowed-origins (MISSIONS_ALLOWED_ORIGINS) lists more.`;
       }
       return null;
     },

@@ -60,7 +60,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         'Set MISSIONS_TOKEN or --auth-file (MISSIONS_AUTH_FILE), or listen on 127.0.0.1.',
     );
   }
-  const guards = createGuards({ bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins });
+  const guards = createGuards({ bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins, tokensRequired: auth.required });
   const sessions = new SessionRegistry(config.sessionIdle * 1000, log);
   const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
   const requests = new RequestCounter(sessions);

@@ -35,12 +35,33 @@ export function cronProblem(expression: string, timezone: string): string | unde
   if (fields.length !== 5) {
     return `expected 5 fields "minute hour day-of-month month day-of-week" (e.g. "0 9 * * 1-5"), got ${fields.length}`;
   }
+  let cron: Cron;
   try {
-    cronFor(expression, timezone);
-    return undefined;
+    cron = cronFor(expression, timezone);
   } catch (error) {
     return `not a valid cron expression: ${(error as Error).message}`;
   }
+  if (isIanaTimeZone(timezone) && neverMatches(expression, timezone, cron)) {
+    return 'never matches a date (the day of the month does not exist in that month, e.g. "0 0 31 2 *"), so the mission would never run';
+  }
+  return undefined;
+}
+
+/**
+ * Patterns that match no date at all ("0 0 31 2 *"). croner searches years before it says so (about
+ * 45 ms), so the answer is remembered: a client cannot make the server search again and again.
+ */
+const never = new Map<string, boolean>();
+
+function neverMatches(expression: string, timezone: string, cron: Cron): boolean {
+  const key = `${timezone} ${expression}`;
+  let answer = never.get(key);
+  if (answer === undefined) {
+    answer = cron.nextRun(new Date(Date.UTC(2000, 0, 1))) === null;
+    if (never.size >= 500) never.clear();
+    never.set(key, answer);
+  }
+  return answer;
 }
 
 /** Validates merged schedule settings; each problem names its path under `schedule`. */

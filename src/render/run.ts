@@ -1,6 +1,8 @@
 // How runs look in results, in both modes. Full: the record (and, for getRun, its output). Compact:
 // what is set and not default, and the end of the output.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
 import { RunStatus, type Run, type RunRecord } from '../run/model.js';
 
@@ -38,6 +40,15 @@ export function compactRun(r: RunRecord, output?: string): CompactRun {
   if (r.retryAt !== null) out.retryAt = r.retryAt;
   if (output) out.output = output.length > OUTPUT_EXCERPT ? `…${output.slice(-OUTPUT_EXCERPT)}` : output;
   return out;
+}
+
+/**
+ * The run as `who` may see it: a worker's id names the operator's host and pid, so only the local user
+ * sees it; everyone else sees a stable alias (the same worker, the same alias), enough to tell workers apart.
+ */
+export function runSeenBy<R extends RunRecord>(r: R, who: Identity): R {
+  if (who.kind === 'local' || r.worker === null) return r;
+  return { ...r, worker: `worker-${createHash('sha256').update(r.worker).digest('hex').slice(0, 12)}` };
 }
 
 /** A run with its output (getRun). */

@@ -60,7 +60,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** A failed start that needs no process (a missing working folder). */
-function failedAtOnce(error: string): RunningAgent {
+export function failedAtOnce(error: string): RunningAgent {
   return { pid: 0, done: Promise.resolve({ status: 'failed', exitCode: null, signal: null, error, output: '' }), cancel: () => undefined };
 }
 

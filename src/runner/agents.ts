@@ -7,13 +7,18 @@ import { z } from 'zod';
 import { dottedPath } from '../errors.js';
 import { AGENT_TYPES, type AgentType } from '../mission/model.js';
 import type { RetryPolicy } from '../run/lifecycle.js';
+import { NEVER_PASSED, RUN_VARIABLES } from './agent-env.js';
+import { MCP_CONFIG_PLACEHOLDER } from './mcp-config.js';
 
 export interface AgentSpec {
   type: AgentType;
   /** argv: the program and its arguments; the prompt goes on stdin. */
   command: string[];
   cwd: string | null;
+  /** Values set in the agent's environment. */
   env: Record<string, string>;
+  /** Names of the worker's environment variables the agent gets too (an API key, say); nothing else is inherited. */
+  passEnv: string[];
   timeoutSeconds: number;
   retries: number;
   retryDelaySeconds: number;
@@ -25,10 +30,13 @@ export interface Agents {
   agent(type: AgentType): AgentSpec;
   /** The folder of a space, if the file maps it. */
   folderOf(spaceId: string | null): string | null;
+  /** True when the file maps spaces: a mission whose spaceId it does not map is then refused, not run elsewhere. */
+  mapsSpaces: boolean;
 }
 
+/** Claude Code takes the run's MCP configuration (SPEC §16), so that its agent can report back. */
 export const DEFAULT_COMMANDS: Readonly<Record<AgentType, readonly string[]>> = {
-  claude: ['claude', '-p'],
+  claude: ['claude', '-p', '--mcp-config', MCP_CONFIG_PLACEHOLDER],
   gemini: ['gemini', '-p'],
   codex: ['codex', 'exec'],
 };
@@ -36,10 +44,20 @@ export const DEFAULT_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_DELAY_SECONDS = 30;
 
+const settable = (name: string) => !NEVER_PASSED.includes(name) && !RUN_VARIABLES.includes(name);
+const notSettable = (name: string) =>
+  NEVER_PASSED.includes(name)
+    ? `${name} is never given to agents: an agent reaches missions-mcp through MISSIONS_MCP_CONFIG, acting as its mission's owner`
+    : `${name} is set by the runner for each run`;
+
 const AgentEntry = z.strictObject({
   command: z.array(z.string().min(1, 'an empty string is not a program or an argument')).min(1, 'needs at least the program, e.g. ["claude", "-p"]').optional(),
   cwd: z.string().min(1).refine(isAbsolute, 'must be an absolute folder path').optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  env: z.record(z.string().refine(settable, { error: (i) => notSettable(String(i.input)) }), z.string()).optional(),
+  passEnv: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').refine(settable, { error: (i) => notSettable(String(i.input)) }))
+    .max(100)
+    .optional(),
   timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
   retries: z.number().int().min(0).max(100).optional(),
   retryDelaySeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
@@ -68,6 +86,7 @@ export function agentsFrom(parsed: AgentsFile, file: string | null): Agents {
       command: [...(e.command ?? DEFAULT_COMMANDS[type])],
       cwd: e.cwd ?? null,
       env: { ...(e.env ?? {}) },
+      passEnv: [...(e.passEnv ?? [])],
       timeoutSeconds: e.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       retries: e.retries ?? DEFAULT_RETRIES,
       retryDelaySeconds: e.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
@@ -78,6 +97,7 @@ export function agentsFrom(parsed: AgentsFile, file: string | null): Agents {
     file,
     agent: (type) => specs.get(type)!,
     folderOf: (spaceId) => (spaceId === null ? null : spaces.get(spaceId) ?? null),
+    mapsSpaces: spaces.size > 0,
   };
 }
 
@@ -95,7 +115,7 @@ export function parseAgents(text: string, file: string): Agents {
   if (!checked.success) {
     const problems = checked.error.issues.map((i) => `${dottedPath(i.path) || '(top level)'}: ${issueText(i)}`);
     throw new AgentsFileError(
-      `agents file ${file} is not valid: ${problems.join('; ')}. Expected { "agents": { "claude"|"gemini"|"codex": { "command": [...], "cwd", "env", "timeoutSeconds", "retries", "retryDelaySeconds" } }, "spaces": { "<spaceId>": "/abs/folder" } }`,
+      `agents file ${file} is not valid: ${problems.join('; ')}. Expected { "agents": { "claude"|"gemini"|"codex": { "command": [...], "cwd", "env", "passEnv", "timeoutSeconds", "retries", "retryDelaySeconds" } }, "spaces": { "<spaceId>": "/abs/folder" } }`,
     );
   }
   return agentsFrom(checked.data, file);
@@ -103,6 +123,7 @@ export function parseAgents(text: string, file: string): Agents {
 
 function issueText(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_key' && issue.path.length > 2) return issue.issues[0]?.message ?? issue.message; // a key of "env"
   if (issue.code === 'invalid_key') return `unknown agent type; use ${AGENT_TYPES.join(', ')}`;
   return issue.message;
 }
@@ -126,4 +147,4 @@ export function describeAgents(agents: Agents): string {
   return `${list} (${agents.file ?? 'built-in defaults; --agents FILE to change'})`;
 }
 
-export const quoteArg = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a));
+export const quoteArg = (a: string): string => (a === MCP_CONFIG_PLACEHOLDER || /^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a));

@@ -6,9 +6,19 @@ import type { Mission } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { MissionStore } from '../store/types.js';
 import { retryPolicyOf, type Agents } from './agents.js';
-import { startAgent, type AgentExit, type RunningAgent } from './agent-process.js';
+import { failedAtOnce, startAgent, type AgentExit, type RunningAgent } from './agent-process.js';
+import { agentEnv } from './agent-env.js';
+import { fillPlaceholders, writeRunConfig, type RunConfig } from './mcp-config.js';
+import { logText } from '../log.js';
+import { isPostgresUrl, withoutPassword } from '../store/postgres/target.js';
 import { promptFor } from './prompt.js';
 import { claimMission, expireLostRuns, finishRun, keepAlive, removeWorker } from './store-ops.js';
+
+/** The store as an agent may know it: a path, or a URL without its password (SPEC §12). */
+function agentStoreAddress(store: MissionStore): string {
+  const address = store.address ?? store.location;
+  return isPostgresUrl(address) ? withoutPassword(address) : address;
+}
 
 export interface WorkerDeps {
   store: MissionStore;
@@ -17,7 +27,7 @@ export interface WorkerDeps {
   newRunId: () => string;
   /** One line, no newline (the caller adds its prefix). */
   log: (line: string) => void;
-  /** The environment agents inherit (default: this process's). */
+  /** The worker's environment, from which agents get only what agent-env.ts lets through (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** The working folder when neither spaces nor the agent's cwd give one (default: this process's). */
   cwd?: string;
@@ -182,24 +192,32 @@ export class Worker {
   private launch(m: Mission, run: RunRecord): void {
     const { agents } = this.deps;
     const spec = agents.agent(m.agentType);
-    const cwd = agents.folderOf(m.spaceId) ?? spec.cwd ?? this.deps.cwd ?? process.cwd();
-    const env: NodeJS.ProcessEnv = {
-      ...(this.deps.env ?? process.env),
-      ...spec.env,
-      MISSION_ID: m.id,
-      MISSION_RUN_ID: run.id,
-      MISSION_ATTEMPT: String(run.attempt),
-      MISSIONS_STORE: this.deps.store.address ?? this.deps.store.location,
-    };
+    const space = agents.folderOf(m.spaceId);
+    const cwd = space ?? spec.cwd ?? this.deps.cwd ?? process.cwd();
     const timeoutMs = spec.timeoutSeconds * 1000;
-    const agent = startAgent({ argv: spec.command, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });
+    const workerEnv = this.deps.env ?? process.env;
+    const store = agentStoreAddress(this.deps.store);
+    let agent: RunningAgent;
+    let config: RunConfig | undefined;
+    if (m.spaceId !== null && space === null && agents.mapsSpaces) {
+      agent = failedAtOnce(`spaceId "${m.spaceId}" is not one of the spaces of the agents file (${agents.file}); add it to "spaces", or set the mission's spaceId to one that is there (or to null)`);
+    } else {
+      config = writeRunConfig({ runId: run.id, store, pgPassFile: isPostgresUrl(store) ? workerEnv.PGPASSFILE : undefined });
+      const env = agentEnv({ workerEnv, env: spec.env, passEnv: spec.passEnv, run: { missionId: m.id, runId: run.id, attempt: run.attempt }, store, mcpConfig: config.path });
+      const argv = fillPlaceholders(spec.command, config.path);
+      agent = startAgent({ argv, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });
+    }
     const a: Active = { run, agent, deadline: Date.now() + timeoutMs };
     this.active.set(run.id, a);
-    this.deps.log(`run ${run.id} started: ${m.id} "${m.title.slice(0, 60)}" (${m.agentType}, ${run.trigger}, attempt ${run.attempt}, pid ${agent.pid}, in ${cwd})`);
-    void agent.done.then((exit) => this.record(a, exit)).finally(() => {
-      this.active.delete(run.id);
-      this.wake?.();
-    });
+    const unmapped = m.spaceId !== null && space === null && !agents.mapsSpaces ? ` (spaceId ${logText(m.spaceId)} is not mapped: the agents file has no "spaces")` : '';
+    this.deps.log(`run ${run.id} started: ${m.id} ${logText(JSON.stringify(m.title.slice(0, 60)))} (${m.agentType}, ${run.trigger}, attempt ${run.attempt}, pid ${agent.pid}, in ${logText(cwd)}${unmapped})`);
+    void agent.done
+      .then((exit) => this.record(a, exit))
+      .finally(() => {
+        config?.remove();
+        this.active.delete(run.id);
+        this.wake?.();
+      });
   }
 
   private stopAgent(a: Active, reason: string): void {

@@ -2,7 +2,7 @@
 import { PostgresStore, type PostgresStoreOptions } from './store.js';
 import { describeTarget } from './target.js';
 
-export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+export { isPostgresUrl } from './target.js';
 
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): PostgresStore {
   return new PostgresStore(url, describeTarget(url), options);

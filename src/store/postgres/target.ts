@@ -1,6 +1,9 @@
 // What a connection string names, for messages: host, port and database, and the string itself
 // with its password masked (postgres://user:***@host:5432/db). Never a password.
 
+/** A --store value that names PostgreSQL (this file loads no driver, so anyone may ask). */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+
 export interface Target {
   host: string;
   port: number;
@@ -34,4 +37,16 @@ export function describeTarget(url: string): Target {
     // an unparsable string: pg reports its own error
   }
   return { host, port, database, masked: maskUrl(url) };
+}
+
+/** The URL without its password (and without query parameters that carry one), for a process that must not get it. */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.delete(key);
+    return u.toString();
+  } catch {
+    return `${url.split(':')[0]}://`;
+  }
 }
