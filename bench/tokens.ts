@@ -16,7 +16,7 @@ const tokens = (value: unknown) => encode(typeof value === 'string' ? value : JS
 const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)}%`;
 
 async function main() {
-  const { server } = createServer(realDeps(openMemoryStore(), 'full'), { tools: allTools, log: () => undefined });
+  const { server } = createServer(realDeps(openMemoryStore(), { defaultMode: 'full' }), { tools: allTools, log: () => undefined });
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'bench-tokens', version: '1.0.0' });
   await server.connect(b);

@@ -4,7 +4,7 @@ import { untilStopSignal } from './signals.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { allTools, selectTools } from '../tools/index.js';
 import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
-import { realDeps } from './deps.js';
+import { agentsKnowledge, realDeps } from './deps.js';
 import { callTool, jsonSchemaOf } from './dispatch.js';
 import { MAX_STDIO_LINE_BYTES, limitLineLength } from './line-limit.js';
 import { PACKAGE } from './package-info.js';
@@ -20,7 +20,6 @@ import { MigrateRefused, copyStore } from './store/migrate.js';
 import { defaultStorePath } from './store/paths.js';
 import type { MissionStore } from './store/types.js';
 import { agentsOrUsageError, createWorker, runWorker } from './runner/command.js';
-import { agentChecker } from './runner/agent-check.js';
 import type { Worker } from './runner/worker.js';
 
 export interface Io {
@@ -116,7 +115,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, agentProblem: agentChecker(config.runner.agentsFile), log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -151,7 +150,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = lineLogger(io.err);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
-  const deps = realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile), runClaimFromEnv(io.env));
+  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), runClaim: runClaimFromEnv(io.env) });
   const { server, drain, onClose } = createServer(deps, { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
   const loaded = logStore(store, log); // in the background: initialize and tools/list are answered meanwhile, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
@@ -214,7 +213,7 @@ async function call(config: Config, positionals: string[], values: Record<string
     input = { ...input, mode: values.mode };
   }
   const store = openConfiguredStore(config);
-  const deps = realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile), runClaimFromEnv(io.env));
+  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), runClaim: runClaimFromEnv(io.env) });
   const result = await callTool(tool, input, deps, lineLogger(io.err));
   await store.close().catch(() => undefined);
   const first = result.content[0];

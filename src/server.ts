@@ -6,6 +6,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { z } from 'zod';
 import {
+  ElicitResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
   LoggingLevelSchema,
@@ -20,8 +21,11 @@ import { stderrLogger } from './log.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
 import { describeStore } from './store/index.js';
-import type { AnyTool, ToolDeps } from './tool.js';
+import type { AnyTool, Ask, ToolDeps } from './tool.js';
 import { RUN_HEADER, RUN_META_KEY, type RunClaim } from './run/agent-caller.js';
+
+/** `_meta` key by which the board says a call comes from it (decisions record `via: "board"`). */
+export const VIA_META_KEY = 'missions-mcp/via';
 
 export interface ServerOptions {
   /** The tools it offers: the caller picks them from tools/index.ts (selectTools), so that this file needs not know tools/. */
@@ -81,11 +85,38 @@ const ToolCallRequest = z.object({
   params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
-function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, claim: RunClaim | null) => Promise<CallToolResult>): void {
+/** What a tools/call brings beside its arguments: the run it names, the person who can be asked, how it came. */
+interface CallContext {
+  claim: RunClaim | null;
+  ask?: Ask;
+  via?: 'board';
+}
+
+type Extra = Parameters<NonNullable<Server['fallbackRequestHandler']>>[1];
+
+function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, context: CallContext) => Promise<CallToolResult>): void {
   server.fallbackRequestHandler = async (request, extra) => {
     const call = ToolCallRequest.safeParse(request);
     if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
-    return handler(call.data, requestRunClaim(call.data.params?._meta, extra.requestInfo?.headers));
+    const meta = call.data.params?._meta;
+    const via = meta !== null && typeof meta === 'object' && (meta as Record<string, unknown>)[VIA_META_KEY] === 'board' ? 'board' : undefined;
+    const ask = server.getClientCapabilities()?.elicitation ? askThrough(extra) : undefined;
+    return handler(call.data, { claim: requestRunClaim(meta, extra.requestInfo?.headers), ...(ask && { ask }), ...(via && { via }) });
+  };
+}
+
+/** How long a person is given to answer a question (elicitation) before the call goes on without an answer. */
+export const ASK_TIMEOUT_MS = 5 * 60_000;
+
+/** elicitation/create, sent as part of the call (over HTTP, on the call's own stream), in form mode. */
+function askThrough(extra: Extra): Ask {
+  return async (question) => {
+    try {
+      const answer = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'form', ...question } }, ElicitResultSchema, { timeout: ASK_TIMEOUT_MS });
+      return { action: answer.action, ...(answer.content ? { content: answer.content as Record<string, unknown> } : {}) };
+    } catch {
+      return { action: 'cancel' }; // no answer in time, or the client went away: nothing was decided
+    }
   };
 }
 
@@ -154,7 +185,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
   };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  acceptAnyArguments(server, async (request, claim) => {
+  acceptAnyArguments(server, async (request, context) => {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
@@ -164,7 +195,8 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params?.arguments, deps, log, notify, claim);
+    const callDeps = context.ask || context.via ? { ...deps, ...(context.ask && { ask: context.ask }), ...(context.via && { via: context.via }) } : deps;
+    const answer = callTool(tool, request.params?.arguments, callDeps, log, notify, context.claim);
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

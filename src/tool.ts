@@ -3,7 +3,9 @@
 import type { z } from 'zod';
 import type { Identity } from './mission/access.js';
 import type { RunClaim } from './run/agent-caller.js';
-import type { AgentType } from './mission/model.js';
+import type { AgentType, Mission } from './mission/model.js';
+import type { AgentLaunchView } from './run/approval.js';
+import type { RunRecord } from './run/model.js';
 import type { Limits } from './limits.js';
 import type { Mode } from './mission/input.js';
 import type { MissionStore } from './store/types.js';
@@ -28,7 +30,27 @@ export interface ToolDeps {
   defaultMode: Mode;
   /** Mission size, missions per owner, answer size. */
   limits: Limits;
+  /** What the agent of a mission would get if it started now, as this process sees it (its agents file): what runMission asks a person to approve. */
+  launchView: (m: Mission, runs: readonly RunRecord[]) => AgentLaunchView;
+  /** Asks the person at the client (elicitation), when the client can be asked; absent otherwise (SPEC §15). */
+  ask?: Ask;
+  /** How the call reached the server, when the client says so (the board: `_meta["missions-mcp/via"]: "board"`). */
+  via?: 'board';
 }
+
+/** A question for the person at the client, with the answer's JSON Schema (flat: strings, numbers, booleans, enums). */
+export interface Question {
+  message: string;
+  requestedSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[] };
+}
+
+export interface Answer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
+}
+
+/** Asks the person; resolves with their answer, or `cancel` when they do not answer in time. */
+export type Ask = (question: Question) => Promise<Answer>;
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

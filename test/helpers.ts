@@ -16,6 +16,8 @@ import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import type { RunClaim } from '../src/run/agent-caller.js';
 import type { ToolDeps } from '../src/tool.js';
+import { defaultAgents } from '../src/runner/agents.js';
+import { launchView } from '../src/runner/launch-view.js';
 import { newImportId, newMissionId, newRunId } from '../src/ids.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -38,6 +40,10 @@ export interface InMemoryOptions {
   agentProblem?: (agentType: 'claude' | 'gemini' | 'codex') => string | undefined;
   /** As if the caller were the agent of this run (the run need not exist). */
   origin?: { runId: string; missionId: string } | null;
+  /** What an agent would get (default: the built-in agents in this folder). */
+  launchView?: ToolDeps['launchView'];
+  /** The person at the client, for elicitation (a client that can be asked). */
+  ask?: ToolDeps['ask'];
   /** As a server started with MISSION_RUN_ID: each call is bound to that run (src/run/agent-caller.ts). */
   runClaim?: RunClaim | null;
   /** How often the server looks for changes by others while a client watches resources. */
@@ -56,6 +62,8 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     runClaim: options.runClaim ?? null,
     origin: options.origin ?? null,
     agentProblem: options.agentProblem ?? (() => undefined),
+    launchView: options.launchView ?? launchView(defaultAgents(), process.cwd()),
+    ...(options.ask ? { ask: options.ask } : {}),
     newImportId,
     defaultMode: options.defaultMode ?? 'full',
     limits: { ...DEFAULT_LIMITS, ...options.limits },

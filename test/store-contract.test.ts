@@ -1,6 +1,8 @@
 // One store contract, run on every engine (the JSON file and PostgreSQL): the same questions give
 // the same answers as the reference (listPage over every mission in memory), cursors stay stable
 // while others write, parallel updates lose nothing, due work and runs and changesSince agree.
+import { defaultAgents } from '../src/runner/agents.js';
+import { launchView } from '../src/runner/launch-view.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_USER, canSee, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { newMission } from '../src/mission/build.js';
@@ -262,7 +264,7 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     let n = 0;
     const claims = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        Promise.all(due.map((m) => claimMission(handles[i % 4]!, m.id, NOW, { runId: `run_${String(n++).padStart(20, '0')}`, worker: `w${i}`, leaseMs: 60_000, maxDepth: 3 }))),
+        Promise.all(due.map((m) => claimMission(handles[i % 4]!, m.id, NOW, { runId: `run_${String(n++).padStart(20, '0')}`, worker: `w${i}`, leaseMs: 60_000, maxDepth: 3, launchView: launchView(defaultAgents(), '/') }))),
       ),
     );
     const taken = claims.flat().filter((c) => c.kind === 'run');

@@ -2,10 +2,9 @@
 // fresh MCP server per session (the same factory as stdio), request counting and a size-limited body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpConfig } from '../config.js';
-import { realDeps } from '../deps.js';
+import { realDeps, type AgentsKnowledge } from '../deps.js';
 import type { Logger } from '../dispatch.js';
 import type { Limits } from '../limits.js';
-import type { AgentProblem } from '../runner/agent-check.js';
 import { principalKey, type Identity } from '../mission/access.js';
 import type { Mode } from '../mission/input.js';
 import { createServer, type MissionServer } from '../server.js';
@@ -25,8 +24,8 @@ export interface SessionKitOptions {
   tools: readonly AnyTool[];
   /** Mission size, missions per owner, answer size (DEFAULT_LIMITS when absent). */
   limits?: Limits;
-  /** Why an agent type's agent could not start on this machine (a warning beside results). */
-  agentProblem?: AgentProblem;
+  /** What this process knows of its agents (warnings beside results, what an approval shows). */
+  agents?: AgentsKnowledge;
   log: Logger;
 }
 
@@ -55,7 +54,7 @@ export function createSessionKit(options: SessionKitOptions, sessions: SessionRe
       return undefined;
     },
     newServer: (identity, canNotify) =>
-      createServer(realDeps(store, options.outputMode, identity, options.limits, options.agentProblem), { tools: options.tools, readOnly: options.readOnly, log, canNotify }),
+      createServer(realDeps(store, { defaultMode: options.outputMode, identity, limits: options.limits, agents: options.agents }), { tools: options.tools, readOnly: options.readOnly, log, canNotify }),
     async jsonBody(req, res) {
       const body = await readBody(req, res, options.http.maxBody);
       if (!body.ok) return undefined;

@@ -5,6 +5,8 @@ import { changeStatus } from '../mission/lifecycle.js';
 import type { Mission } from '../mission/model.js';
 import { coolDownMs } from '../mission/schedule.js';
 import { RUNS_KEPT_PER_MISSION, type RunRecord, type RunStatus, type Trigger } from './model.js';
+import { approvedFor, awaitingRun, needsApproval, promptHash, requestRecord, supersede, type AgentLaunchView } from './approval.js';
+import { budgetSpent, budgetWarning, missionSpend } from './results.js';
 
 /** How an agent type is retried; from the agents file (or its defaults). */
 export interface RetryPolicy {
@@ -22,12 +24,15 @@ export function isDue(m: Mission, now: Date): boolean {
   return RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual';
 }
 
-/** Missions due at `now`, oldest nextRun first, at most `limit`. `byNextRun` is sorted by nextRun ascending, nulls last. */
-export function dueMissions(byNextRun: readonly Mission[], now: Date, limit: number): Mission[] {
+/**
+ * Missions due at `now`, oldest nextRun first, at most `limit`. `byNextRun` is sorted by nextRun
+ * ascending, nulls last; `waiting` holds the missions whose approval request waits for a person (not work for a worker).
+ */
+export function dueMissions(byNextRun: readonly Mission[], now: Date, limit: number, waiting: ReadonlySet<string> = new Set()): Mission[] {
   const out: Mission[] = [];
   for (const m of byNextRun) {
     if (m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > now.getTime() || out.length >= limit) break;
-    if (isDue(m, now)) out.push(m);
+    if (isDue(m, now) && !waiting.has(m.id)) out.push(m);
   }
   return out;
 }
@@ -55,8 +60,8 @@ export interface NewRun {
   leaseMs: number | null;
 }
 
-/** The record of a run that starts now. */
-export function startRecord(m: Mission, run: NewRun, now: Date): RunRecord {
+/** The record of a run that starts now; `spentCents` carries the mission's spend so far (SPEC §16). */
+export function startRecord(m: Mission, run: NewRun, now: Date, spentCents = 0): RunRecord {
   return {
     id: run.id,
     missionId: m.id,
@@ -75,6 +80,12 @@ export function startRecord(m: Mission, run: NewRun, now: Date): RunRecord {
     error: null,
     retryAt: null,
     outputBytes: 0,
+    promptHash: null,
+    approval: null,
+    decision: null,
+    report: null,
+    costCents: 0,
+    spentCents,
   };
 }
 
@@ -88,16 +99,38 @@ export interface Change {
 export const depthOf = (m: Mission): number => m.origin?.depth ?? 0;
 
 export type Claim =
+  /** Start the agent of `run` now (with `prompt`, when the claim was given the launch view). */
   | { kind: 'run'; change: Change; run: RunRecord }
   | { kind: 'refused'; change: Change; run: RunRecord; reason: string }
+  /** An approval request was opened (SPEC §15); no agent starts. */
+  | { kind: 'request'; change: Change; run: RunRecord }
+  /** The budget is spent (SPEC §16): the mission was paused; no agent starts. */
+  | { kind: 'budget'; change: Change; reason: string }
   | { kind: 'skip' };
+
+export interface ClaimOptions {
+  runId: string;
+  worker: string;
+  leaseMs: number;
+  maxDepth: number;
+  /** What the agent would get (prompt, folder, command): what an approval binds. Required for missions that need approval. */
+  view?: AgentLaunchView;
+  /** How long an approval request waits for a decision (--approval-timeout). */
+  approvalTimeoutMs?: number;
+}
+
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
 
 /**
  * A worker takes a due mission: one write moves it to running (runCount and lastRun, except for a
- * retry of a slot already counted) and opens the run record under a lease. A mission created by a
- * chain of runs deeper than maxDepth is refused instead: a failed run says why, the mission fails.
+ * retry of a slot already counted) and opens the run record under a lease. Instead:
+ * - a mission created by a chain of runs deeper than maxDepth is refused: a failed run says why, the mission fails;
+ * - a mission whose budget is spent is paused (SPEC §16);
+ * - a mission that needs approval (SPEC §15) opens a request, or waits while one is open, or starts the
+ *   approved one if what the agent would get is what was approved (else that approval is void and a new
+ *   request opens).
  */
-export function claim(m: Mission, runs: readonly RunRecord[], now: Date, opts: { runId: string; worker: string; leaseMs: number; maxDepth: number }): Claim {
+export function claim(m: Mission, runs: readonly RunRecord[], now: Date, opts: ClaimOptions): Claim {
   if (!isDue(m, now) || openRun(runs)) return { kind: 'skip' };
   const queued = m.queuedRun;
   const newRun: NewRun = {
@@ -109,17 +142,39 @@ export function claim(m: Mission, runs: readonly RunRecord[], now: Date, opts: {
     leaseMs: opts.leaseMs,
   };
   const removeRuns = runsToDrop(runs);
+  const spent = missionSpend(runs);
   if (depthOf(m) > opts.maxDepth) {
     const reason = `refused: this mission was created by a chain of ${depthOf(m)} runs (origin ${m.origin!.missionId}), deeper than the limit of ${opts.maxDepth} (--max-depth); an agent may not start agents without end. Start it by hand with updateMission if it is wanted`;
-    const run = { ...startRecord(m, newRun, now), ...ended(now, now), status: 'failed' as const, leaseExpiresAt: null, error: reason };
+    const run = { ...startRecord(m, newRun, now, spent), ...ended(now, now), status: 'failed' as const, leaseExpiresAt: null, error: reason };
     const mission = { ...changeStatus({ ...m, queuedRun: null }, 'failed', now), updatedAt: now.toISOString() };
     return { kind: 'refused', change: { mission, runs: [run], removeRuns }, run, reason };
   }
+  if (budgetSpent(m, spent)) {
+    const mission = { ...changeStatus({ ...m, queuedRun: null }, 'paused', now), updatedAt: now.toISOString() };
+    return { kind: 'budget', change: { mission, runs: [], removeRuns: [] }, reason: budgetWarning(spent, m.plan.constraints.budgetCents!) };
+  }
+  let approved: RunRecord | undefined;
+  if (needsApproval(m)) {
+    if (!opts.view) throw new Error(`claim of ${m.id}: a mission that needs approval needs the launch view`);
+    const waiting = awaitingRun(runs);
+    const hash = promptHash(opts.view);
+    if (waiting && !approvedFor(waiting, hash) && waiting.decision?.decision !== 'approve') return { kind: 'skip' }; // a person has yet to decide
+    if (!waiting || !approvedFor(waiting, hash)) {
+      // No request yet, or one approved for another prompt (the mission changed since): a new request.
+      const void_ = waiting ? [supersede(waiting, now, 'the mission changed after it was approved, so its agent would get another prompt')] : [];
+      const request = requestRecord(m, { ...newRun, spentCents: spent }, opts.view, now, opts.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS);
+      return { kind: 'request', change: { mission: { ...m, updatedAt: now.toISOString() }, runs: [...void_, request], removeRuns }, run: request };
+    }
+    approved = waiting;
+  }
   let mission = changeStatus({ ...m, queuedRun: null }, 'running', now);
-  if (newRun.trigger === 'retry') mission = { ...mission, schedule: { ...mission.schedule, runCount: m.schedule.runCount } };
+  const trigger = approved?.trigger ?? newRun.trigger;
+  if (trigger === 'retry') mission = { ...mission, schedule: { ...mission.schedule, runCount: m.schedule.runCount } };
   mission = { ...mission, updatedAt: now.toISOString() };
-  const run = startRecord(m, newRun, now);
-  return { kind: 'run', change: { mission, runs: [run], removeRuns }, run };
+  const run: RunRecord = approved
+    ? { ...approved, ...startRecord(m, { ...newRun, id: approved.id, trigger: approved.trigger, attempt: approved.attempt, slot: approved.slot }, now, spent), promptHash: approved.promptHash, approval: approved.approval, decision: approved.decision }
+    : { ...startRecord(m, newRun, now, spent), ...(opts.view ? { promptHash: promptHash(opts.view) } : {}) };
+  return { kind: 'run', change: { mission, runs: [run], removeRuns: approved ? [] : removeRuns }, run };
 }
 
 function ended(startedAt: Date, now: Date): Pick<RunRecord, 'endedAt' | 'durationMs'> {

@@ -11,7 +11,7 @@ const StatusFilter = z.enum(RUN_STATUSES);
 
 export const ListRunsInput = z.strictObject({
   missionId: MissionId.optional().describe('only this mission\'s runs'),
-  status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(6)]).optional().describe('a run status or a list'),
+  status: z.union([StatusFilter, z.array(StatusFilter).min(1).max(RUN_STATUSES.length)]).optional().describe('a run status or a list'),
   limit: z.number().int().min(1).max(100).optional().describe('page size, default 20').meta({ keepLimits: true }),
   cursor: z.string().max(500).optional().describe('nextCursor of the previous page, same filters'),
   mode: ModeInput,

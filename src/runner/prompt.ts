@@ -1,6 +1,8 @@
-// The prompt an agent gets on stdin (SPEC §12): the title and goal verbatim, then the brief and the
-// plan as readable text when they say anything. It is data on a pipe, never a command line.
+// The prompt an agent gets on stdin (SPEC §12, §16): the title and goal verbatim, then the brief and the
+// plan as readable text when they say anything, then where the last run left off. It is data on a pipe,
+// never a command line.
 import type { Brief, Mission, Plan } from '../mission/model.js';
+import type { RunRecord } from '../run/model.js';
 
 const line = (label: string, value: string | number | boolean | null | undefined): string[] =>
   value === null || value === undefined || value === '' ? [] : [`- ${label}: ${value}`];
@@ -43,12 +45,28 @@ function planText(p: Plan): string[] {
   return out;
 }
 
-/** The whole prompt for one run of `m`. */
-export function promptFor(m: Mission): string {
+/** Where the previous run left off (SPEC §16): its outcome and summary, and each KPI against its target. */
+function lastRunText(m: Mission, previous: RunRecord): string[] {
+  const how = previous.exitCode !== null ? ` (exit ${previous.exitCode})` : '';
+  const out = [`- Outcome: ${previous.status}${how}, ended ${previous.endedAt ?? previous.startedAt}`];
+  if (previous.status !== 'succeeded' && previous.error) out.push(`- Error: ${previous.error}`);
+  out.push(...line('Summary', previous.report?.summary));
+  if (previous.report?.stage) out.push(...line('Stage', previous.report.stage));
+  if (previous.report?.progressPercent != null) out.push(...line('Progress', `${previous.report.progressPercent}%`));
+  for (const k of m.plan.kpis) {
+    const target = k.target !== null ? ` of target ${k.target}` : ' (no target)';
+    out.push(`- KPI ${k.metric}: ${k.current ?? 'not reported yet'}${target}`);
+  }
+  return out;
+}
+
+/** The whole prompt for one run of `m`; after the first run it starts from `previous` (the last run that ended). */
+export function promptFor(m: Mission, previous?: RunRecord): string {
   const parts = [`# Mission: ${m.title}`, '', m.goal];
   const brief = briefText(m.brief);
   if (brief.length) parts.push('', '## Brief', ...brief);
   const plan = planText(m.plan);
   if (plan.length) parts.push('', '## Plan', ...plan);
+  if (previous) parts.push('', '## Last run', ...lastRunText(m, previous));
   return `${parts.join('\n')}\n`;
 }

@@ -2,16 +2,22 @@
 // under the store's lock, so that what it checked still holds when it is written: two workers never
 // claim one slot, a lease is renewed only by the worker that holds it, a run ends only once.
 import type { AgentType, Mission } from '../mission/model.js';
-import { claim, finish, leaseExpired, lostOutcome, type Change, type Outcome, type RetryPolicy } from '../run/lifecycle.js';
+import { claim, finish, leaseExpired, lostOutcome, type Change, type Claim, type ClaimOptions, type Outcome, type RetryPolicy } from '../run/lifecycle.js';
+import { expire, requestExpired, type AgentLaunchView } from '../run/approval.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { MissionStore, WritePlan } from '../store/types.js';
 
 export interface Claimed {
-  kind: 'run' | 'refused' | 'skip';
+  kind: Claim['kind'];
   mission?: Mission;
   run?: RunRecord;
   reason?: string;
+  /** For kind "run": the exact prompt, folder and command the agent gets (what an approval bound). */
+  view?: AgentLaunchView;
 }
+
+/** What the agent of a mission would get now, from its runs (the prompt starts from the last run). */
+export type LaunchView = (m: Mission, runs: readonly RunRecord[]) => AgentLaunchView;
 
 const planOf = <T>(change: Change, result: T, extra: Partial<WritePlan<T>> = {}): WritePlan<T> => ({
   put: change.mission ? [change.mission] : [],
@@ -21,20 +27,51 @@ const planOf = <T>(change: Change, result: T, extra: Partial<WritePlan<T>> = {})
   result,
 });
 
-/** Claims `missionId` if it is still due and has no open run. */
+/**
+ * Claims `missionId` if it is still due and has no open run: starts it, or opens its approval request,
+ * or pauses it when its budget is spent (lifecycle.ts `claim`). `launchView` says what its agent would
+ * get, decided against the runs read under the same lock.
+ */
 export function claimMission(
   store: MissionStore,
   missionId: string,
   now: Date,
-  opts: { runId: string; worker: string; leaseMs: number; maxDepth: number },
+  opts: Omit<ClaimOptions, 'view'> & { launchView: LaunchView },
 ): Promise<Claimed> {
   return store.write(async (view) => {
     const m = await view.getUnlessBusy(missionId); // another runner claiming it: skip, do not wait
     if (!m) return { result: { kind: 'skip' as const } };
-    const c = claim(m, await view.runsOf(m.id), now, opts);
+    const runs = await view.runsOf(m.id);
+    const launch = opts.launchView(m, runs);
+    const c = claim(m, runs, now, { ...opts, view: launch });
     if (c.kind === 'skip') return { result: { kind: 'skip' as const } };
-    const result: Claimed = { kind: c.kind, mission: c.change.mission ?? m, run: c.run, ...(c.kind === 'refused' ? { reason: c.reason } : {}) };
+    const result: Claimed = {
+      kind: c.kind,
+      mission: c.change.mission ?? m,
+      ...('run' in c ? { run: c.run } : {}),
+      ...('reason' in c ? { reason: c.reason } : {}),
+      ...(c.kind === 'run' ? { view: launch } : {}),
+    };
     return planOf(c.change, result);
+  });
+}
+
+/** Expires the approval requests nobody decided in time (handled as a reject: the slot is skipped). */
+export async function expireRequests(store: MissionStore, now: Date): Promise<RunRecord[]> {
+  if (!(await store.activeRuns()).some((r) => requestExpired(r, now))) return [];
+  return store.write(async (v) => {
+    const puts: Mission[] = [];
+    const runs: RunRecord[] = [];
+    for (const seen of await v.activeRuns()) {
+      if (!requestExpired(seen, now)) continue;
+      const mission = await v.get(seen.missionId);
+      const r = await v.getRun(seen.id); // again, now that its mission is locked
+      if (!r || !requestExpired(r, now)) continue;
+      const done = expire(mission, r, now);
+      if (done.mission) puts.push(done.mission);
+      runs.push(done.run);
+    }
+    return { put: puts, runs, result: runs };
   });
 }
 

@@ -11,8 +11,9 @@ import { agentEnv } from './agent-env.js';
 import { fillPlaceholders, writeRunConfig, type RunConfig } from './mcp-config.js';
 import { logText } from '../log.js';
 import { isPostgresUrl, withoutPassword } from '../store/postgres/target.js';
-import { promptFor } from './prompt.js';
-import { claimMission, expireLostRuns, finishRun, keepAlive, removeWorker } from './store-ops.js';
+import { launchView } from './launch-view.js';
+import { claimMission, expireLostRuns, expireRequests, finishRun, keepAlive, removeWorker, type LaunchView } from './store-ops.js';
+import type { AgentLaunchView } from '../run/approval.js';
 
 /** The store as an agent may know it: a path, or a URL without its password (SPEC §12). */
 function agentStoreAddress(store: MissionStore): string {
@@ -45,6 +46,8 @@ export interface WorkerOptions {
   killAfterMs?: number;
   /** Run what is due now, once each, then end (missions-mcp run --once). */
   once?: boolean;
+  /** How long an approval request waits for a person (--approval-timeout, 24 h). */
+  approvalTimeoutMs?: number;
 }
 
 /** What became of one claimed run, as this worker saw it. */
@@ -77,6 +80,7 @@ export class Worker {
   private lastKeepAlive = -Infinity;
   private wake: (() => void) | undefined;
   private nothingToClaim = false;
+  private readonly launchView: LaunchView;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -84,6 +88,7 @@ export class Worker {
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${deps.newRunId().slice(4, 10)}`;
     this.startedAt = deps.now().toISOString();
+    this.launchView = launchView(deps.agents, deps.cwd ?? process.cwd());
   }
 
   get running(): number {
@@ -138,6 +143,7 @@ export class Worker {
     }
     const lost = await expireLostRuns(store, t, (type) => retryPolicyOf(this.deps.agents.agent(type)));
     for (const r of lost) this.deps.log(`run ${r.id} of ${r.missionId} lost: ${r.error}`);
+    for (const r of await expireRequests(store, t)) this.deps.log(`run ${r.id} of ${r.missionId} expired: ${r.error}`);
     await this.watch();
     if (!this.stopping) await this.claimDue();
   }
@@ -178,22 +184,34 @@ export class Worker {
     for (const candidate of candidates) {
       if (free <= 0 || this.stopping) break;
       this.tried.add(candidate.id);
-      const c = await claimMission(store, candidate.id, now(), { runId: this.deps.newRunId(), worker: this.id, leaseMs: this.options.leaseMs, maxDepth: this.options.maxDepth });
+      const c = await claimMission(store, candidate.id, now(), {
+        runId: this.deps.newRunId(),
+        worker: this.id,
+        leaseMs: this.options.leaseMs,
+        maxDepth: this.options.maxDepth,
+        approvalTimeoutMs: this.options.approvalTimeoutMs,
+        launchView: this.launchView,
+      });
       if (c.kind === 'refused') {
         this.results.push({ runId: c.run!.id, missionId: candidate.id, status: 'failed' });
         this.deps.log(`run ${c.run!.id} of ${candidate.id} refused: ${c.reason}`);
+      } else if (c.kind === 'request') {
+        this.deps.log(`run ${c.run!.id} of ${candidate.id} awaits approval until ${c.run!.approval?.expiresAt} (plan.constraints.requireApproval): decideRun, or the board`);
+      } else if (c.kind === 'budget') {
+        this.deps.log(`${candidate.id} paused: ${c.reason}`);
       } else if (c.kind === 'run') {
-        this.launch(c.mission!, c.run!);
+        this.launch(c.mission!, c.run!, c.view!);
         free--;
       }
     }
   }
 
-  private launch(m: Mission, run: RunRecord): void {
+  /** Starts the agent of a claimed run with exactly what its claim decided (the prompt and folder an approval bound). */
+  private launch(m: Mission, run: RunRecord, view: AgentLaunchView): void {
     const { agents } = this.deps;
     const spec = agents.agent(m.agentType);
     const space = agents.folderOf(m.spaceId);
-    const cwd = space ?? spec.cwd ?? this.deps.cwd ?? process.cwd();
+    const cwd = view.cwd;
     const timeoutMs = spec.timeoutSeconds * 1000;
     const workerEnv = this.deps.env ?? process.env;
     const store = agentStoreAddress(this.deps.store);
@@ -205,7 +223,7 @@ export class Worker {
       config = writeRunConfig({ runId: run.id, store, pgPassFile: isPostgresUrl(store) ? workerEnv.PGPASSFILE : undefined });
       const env = agentEnv({ workerEnv, env: spec.env, passEnv: spec.passEnv, run: { missionId: m.id, runId: run.id, attempt: run.attempt }, store, mcpConfig: config.path });
       const argv = fillPlaceholders(spec.command, config.path);
-      agent = startAgent({ argv, agentType: m.agentType, cwd, env, prompt: promptFor(m), timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });
+      agent = startAgent({ argv, agentType: m.agentType, cwd, env, prompt: view.prompt, timeoutMs, killAfterMs: this.options.killAfterMs ?? 5000 });
     }
     const a: Active = { run, agent, deadline: Date.now() + timeoutMs };
     this.active.set(run.id, a);

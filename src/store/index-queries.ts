@@ -5,6 +5,7 @@ import type { Owner } from '../mission/model.js';
 import { listPage, type ListMissionsInput } from '../mission/query.js';
 import { dueMissions } from '../run/lifecycle.js';
 import { listRunsPage, type ListRunsInput } from '../run/query.js';
+import { awaitsPerson } from '../run/model.js';
 import type { MissionIndex } from './mission-index.js';
 import type { StoreQueries, WriteView } from './types.js';
 
@@ -19,6 +20,13 @@ export function writeViewOf(index: MissionIndex): WriteView {
     workers: async () => [...index.runs.workers.values()],
     ownedBy: async (owner: Owner) => index.ownedBy(owner),
   };
+}
+
+/** Missions whose approval request waits for a person: read off the open runs, which are few. */
+function waitingForPeople(index: MissionIndex): Set<string> {
+  const ids = new Set<string>();
+  for (const r of index.runs.active()) if (awaitsPerson(r)) ids.add(r.missionId);
+  return ids;
 }
 
 /** Every question, each asked of the index `fresh()` resolves to (brought up to date first). */
@@ -39,7 +47,7 @@ export function indexQueries(fresh: () => Promise<MissionIndex>): StoreQueries {
     list: ask((i, input: ListMissionsInput, who: Identity, now: Date) =>
       listPage((sort) => i.visibleOrders(sort, who), input, now),
     ),
-    due: ask((i, now: Date, limit: number) => dueMissions(i.sorted('nextRun'), now, limit)),
+    due: ask((i, now: Date, limit: number) => dueMissions(i.sorted('nextRun'), now, limit, waitingForPeople(i))),
     listRuns: ask((i, input: ListRunsInput, who: Identity) =>
       listRunsPage(i.runs, input, (missionId) => {
         const m = i.get(missionId);

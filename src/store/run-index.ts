@@ -1,6 +1,6 @@
 // The run records and worker heartbeats of a store in memory. Runs are held without their output
 // (that stays on disk) in two orders: all runs newest first, and each mission's runs oldest first.
-import type { RunRecord, WorkerRecord } from '../run/model.js';
+import { isOpenRun, type RunRecord, type WorkerRecord } from '../run/model.js';
 
 /** Newest first: later startedAt first, then larger id. */
 export function newerFirst(a: Pick<RunRecord, 'startedAt' | 'id'>, b: Pick<RunRecord, 'startedAt' | 'id'>): number {
@@ -14,7 +14,7 @@ export interface RunView {
   newestFirst(): readonly RunRecord[];
   /** One mission's runs, oldest first. */
   ofMission(missionId: string): readonly RunRecord[];
-  /** Runs whose status is `running`. */
+  /** Runs that have not ended: running, or awaiting approval. */
   active(): Iterable<RunRecord>;
   readonly size: number;
   /** Worker heartbeats by worker id. */
@@ -44,7 +44,7 @@ export class RunIndex implements RunView {
     // Loading sorts once (inserting one by one would be quadratic at 100,000 runs).
     for (const r of runs) {
       this.byId.set(r.id, r);
-      if (r.status === 'running') this.running.set(r.id, r);
+      if (isOpenRun(r)) this.running.set(r.id, r);
     }
     this.ordered = [...this.byId.values()].sort(newerFirst);
     for (let i = this.ordered.length - 1; i >= 0; i--) {
@@ -88,7 +88,7 @@ export class RunIndex implements RunView {
     let list = this.byMission.get(r.missionId);
     if (!list) this.byMission.set(r.missionId, (list = []));
     list.splice(lowerBound(list, r, (a, b) => -newerFirst(a, b)), 0, r);
-    if (r.status === 'running') this.running.set(r.id, r);
+    if (isOpenRun(r)) this.running.set(r.id, r);
   }
 
   remove(id: string): void {

@@ -39,7 +39,7 @@ export interface WriteView {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** One mission's runs (without output), oldest first. */
   runsOf(missionId: string): Promise<readonly RunRecord[]>;
-  /** Runs whose status is `running`. */
+  /** Runs that have not ended: `running`, or `awaiting_approval` (a request waiting for a person or a worker). */
   activeRuns(): Promise<readonly RunRecord[]>;
   workers(): Promise<readonly WorkerRecord[]>;
   /** How many missions this owner (user and org) has. */
@@ -50,7 +50,7 @@ export interface WriteView {
 export interface StoreQueries extends WriteView {
   /** One page of listMissions for `who` (same filters, order and cursor on every store). */
   list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page>;
-  /** Missions due at `now` (SPEC §12), soonest nextRun first, at most `limit`. */
+  /** Missions due at `now` (SPEC §12), soonest nextRun first, at most `limit`; not those whose approval request waits for a person (SPEC §15). */
   due(now: Date, limit: number): Promise<Mission[]>;
   /** One page of listRuns over the runs of missions `who` may see. */
   listRuns(input: ListRunsInput, who: Identity): Promise<RunPage>;

@@ -62,6 +62,13 @@ export const MIGRATIONS: string[] = [
   DELETE FROM missions_meta WHERE key = 'version';
   UPDATE missions_meta SET value = 0 WHERE key = 'forgotten';
   `,
+  // 3: approval requests (SPEC §15) are open runs too: the index of open runs covers them, and due work
+  // skips missions whose request waits for a person.
+  `
+  DROP INDEX runs_active;
+  CREATE INDEX runs_open ON runs (id) WHERE status IN ('running', 'awaiting_approval');
+  CREATE INDEX runs_awaiting ON runs (mission_id) WHERE status = 'awaiting_approval';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,7 @@ import { resolveQueryTime } from '../../mission/fields.js';
 import type { ListMissionsInput, Sort } from '../../mission/query.js';
 import { pageRequest, type PageRequest } from '../../mission/query.js';
 import { runPageRequest, type ListRunsInput } from '../../run/query.js';
+import { OPEN_RUN_STATUSES } from '../../run/model.js';
 
 export interface Sql {
   text: string;
@@ -85,9 +86,17 @@ export function listSql(input: ListMissionsInput, who: Identity, now: Date): { r
   return { req, page, count };
 }
 
+/** `('running', 'awaiting_approval')`: the open run statuses (run/model.ts), as SQL. */
+export const OPEN_STATUSES_SQL = `(${OPEN_RUN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+/** A request that waits for a person (awaitsPerson in run/model.ts), as SQL over a runs row `r`. */
+const AWAITS_PERSON_SQL = "r.status = 'awaiting_approval' AND (r.record->>'decision') IS NULL";
+
 export function dueSql(now: Date, limit: number): Sql {
   return {
-    text: "SELECT doc FROM missions WHERE status = 'pending' AND runnable AND next_run_ms <= $1 ORDER BY next_run, id LIMIT $2",
+    text:
+      "SELECT doc FROM missions m WHERE status = 'pending' AND runnable AND next_run_ms <= $1 " +
+      `AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.mission_id = m.id AND ${AWAITS_PERSON_SQL}) ORDER BY next_run, id LIMIT $2`,
     values: [now.getTime(), limit],
   };
 }

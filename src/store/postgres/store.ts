@@ -14,7 +14,7 @@ import type { Changes, MissionChange, MissionStore, Plan } from '../types.js';
 import { ChangeListener } from './listener.js';
 import { RETRYABLE, isConnectionFault, pgStoreError } from './faults.js';
 import { ensureSchema } from './schema.js';
-import { dueSql, listRunsSql, listSql } from './sql-queries.js';
+import { OPEN_STATUSES_SQL, dueSql, listRunsSql, listSql } from './sql-queries.js';
 import type { Target } from './target.js';
 import { TxView } from './tx-view.js';
 import { applyPlan } from './apply.js';
@@ -111,7 +111,7 @@ export class PostgresStore implements MissionStore {
   }
 
   async activeRuns(): Promise<readonly RunRecord[]> {
-    return (await this.query<{ record: RunRecord }>("SELECT record FROM runs WHERE status = 'running' ORDER BY id")).map((r) => r.record);
+    return (await this.query<{ record: RunRecord }>(`SELECT record FROM runs WHERE status IN ${OPEN_STATUSES_SQL} ORDER BY id`)).map((r) => r.record);
   }
 
   async workers(): Promise<readonly WorkerRecord[]> {

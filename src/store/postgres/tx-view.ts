@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import type { Mission, Owner } from '../../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../../run/model.js';
 import type { WriteView } from '../types.js';
+import { OPEN_STATUSES_SQL } from './sql-queries.js';
 
 export class TxView implements WriteView {
   /** Missions read in this transaction (undefined: not there), by id. */
@@ -40,7 +41,7 @@ export class TxView implements WriteView {
   }
 
   async activeRuns(): Promise<readonly RunRecord[]> {
-    const { rows } = await this.client.query<{ record: RunRecord }>("SELECT record FROM runs WHERE status = 'running' ORDER BY id FOR UPDATE");
+    const { rows } = await this.client.query<{ record: RunRecord }>(`SELECT record FROM runs WHERE status IN ${OPEN_STATUSES_SQL} ORDER BY id FOR UPDATE`);
     return rows.map((r) => r.record);
   }
 
