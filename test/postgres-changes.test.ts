@@ -11,7 +11,7 @@ import type { Mission } from '../src/mission/model.js';
 import { openStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { freshDatabase, sql } from './pg/db.js';
-import { waitFor } from './runner-helpers.js';
+import { waitFor } from './wait.js';
 
 const opened: MissionStore[] = [];
 const open = (url: string) => {
@@ -115,7 +115,7 @@ describe('the PostgreSQL change log', () => {
         'SELECT (SELECT xid FROM h) AS held, (SELECT count(*)::int FROM changes WHERE xid > (SELECT xid FROM h)) AS above, (SELECT count(*)::int FROM changes) - 1 AS total',
       [held.id],
     );
-    await waitFor('the watcher to hear every change', () => watch.seen.length >= expected.length, 15_000);
+    await waitFor('the watcher to hear every change', () => watch.seen.length >= expected.length, { timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, 300)); // anything more (a repeat) would arrive now
     await watch.check();
     console.log(
@@ -142,7 +142,7 @@ describe('the PostgreSQL change log', () => {
       await watch.check();
       const whileOpen = watch.seen.length;
       await other.query('ROLLBACK');
-      await waitFor('the watcher to hear the 20 creates', () => watch.seen.length >= 20, 10_000);
+      await waitFor('the watcher to hear the 20 creates', () => watch.seen.length >= 20, { timeoutMs: 10_000 });
       await new Promise((r) => setTimeout(r, 300));
       await watch.check();
       console.log(`20 creates while another transaction held an older id: ${whileOpen} heard while it was open, ${watch.seen.length} after it rolled back`);

@@ -9,7 +9,8 @@ import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openStore } from '../src/store/index.js';
 import { ENGINES } from './store-engines.js';
-import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { killStubs, pidAlive, putMissions, runnerFixture, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { waitFor } from './wait.js';
 
 const workers = new WorkerProcesses();
 let fx: RunnerFixture | undefined;
@@ -57,7 +58,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     await store.close();
     f.writeAgents();
     const procs = [0, 1, 2].map(() => workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '4']));
-    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), 60_000, 250);
+    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), { timeoutMs: 60_000, everyMs: 250 });
     for (const p of procs) p.child.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
 
@@ -111,8 +112,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
         const s = await storeState(location);
         return s.missions.every((m) => m.status === 'completed') && s.runs.every((r) => r.status !== 'running');
       },
-      90_000,
-      250,
+      { timeoutMs: 90_000, everyMs: 250 },
     );
     for (const w of live) w.child.kill('SIGTERM');
     await Promise.all(live.map((w) => w.exited));
@@ -122,7 +122,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const starts = f.starts();
     // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
     const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
-    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
+    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), { timeoutMs: 15_000, everyMs: 100 });
     console.log(
       `${engine.name}: SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
         `${count('failed')} failed, ${count('cancelled')} cancelled; ${starts.length} stub starts; ${pids.length} agent pids, all gone`,
@@ -156,7 +156,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     expect(runs.filter((r) => r.missionId === waiting!.id)).toHaveLength(0);
     expect(missions.find((m) => m.id === slow!.id)?.status).toBe('pending'); // due again for the next worker
     // Killed processes may take a moment to be reaped after the worker has exited.
-    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), 5000).catch(() => undefined);
+    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), { timeoutMs: 5000 }).catch(() => undefined);
     expect(starts.flatMap((s) => [s.pid, s.grandchild]).filter(pidAlive)).toEqual([]);
     expect(w.stderr()).toMatch(/stopping: no new runs/);
   });
