@@ -2,7 +2,7 @@
 // TEST_SEED if set, else one drawn by the global setup (test/pg/global-setup.ts), which prints it.
 // Each use takes its own stream, derived from the seed and a label, so that a draw added to one test
 // does not move another's; and a test that draws says the seed when it fails.
-import { onTestFailed, inject } from 'vitest';
+import { expect, inject, onTestFailed } from 'vitest';
 
 /** A seeded source of numbers in [0, 1) (mulberry32: small, fast, and good enough to pick cases). */
 export interface Random {
@@ -12,7 +12,11 @@ export interface Random {
   /** An integer in [0, n). */
   int(n: number): number;
   pick<T>(xs: readonly T[]): T;
+  /** `prefix` + `length` letters and digits, like the product's ids (`msn_…`), but replayable. */
+  id(prefix: string, length?: number): string;
 }
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export function seededRandom(seed: number): Random {
   let state = seed | 0;
@@ -23,7 +27,8 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  return { seed, next, int, pick: (xs) => xs[int(xs.length)]! };
+  const id = (prefix: string, length = 20) => prefix + Array.from({ length }, () => ID_ALPHABET[int(ID_ALPHABET.length)]).join('');
+  return { seed, next, int, pick: (xs) => xs[int(xs.length)]!, id };
 }
 
 /** Reads TEST_SEED: an integer, or nothing. Anything else is refused, so that a typo does not replay another run. */
@@ -57,10 +62,19 @@ export function replayHint(seed = runSeed()): string {
  * seed and `label`, and if the test fails the seed is printed with the command that replays it.
  */
 export function testRandom(label: string): Random {
+  replayOnFailure();
+  return seededRandom(seedFor(label));
+}
+
+/** If the current test fails, prints the run's seed and how to replay it (once per test, however many streams it draws from). */
+export function replayOnFailure(): void {
+  const test = expect.getState().currentTestName;
+  if (test === hinted) return;
+  hinted = test;
   const seed = runSeed();
   onTestFailed(() => console.error(replayHint(seed)));
-  return seededRandom(seedFor(label, seed));
 }
+let hinted: string | undefined;
 
 declare module 'vitest' {
   export interface ProvidedContext {

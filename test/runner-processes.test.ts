@@ -10,6 +10,7 @@ import type { RunRecord } from '../src/run/model.js';
 import { openStore } from '../src/store/index.js';
 import { ENGINES } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { testRandom } from './random.js';
 import { waitFor } from './wait.js';
 
 const workers = new WorkerProcesses();
@@ -89,17 +90,16 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
     let live = [workers.start(args), workers.start(args)];
     let kills = 0;
-    let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = testRandom(`SIGKILL instants on ${engine.name}`);
     // A worker with an agent running: more "started" lines than "ended" ones in its log.
     const midRun = (w: (typeof live)[number]) => (w.stderr().match(/ started: /g) ?? []).length > (w.stderr().match(/ of msn_\w+ \w+ after /g) ?? []).length;
     while (kills < 10) {
-      await new Promise((r) => setTimeout(r, 100 + random() * 900));
+      await new Promise((r) => setTimeout(r, 100 + random.int(900))); // a random instant, on purpose
       const candidates = await waitFor('a worker with an agent running', () => {
         const c = live.filter(midRun);
         return c.length ? c : undefined;
       });
-      const victim = candidates[Math.floor(random() * candidates.length)]!;
+      const victim = random.pick(candidates);
       victim.child.kill('SIGKILL');
       await victim.exited;
       kills++;

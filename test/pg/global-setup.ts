@@ -1,11 +1,17 @@
 // vitest globalSetup: ONE PostgreSQL server for the whole run, stopped in teardown on every path
 // (vitest calls teardown after failures too; a start that fails stops what it began).
+import { randomInt } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { seedFromEnv } from '../random.js';
 import { startPostgres, type TestPostgres } from './server.js';
 
 let server: TestPostgres | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // One seed for every random draw of the run (test/random.ts): TEST_SEED, or a new one, said here.
+  const seed = seedFromEnv() ?? randomInt(0, 2 ** 32);
+  project.provide('testSeed', seed);
+  process.stderr.write(`random draws in this run come from TEST_SEED=${seed} (set TEST_SEED to replay them)\n`);
   const lines: string[] = [];
   server = await startPostgres((line) => lines.push(String(line)));
   project.provide('pgUrl', server.url('postgres'));
