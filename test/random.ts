@@ -2,6 +2,7 @@
 // TEST_SEED if set, else one drawn by the global setup (test/pg/global-setup.ts), which prints it.
 // Each use takes its own stream, derived from the seed and a label, so that a draw added to one test
 // does not move another's; and a test that draws says the seed when it fails.
+import { relative } from 'node:path';
 import { expect, inject, onTestFailed } from 'vitest';
 
 /** A seeded source of numbers in [0, 1) (mulberry32: small, fast, and good enough to pick cases). */
@@ -52,9 +53,9 @@ export function seedFor(label: string, seed = runSeed()): number {
   return h >>> 0;
 }
 
-/** How to replay a failure of the current test with the same draws. */
-export function replayHint(seed = runSeed()): string {
-  return `random draws came from TEST_SEED=${seed}; replay them with: TEST_SEED=${seed} npx vitest run <this file>`;
+/** How to replay a failure of a test in `file` with the same draws. */
+export function replayHint(seed: number, file = '<this file>'): string {
+  return `random draws came from TEST_SEED=${seed}; replay them with: TEST_SEED=${seed} npx vitest run ${file}`;
 }
 
 /**
@@ -68,11 +69,11 @@ export function testRandom(label: string): Random {
 
 /** If the current test fails, prints the run's seed and how to replay it (once per test, however many streams it draws from). */
 export function replayOnFailure(): void {
-  const test = expect.getState().currentTestName;
+  const { currentTestName: test, testPath } = expect.getState();
   if (test === hinted) return;
   hinted = test;
   const seed = runSeed();
-  onTestFailed(() => console.error(replayHint(seed)));
+  onTestFailed(() => console.error(replayHint(seed, testPath ? relative(process.cwd(), testPath) : undefined)));
 }
 let hinted: string | undefined;
 
