@@ -210,8 +210,15 @@ describe('idle sessions', () => {
       });
       expect(res.status).toBe(404);
 
-      // Well past the idle time, both connected clients still work on their sessions.
-      await new Promise((r) => setTimeout(r, 2500));
+      // Well past the idle time, both connected clients still work on their sessions. What proves
+      // "well past": a second quiet session, opened after the connected clients' last call, is closed
+      // as idle; the sweep that closes it would have closed them too, had their streams not kept them.
+      const later = await raw(server.origin, { headers: jsonHeaders, body: JSON.stringify(INIT) });
+      const laterId = String(later.headers['mcp-session-id']);
+      await waitFor('the second quiet session to be closed as idle', () => server.stderr().includes(`closing streamable session ${laterId.slice(0, 8)}`), {
+        detail: () => server.stderr(),
+      });
+      expect(server.stderr().match(/closing \w+ session .*idle/g), 'only the two quiet sessions were closed').toHaveLength(2);
       expect((await health(server.origin)).sessions).toBe(2);
       expect((await ok(h.client, 'listMissions', {})).total).toBe(0);
       expect((await ok(s.client, 'listMissions', {})).total).toBe(0);
