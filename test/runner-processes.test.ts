@@ -8,7 +8,7 @@ import { LOCAL_USER } from '../src/mission/access.js';
 import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openStore } from '../src/store/index.js';
-import { ENGINES } from './store-engines.js';
+import { SHARED_ENGINES } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
 import { testRandom } from './random.js';
 import { waitFor } from './wait.js';
@@ -50,7 +50,7 @@ async function storeState(location: string) {
 
 const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
 
-describe.each(ENGINES)('runner processes on one $name store', (engine) => {
+describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) => {
   it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
     fx = runnerFixture();
     const f = fx;
