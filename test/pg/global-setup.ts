@@ -13,7 +13,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('testSeed', seed);
   process.stderr.write(`random draws in this run come from TEST_SEED=${seed} (set TEST_SEED to replay them)\n`);
   const lines: string[] = [];
-  server = await startPostgres((line) => lines.push(String(line)));
+  try {
+    server = await startPostgres((line) => lines.push(String(line)));
+  } catch (error) {
+    // Not the end of the run: every PostgreSQL test fails with this one line (test/pg/db.ts), the others run.
+    const message = error instanceof Error ? error.message : String(error);
+    const why = message || lines.filter((l) => l.trim()).at(-1)?.trim() || 'no reason given';
+    const problem = why.startsWith('PostgreSQL tests cannot run')
+      ? why.split('\n')[0]!
+      : `PostgreSQL tests cannot run: the test server did not start (${why.split('\n')[0]}). See docs/testing.md, "PostgreSQL".`;
+    process.stderr.write(`${problem}\n`);
+    project.provide('pgProblem', problem);
+    project.provide('pgUrl', '');
+    project.provide('pgPassword', '');
+    project.provide('pgDataDir', '');
+    return async () => undefined;
+  }
+  project.provide('pgProblem', '');
   project.provide('pgUrl', server.url('postgres'));
   project.provide('pgPassword', server.password);
   project.provide('pgDataDir', server.dataDir);
@@ -29,6 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** Why the PostgreSQL tests cannot run (one line), or '' when the server started. */
+    pgProblem: string;
     pgUrl: string;
     pgPassword: string;
     pgDataDir: string;
