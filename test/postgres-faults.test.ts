@@ -9,6 +9,7 @@ import { call, ok } from './helpers.js';
 import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
 import { waitFor } from './wait.js';
 import { postgresPids, startPostgres, type TestPostgres } from './pg/server.js';
+import { descendants } from './browser.js';
 
 let server: TestPostgres | undefined;
 let http: HttpServerProcess | undefined;
@@ -107,12 +108,12 @@ describe('PostgreSQL restarts under load', () => {
     server = undefined;
     expect(postgresPids(dataDir)).toEqual([]);
     // a second server on a port that is taken fails to start, and leaves nothing behind
-    const before = postgresPids('missions-pg-');
     const first = await startPostgres();
     await expect(startPostgres(undefined, { port: first.port })).rejects.toThrow();
     await first.stop();
     expect(postgresPids(first.dataDir)).toEqual([]);
-    // Only servers started meanwhile count: other test runs on the machine may have servers of their own.
-    expect(postgresPids('missions-pg-').filter((pid) => !before.includes(pid))).toEqual([]);
+    // Only this process's servers count (they are its children): other test runs on the machine, and
+    // the run's shared server, have servers of their own, started at any time.
+    expect(descendants(process.pid).filter((p) => /postgres/.test(p.name))).toEqual([]);
   });
 });
