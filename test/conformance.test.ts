@@ -1,8 +1,8 @@
 // The official MCP conformance suite (@modelcontextprotocol/conformance, server mode) against the built
 // bin serving Streamable HTTP at /mcp: every scenario for the protocol revisions SDK 1.x speaks (up to
 // 2025-11-25), pending ones included, in one invocation of the suite's CLI. The suite needs Node 22
-// (fs.globSync); it runs on the Node of the `node` devDependency (node_modules/node/bin/node), while
-// the server under test runs on the Node that runs vitest. What fails, and why, is in
+// (fs.globSync); it and its Node 22 come from test/node22, installed on first use (test/node22.ts),
+// while the server under test runs on the Node that runs vitest. What fails, and why, is in
 // test/conformance-expected-failures.json (scenarios that need the suite's own fixture tools, resources
 // or prompts, and two SHOULDs of resumable streams); every other check must pass, and every listed one
 // must fail, for the stated reason.
@@ -11,13 +11,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { INSTALL_TIMEOUT_MS, node22Tools, type Node22Tools } from './node22.js';
 import { ROOT, tempDir } from './helpers.js';
 
-const MODULES = join(ROOT, 'node_modules');
-const NODE22 = join(MODULES, 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-const NODE22_VERSION = JSON.parse(readFileSync(join(MODULES, 'node', 'package.json'), 'utf8')).version;
-const SUITE = join(MODULES, '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-const SUITE_VERSION = JSON.parse(readFileSync(join(MODULES, '@modelcontextprotocol', 'conformance', 'package.json'), 'utf8')).version;
 const SPEC_VERSION = '2025-11-25';
 
 interface ExpectedFailure {
@@ -61,20 +57,22 @@ const message = (c: Check) => `${c.errorMessage ?? ''} ${c.description ?? ''}`.t
 
 const tmp = tempDir('missions-conformance-');
 let server: HttpServerProcess;
+let tools: Node22Tools;
 let run: { code: number | null; stdout: string; stderr: string; ms: number };
 let results: ScenarioResult[];
 
 beforeAll(async () => {
+  tools = await node22Tools();
   server = await spawnHttp(['--store', join(tmp.dir, 'missions.json')]);
   // The suite's own baseline, from our file: with it the suite itself exits 1 on a regression or on
   // a stale entry, besides the finer checks below.
   const baseline = join(tmp.dir, 'baseline.yml');
   writeFileSync(baseline, `server:\n${Object.keys(expected).map((s) => `  - ${s}\n`).join('')}`);
   const outDir = join(tmp.dir, 'results');
-  const args = [SUITE, 'server', '--url', `${server.origin}/mcp`, '--suite', 'all', '--spec-version', SPEC_VERSION, '--expected-failures', baseline, '-o', outDir];
+  const args = [tools.suite, 'server', '--url', `${server.origin}/mcp`, '--suite', 'all', '--spec-version', SPEC_VERSION, '--expected-failures', baseline, '-o', outDir];
   const started = Date.now();
   run = await new Promise((resolve) => {
-    execFile(NODE22, args, { cwd: tmp.dir, env: { PATH: process.env.PATH ?? '', HOME: tmp.dir }, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+    execFile(tools.node, args, { cwd: tmp.dir, env: { PATH: process.env.PATH ?? '', HOME: tmp.dir }, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, ms: Date.now() - started }),
     );
   });
@@ -101,7 +99,7 @@ beforeAll(async () => {
   };
   console.log(
     [
-      `conformance ${SUITE_VERSION} (server, --suite all --spec-version ${SPEC_VERSION}) on Node ${NODE22_VERSION} against ${server.origin}/mcp: ${run.ms} ms, exit ${run.code}`,
+      `conformance ${tools.suiteVersion} (server, --suite all --spec-version ${SPEC_VERSION}) on Node ${tools.nodeVersion} against ${server.origin}/mcp: ${run.ms} ms, exit ${run.code}`,
       ...passed.map(line),
       ...known.map(line),
       ...broken.map(line),
@@ -110,7 +108,7 @@ beforeAll(async () => {
         `${results.reduce((n, r) => n + r.bad.length - r.unexpected.length, 0)} expected failures, ${results.reduce((n, r) => n + r.unexpected.length, 0)} unexpected`,
     ].join('\n'),
   );
-}, 180_000);
+}, INSTALL_TIMEOUT_MS + 180_000);
 
 afterAll(async () => {
   if (server) expect(await server.stop()).toBe(0);
@@ -118,12 +116,12 @@ afterAll(async () => {
 });
 
 describe('the Node 22 that runs the suite', () => {
-  it('comes from the node devDependency and does not shadow the system Node for npm scripts', () => {
-    expect(existsSync(NODE22)).toBe(true);
-    // `prepare` removes the link npm makes for the `node` package's bin: with it, every npm script
-    // (this test run included) would run on Node 22 instead of the Node the project supports.
+  it('is its own, from test/node22, not the Node that runs the tests, and none is linked into node_modules/.bin', () => {
+    expect(tools.nodeVersion.split('.')[0]).toBe('22');
+    expect(existsSync(tools.node)).toBe(true);
+    expect(process.execPath).not.toBe(tools.node);
+    // no `node` bin in the project: every npm script runs on the Node the user has
     expect(existsSync(join(ROOT, 'node_modules', '.bin', 'node'))).toBe(false);
-    expect(process.execPath).not.toBe(NODE22);
   });
 });
 

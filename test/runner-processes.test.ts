@@ -8,8 +8,10 @@ import { LOCAL_USER } from '../src/mission/access.js';
 import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openStore } from '../src/store/index.js';
-import { ENGINES } from './store-engines.js';
-import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { SHARED_ENGINES } from './store-engines.js';
+import { killStubs, pidAlive, putMissions, runnerFixture, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { testRandom } from './random.js';
+import { waitFor } from './wait.js';
 
 const workers = new WorkerProcesses();
 let fx: RunnerFixture | undefined;
@@ -48,7 +50,7 @@ async function storeState(location: string) {
 
 const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
 
-describe.each(ENGINES)('runner processes on one $name store', (engine) => {
+describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) => {
   it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
     fx = runnerFixture();
     const f = fx;
@@ -57,7 +59,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     await store.close();
     f.writeAgents();
     const procs = [0, 1, 2].map(() => workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '4']));
-    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), 60_000, 250);
+    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), { timeoutMs: 60_000, everyMs: 250 });
     for (const p of procs) p.child.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
 
@@ -88,17 +90,16 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
     let live = [workers.start(args), workers.start(args)];
     let kills = 0;
-    let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = testRandom(`SIGKILL instants on ${engine.name}`);
     // A worker with an agent running: more "started" lines than "ended" ones in its log.
     const midRun = (w: (typeof live)[number]) => (w.stderr().match(/ started: /g) ?? []).length > (w.stderr().match(/ of msn_\w+ \w+ after /g) ?? []).length;
     while (kills < 10) {
-      await new Promise((r) => setTimeout(r, 100 + random() * 900));
+      await new Promise((r) => setTimeout(r, 100 + random.int(900))); // a random instant, on purpose
       const candidates = await waitFor('a worker with an agent running', () => {
         const c = live.filter(midRun);
         return c.length ? c : undefined;
       });
-      const victim = candidates[Math.floor(random() * candidates.length)]!;
+      const victim = random.pick(candidates);
       victim.child.kill('SIGKILL');
       await victim.exited;
       kills++;
@@ -111,8 +112,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
         const s = await storeState(location);
         return s.missions.every((m) => m.status === 'completed') && s.runs.every((r) => r.status !== 'running');
       },
-      90_000,
-      250,
+      { timeoutMs: 90_000, everyMs: 250 },
     );
     for (const w of live) w.child.kill('SIGTERM');
     await Promise.all(live.map((w) => w.exited));
@@ -122,7 +122,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const starts = f.starts();
     // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
     const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
-    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
+    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), { timeoutMs: 15_000, everyMs: 100 });
     console.log(
       `${engine.name}: SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
         `${count('failed')} failed, ${count('cancelled')} cancelled; ${starts.length} stub starts; ${pids.length} agent pids, all gone`,
@@ -156,7 +156,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     expect(runs.filter((r) => r.missionId === waiting!.id)).toHaveLength(0);
     expect(missions.find((m) => m.id === slow!.id)?.status).toBe('pending'); // due again for the next worker
     // Killed processes may take a moment to be reaped after the worker has exited.
-    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), 5000).catch(() => undefined);
+    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), { timeoutMs: 5000 }).catch(() => undefined);
     expect(starts.flatMap((s) => [s.pid, s.grandchild]).filter(pidAlive)).toEqual([]);
     expect(w.stderr()).toMatch(/stopping: no new runs/);
   });

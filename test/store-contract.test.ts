@@ -12,6 +12,7 @@ import type { RunRecord } from '../src/run/model.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { ENGINES } from './store-engines.js';
+import { testRandom, type Random } from './random.js';
 import { claimMission, expireLostRuns } from '../src/runner/store-ops.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -70,18 +71,6 @@ async function allPages(store: MissionStore, q: ListMissionsInput, who: Identity
   return pages;
 }
 
-/** A seeded random source (mulberry32), so that a failure replays the same store. */
-function random(seed: number) {
-  const next = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
-type Random = ReturnType<typeof random>;
-
 /** 3 users × (2 orgs and none), and the local user. */
 const OWNERS = [...['alice', 'bob', 'carol'].flatMap((user) => ['acme', 'globex', null].map((org) => ({ user, org }))), { user: 'local', org: null }];
 /** The local user; users of each org and of none; alice of no org (not alice of acme); dave, who owns nothing. */
@@ -92,7 +81,7 @@ const TIMES = [0, 1, 2, 3, 4].map((h) => new Date(NOW.getTime() + (h - 2) * 3_60
 /** A mission with random owner, visibility, status, title (ties in lower case), times (ties) and nextRun (null sometimes). */
 function randomMission(r: Random): Mission {
   const input = CreateMissionInput.parse({ title: r.pick(TITLES), goal: r.pick(['post weekly', 'answer mail']), agentType: r.pick(['claude', 'gemini'] as const) });
-  const m = newMission(input, { now: new Date(r.pick(TIMES)), newImportId, id: newMissionId(), owner: r.pick(OWNERS) });
+  const m = newMission(input, { now: new Date(r.pick(TIMES)), newImportId: () => r.id('imp_', 16), id: r.id('msn_'), owner: r.pick(OWNERS) });
   return {
     ...m,
     visibility: r.pick(VISIBILITIES),
@@ -279,7 +268,7 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
   });
 
   it('pages exactly as brute force (canSee, filters, compare) for every caller, sort, order, filter and page size', async () => {
-    const r = random(11);
+    const r = testRandom('300 random missions, paged');
     const { store } = await open();
     const missions = Array.from({ length: 300 }, () => randomMission(r));
     await store.write(() => ({ put: missions, result: null }));
@@ -314,7 +303,7 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
   });
 
   it('writes between pages (creates, deletes, visibility and sort-key changes) never repeat or skip a mission that stayed put', async () => {
-    const r = random(7);
+    const r = testRandom('150 random missions, written between pages');
     const { store, another } = await open();
     const other = another();
     const state = new Map(Array.from({ length: 150 }, () => randomMission(r)).map((m) => [m.id, m]));
