@@ -289,7 +289,7 @@ describe.each(ENGINES)('runner worker on the $name store: the agent process', (e
     const second = await waitFor('the second agent', () => t.f.starts()[1], 20_000);
     const firstEnd = t.f.events().find((e) => e.event === 'end' && e.run === start.run);
     console.log(`${engine.name}: pause/resume/run: first agent ended at +${firstEnd ? firstEnd.t - start.t : '?'} ms, the second started at +${second.spawnedAt! - start.t} ms`);
-    expect(firstEnd).toBeDefined();
+    expect(firstEnd, 'the first agent had not exited when the second started').toBeDefined();
     expect(second.spawnedAt!).toBeGreaterThan(firstEnd!.t);
     await callTool(pauseMission, { id: m.id }, deps, () => undefined);
   });
