@@ -16,6 +16,7 @@ import { BIN } from './helpers.js';
 // stub:term-delay=MS (on SIGTERM: ends MS later, logging its end: an agent slow to stop)
 // stub:escape (a `sleep 120` in a new session, as setsid starts it, holding stdout and stderr)
 // stub:escape-noenv (the same with an empty environment: only the pipes it holds tell where it came from)
+// stub:escape-nopipe (the same holding no output: only its environment, MISSION_RUN_ID, tells)
 // stub:spawn-mission (creates, through the missions-mcp CLI on MISSIONS_STORE, a mission that does the same)
 const STUB = `
 import { appendFileSync } from 'node:fs';
@@ -34,9 +35,10 @@ process.stdin.on('end', () => {
   const termDelay = opt('term-delay', -1);
   if (termDelay >= 0) process.on('SIGTERM', () => setTimeout(() => { log({ event: 'end', how: 'sigterm' }); process.exit(143); }, termDelay));
   let escaped = null;
-  for (const [word, env] of [[/stub:escape-noenv/, { PATH: process.env.PATH }], [/stub:escape(?![-\\w])/, process.env]]) {
+  const escapes = [[/stub:escape-noenv/, { PATH: process.env.PATH }, 'inherit'], [/stub:escape-nopipe/, process.env, 'ignore'], [/stub:escape(?![-\\w])/, process.env, 'inherit']];
+  for (const [word, env, out] of escapes) {
     if (!word.test(input)) continue;
-    const child = spawn('sleep', ['120'], { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env });
+    const child = spawn('sleep', ['120'], { detached: true, stdio: ['ignore', out, out], env });
     child.unref();
     escaped = child.pid;
   }
@@ -64,7 +66,7 @@ export interface StubEvent {
   cwd?: string;
   store?: string;
   grandchild?: number | null;
-  /** The process that left the agent's group (stub:escape, stub:escape-noenv). */
+  /** The process that left the agent's group (stub:escape, stub:escape-noenv, stub:escape-nopipe). */
   escaped?: number | null;
   extra?: string | null;
 }

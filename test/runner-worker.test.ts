@@ -256,9 +256,9 @@ describe.each(ENGINES)('runner worker on the $name store: the agent process', (e
 
   it('an agent that leaves a process in a new session (setsid) and exits 0: its run settles at once as succeeded, and what it left is ended', async () => {
     const t = await setup(engine);
-    // One escaped process keeps the run's environment, the other has an empty one: only the output pipes it holds tell.
+    // One escaped process holds no output (its environment tells), the other has an empty environment (the output it holds tells).
     const missions = await putMissions(t.s, [
-      { title: 'escape', goal: 'stub:escape stub:sleep=300', schedule: { type: 'once' } },
+      { title: 'escape holding no output', goal: 'stub:escape-nopipe stub:sleep=300', schedule: { type: 'once' } },
       { title: 'escape with an empty environment', goal: 'stub:escape-noenv stub:sleep=300', schedule: { type: 'once' } },
     ], new Date());
     void t.worker().start();
