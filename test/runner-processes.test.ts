@@ -89,7 +89,8 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     fx = runnerFixture();
     const f = fx;
     const { store, location } = await engine.open();
-    await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild')));
+    // Each agent also leaves a process in a new session: a killed worker's supervisor must end it too.
+    await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild stub:escape')));
     await store.close();
     f.writeAgents({ retries: 100, retryDelaySeconds: 0 });
     const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
@@ -128,7 +129,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const count = (status: string) => runs.filter((r) => r.status === status).length;
     const starts = f.starts();
     // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
-    const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
+    const pids = starts.flatMap((s) => [s.pid, s.grandchild!, s.escaped!]);
     await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
     console.log(
       `${engine.name}: SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
