@@ -101,7 +101,7 @@ export function startAgent(launch: AgentLaunch): RunningAgent {
   // environment) and its output streams (as the supervisor holds them, read now while it surely lives).
   const traces: RunTraces = { runId: launch.env.MISSION_RUN_ID ?? '', streams: [1, 2].map((fd) => streamOf(pid, fd)).filter((x): x is string => x !== undefined) };
   /** While the group lives its members get the group's signals only (one SIGTERM each, not two); after, everything found. */
-  const leftovers = (signal: NodeJS.Signals, groupAlive: boolean) => signalAll(findLeftovers(traces, groupAlive ? { group: pid } : {}), signal);
+  const leftovers = async (signal: NodeJS.Signals, groupAlive: boolean) => signalAll(await findLeftovers(traces, groupAlive ? { group: pid } : {}), signal);
 
   let ending: { status: 'timed_out' | 'cancelled'; error: string } | undefined;
   let killTimer: NodeJS.Timeout | undefined;
@@ -109,10 +109,10 @@ export function startAgent(launch: AgentLaunch): RunningAgent {
     if (ending) return;
     ending = { status, error };
     signalGroup(pid, 'SIGTERM');
-    leftovers('SIGTERM', true); // escaped processes get the same grace as the group
+    void leftovers('SIGTERM', true); // escaped processes get the same grace as the group
     killTimer = setTimeout(() => {
       signalGroup(pid, 'SIGKILL');
-      leftovers('SIGKILL', false);
+      void leftovers('SIGKILL', false);
     }, launch.killAfterMs ?? 5000);
   };
   const timer = setTimeout(() => end('timed_out', `timed out after ${Math.round(launch.timeoutMs / 1000)} s (timeoutSeconds in the agents file); its process group was stopped`), launch.timeoutMs);
@@ -138,7 +138,7 @@ export function startAgent(launch: AgentLaunch): RunningAgent {
       // The supervisor has ended its group (again here, for a straggler); then what escaped the group,
       // which also closes the output it held; then the output still in flight, for at most DRAIN_MS.
       signalGroup(pid, 'SIGKILL');
-      leftovers('SIGKILL', false);
+      await leftovers('SIGKILL', false);
       await within(DRAIN_MS, outputClosed);
       child.stdout!.destroy();
       child.stderr!.destroy();

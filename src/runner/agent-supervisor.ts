@@ -20,7 +20,7 @@ let reported = false;
 let workerLost = false;
 const traces: RunTraces = { runId: process.env.MISSION_RUN_ID ?? '', streams: [1, 2].map((fd) => streamOf(process.pid, fd)).filter((x): x is string => x !== undefined) };
 /** Those that left the group; its members get the group's signal only. */
-const signalLeftovers = (signal: NodeJS.Signals) => signalAll(findLeftovers(traces, { group: process.pid }), signal);
+const signalLeftovers = async (signal: NodeJS.Signals) => signalAll(await findLeftovers(traces, { group: process.pid }), signal);
 
 /** Signals to the whole group (this process included, which ignores SIGTERM). */
 const signalGroup = (signal: NodeJS.Signals) => {
@@ -36,9 +36,17 @@ process.on('SIGTERM', () => undefined);
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
 
+/** The worker is gone: the SIGTERM to what left the group, under way (a look at /proc takes a moment). */
+let sweeping: Promise<unknown> = Promise.resolve();
+
 function report(message: Record<string, unknown>): void {
   if (reported) return;
   reported = true;
+  if (workerLost) {
+    // Nobody will settle this run: end what left the group before the group (this process with it).
+    void sweeping.then(() => signalLeftovers('SIGKILL')).finally(() => signalGroup('SIGKILL'));
+    return;
+  }
   // The report reaches the worker's socket buffer before the group (this process too) is ended.
   // What left the group the worker ends as it settles the run (one look at /proc, not two).
   lifeline.end(`${JSON.stringify(message)}\n`, () => signalGroup('SIGKILL'));
@@ -49,10 +57,10 @@ function workerGone(): void {
   if (reported || workerLost) return; // 'end', 'close' and 'error' may all come: one SIGTERM only
   workerLost = true;
   signalGroup('SIGTERM');
-  signalLeftovers('SIGTERM');
+  sweeping = signalLeftovers('SIGTERM');
   setTimeout(() => {
-    signalLeftovers('SIGKILL');
-    signalGroup('SIGKILL');
+    // The leftovers first: SIGKILL to the group ends this process too.
+    void signalLeftovers('SIGKILL').finally(() => signalGroup('SIGKILL'));
   }, KILL_AFTER_MS);
 }
 

@@ -10,7 +10,10 @@
 // /proc (macOS, Windows), where only the group signals remain. A process that exits and whose pid is
 // taken by another between the look and the signal would be hit in its place; the window is a few
 // microseconds, as with any kill by pid.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+// The look is asynchronous (a few hundred small /proc reads, 20–110 ms on a loaded machine with ~110
+// processes), so that a server that also runs agents (serve --runner) keeps answering meanwhile.
+import { readlinkSync } from 'node:fs';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 
 /** How to recognise a run's processes: its id and the identities of its output streams. */
 export interface RunTraces {
@@ -29,10 +32,10 @@ export function streamOf(pid: number, fd: number): string | undefined {
   }
 }
 
-function carriesRun(pid: number, runId: string): boolean {
+async function carriesRun(pid: number, runId: string): Promise<boolean> {
   let environ: Buffer;
   try {
-    environ = readFileSync(`/proc/${pid}/environ`);
+    environ = await readFile(`/proc/${pid}/environ`);
   } catch {
     return false; // gone, or not ours to read
   }
@@ -46,16 +49,16 @@ function carriesRun(pid: number, runId: string): boolean {
   return false;
 }
 
-function holdsStream(pid: number, streams: ReadonlySet<string>): boolean {
+async function holdsStream(pid: number, streams: ReadonlySet<string>): Promise<boolean> {
   let fds: string[];
   try {
-    fds = readdirSync(`/proc/${pid}/fd`);
+    fds = await readdir(`/proc/${pid}/fd`);
   } catch {
     return false;
   }
   for (const fd of fds) {
     try {
-      if (streams.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
+      if (streams.has(await readlink(`/proc/${pid}/fd/${fd}`))) return true;
     } catch {
       // closed meanwhile
     }
@@ -64,9 +67,9 @@ function holdsStream(pid: number, streams: ReadonlySet<string>): boolean {
 }
 
 /** The process group of `pid`, from /proc/PID/stat (after the command name, which may hold anything). */
-function groupOf(pid: number): number | undefined {
+async function groupOf(pid: number): Promise<number | undefined> {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = await readFile(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, pgrp, …
     return Number(fields[2]);
   } catch {
@@ -74,28 +77,33 @@ function groupOf(pid: number): number | undefined {
   }
 }
 
+/** Processes looked at in parallel. */
+const AT_ONCE = 16;
+
 /**
  * The pids that carry the run's id or hold its output, except this process and, when `group` is
  * given, the members of that process group (which the group's own signals reach). [] without /proc.
  */
-export function findLeftovers(traces: RunTraces, options: { group?: number; exclude?: readonly number[] } = {}): number[] {
+export async function findLeftovers(traces: RunTraces, options: { group?: number; exclude?: readonly number[] } = {}): Promise<number[]> {
   if (!traces.runId && traces.streams.length === 0) return [];
   let names: string[];
   try {
-    names = readdirSync('/proc');
+    names = await readdir('/proc');
   } catch {
     return [];
   }
   const streams = new Set(traces.streams);
   const skip = new Set([process.pid, ...(options.exclude ?? [])]);
+  const pids = names.filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => !skip.has(pid));
+  const isLeftover = async (pid: number) => {
+    if (!((traces.runId && (await carriesRun(pid, traces.runId))) || (streams.size > 0 && (await holdsStream(pid, streams))))) return false;
+    return options.group === undefined || (await groupOf(pid)) !== options.group;
+  };
   const found: number[] = [];
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    if (skip.has(pid)) continue;
-    if (!((traces.runId && carriesRun(pid, traces.runId)) || (streams.size > 0 && holdsStream(pid, streams)))) continue;
-    if (options.group !== undefined && groupOf(pid) === options.group) continue;
-    found.push(pid);
+  for (let i = 0; i < pids.length; i += AT_ONCE) {
+    const batch = pids.slice(i, i + AT_ONCE);
+    const hits = await Promise.all(batch.map(isLeftover));
+    batch.forEach((pid, j) => hits[j] && found.push(pid));
   }
   return found;
 }
