@@ -53,7 +53,9 @@ Usage:
   missions-mcp serve --runner [options]     also run due missions in the server process (stdio or http)
   missions-mcp run [--agents FILE] [--concurrency 2] [--lease 60] [--max-depth 3] [--once] [options]
                                             a worker: runs due missions with the agents' commands until SIGTERM
-                                            (--once: what is due now, then exit 0 if all succeeded, else 1)
+                                            (--once: what is due now, then exit 0 if all succeeded, else 1);
+                                            slots go round robin over the owners with due work;
+                                            --only-user USER / --only-org ORG: one tenant's missions only
   missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
                                             call one tool; prints its result JSON (exit 0, 1 on a tool error)
   missions-mcp migrate --from FILE --to postgres://user:pass@host:5432/db

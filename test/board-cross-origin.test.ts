@@ -38,7 +38,7 @@ window.report = (async () => {
 
 beforeAll(async () => {
   server = await spawnHttp(['--store', join(tmp.dir, 'missions.json')]);
-  page = createServer((req, res) => {
+  page = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(attack(`${server.origin}/mcp`));
   });

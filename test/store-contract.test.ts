@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_USER, canSee, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
-import { STATUSES, VISIBILITIES, type Mission } from '../src/mission/model.js';
+import { STATUSES, VISIBILITIES, type Mission, type Owner } from '../src/mission/model.js';
+import type { OwnerFilter } from '../src/run/fair.js';
+import { isDue } from '../src/run/lifecycle.js';
 import { SORTS, compare, compileFilter, keyOf, type ListMissionsInput, type Order } from '../src/mission/query.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import type { RunRecord } from '../src/run/model.js';
@@ -205,6 +207,41 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     expect(due.length).toBeGreaterThan(3);
     expect((await store.due(NOW, 2)).map((m) => m.id)).toEqual(due.slice(0, 2).map((m) => m.id));
     for (const m of due) expect(m.status === 'pending' && Date.parse(m.schedule.nextRun!) <= NOW.getTime()).toBe(true);
+  });
+
+  it('due work round robin over owners: each owner\'s soonest first, rotated after the owner served last, one tenant only, as brute force says', async () => {
+    const r = testRandom('due work round robin');
+    const { store } = await open();
+    const recurring = (m: Mission): Mission => ({ ...m, status: r.next() < 0.7 ? 'pending' : m.status, schedule: { ...m.schedule, type: 'continuous', value: '1m' } });
+    const missions = Array.from({ length: 200 }, () => recurring(randomMission(r)));
+    await store.write(() => ({ put: missions, result: null }));
+    // Then a fifth of them change (status, nextRun, owner), so that the index follows missions that move.
+    const moved = missions.slice(0, 40).map((m) => ({ ...recurring(m), owner: r.pick(OWNERS), schedule: { ...m.schedule, nextRun: r.pick(TIMES) } }));
+    await store.write(() => ({ put: moved, remove: [missions[199]!.id], result: null }));
+    const current = new Map(missions.map((m) => [m.id, m]));
+    for (const m of moved) current.set(m.id, m);
+    current.delete(missions[199]!.id);
+    const ownerOrder = (a: Owner, b: Owner) => (a.user !== b.user ? (a.user < b.user ? -1 : 1) : a.org === b.org ? 0 : a.org === null ? -1 : b.org === null ? 1 : a.org < b.org ? -1 : 1);
+    /** Brute force: every due mission ranked within its owner, then by round, then owners after `after` first. */
+    const expected = (limit: number, after: Owner | undefined, only: OwnerFilter | undefined) => {
+      const due = [...current.values()].filter((m) => isDue(m, NOW) && (!only?.user || m.owner.user === only.user) && (!only?.org || m.owner.org === only.org));
+      const rank = new Map<string, number>();
+      for (const m of due) rank.set(m.id, due.filter((o) => ownerOrder(o.owner, m.owner) === 0 && compare({ key: keyOf(o, 'nextRun'), id: o.id }, { key: keyOf(m, 'nextRun'), id: m.id }, 'asc') < 0).length);
+      const late = (o: Owner) => (after && ownerOrder(o, after) <= 0 ? 1 : 0);
+      return due.sort((a, b) => rank.get(a.id)! - rank.get(b.id)! || late(a.owner) - late(b.owner) || ownerOrder(a.owner, b.owner)).slice(0, limit).map((m) => m.id);
+    };
+    let asked = 0;
+    for (const after of [undefined, ...OWNERS, { user: 'zed', org: null }]) {
+      for (const only of [undefined, { user: 'bob' }, { org: 'acme' }, { user: 'alice', org: 'globex' }, { user: 'nobody' }]) {
+        for (const limit of [1, 5, 1000]) {
+          const got = (await store.due(NOW, limit, { after: after ?? null, ...(only && { only }) })).map((m) => m.id);
+          expect(got, `after ${JSON.stringify(after)}, only ${JSON.stringify(only)}, limit ${limit}`).toEqual(expected(limit, after, only));
+          asked++;
+        }
+      }
+    }
+    expect(expected(1000, undefined, undefined).length).toBeGreaterThan(20);
+    expect(asked).toBe(180);
   });
 
   it('runs: pages newest first with visibility, each mission\'s runs, outputs, active runs', async () => {
