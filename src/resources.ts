@@ -67,7 +67,7 @@ const ReadRequest = uriRequest('resources/read');
 const SubscribeRequest = uriRequest('resources/subscribe');
 const UnsubscribeRequest = uriRequest('resources/unsubscribe');
 
-function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
+export function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
   const uri = request.params?.uri;
   if (typeof uri !== 'string') {
     throw new McpError(ErrorCode.InvalidParams, `${request.method} needs params.uri, a mission URI as a string (mission://msn_…; see resources/list).`);
@@ -87,18 +87,23 @@ function protocolError(error: unknown): unknown {
   return error;
 }
 
-/** The request handlers of resources, each asking the store only for what it answers. */
-function listResources(deps: ToolDeps, watcher: ResourceWatcher) {
+/**
+ * The request handlers of resources, each asking the store only for what it answers. Exported for the
+ * SDK v2 server (src/modern/server.ts): a thrown McpError carries its code and data, which v2 reads too.
+ * `watcher` is absent where change notices are not this server's to send (2026-07-28 over HTTP: the
+ * subscriptions/listen streams hear them from src/modern/change-bus.ts).
+ */
+export function listResources(deps: ToolDeps, watcher?: ResourceWatcher) {
   return async (request: { params?: { cursor?: string | undefined } | undefined }) => {
     let page;
     try {
-      await watcher.prepare();
+      await watcher?.prepare();
       // Newest first, with listMissions' keyset cursor: paging never repeats or skips a mission.
       page = await deps.store.list({ limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.identity, deps.now());
     } catch (error) {
       throw protocolError(error);
     }
-    watcher.listedNow();
+    watcher?.listedNow();
     const resources: Resource[] = page.missions.map((m) => ({
       uri: missionUri(m.id),
       name: m.id,
@@ -124,8 +129,8 @@ async function visibleMission(deps: ToolDeps, uri: string) {
   return mission;
 }
 
-function readResource(deps: ToolDeps) {
-  return async (request: z.infer<typeof ReadRequest>) => {
+export function readResource(deps: ToolDeps) {
+  return async (request: { method: string; params?: { uri?: unknown } | undefined }) => {
     const uri = uriOf(request);
     if (uri === BOARD_APP_URI) return readBoardApp();
     const mission = await visibleMission(deps, uri);
@@ -133,8 +138,8 @@ function readResource(deps: ToolDeps) {
   };
 }
 
-function subscribe(deps: ToolDeps, watcher: ResourceWatcher) {
-  return async (request: z.infer<typeof SubscribeRequest>) => {
+export function subscribe(deps: ToolDeps, watcher: ResourceWatcher) {
+  return async (request: { method: string; params?: { uri?: unknown } | undefined }) => {
     const uri = uriOf(request);
     try {
       await watcher.prepare();

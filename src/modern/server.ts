@@ -1,0 +1,142 @@
+// createModernServer: the SDK v2 server over the same tools, resources and tool-call path as
+// src/server.ts (the v1 server of 2025 HTTP sessions and legacy SSE). v2 serves what v1 cannot: the
+// 2026-07-28 revision, one instance per request over HTTP (createMcpHandler, ./http.ts) or per
+// connection over stdio (serveStdio, ./stdio.ts), and over stdio the 2025 family too (serveStdio pins
+// the connection's era on its first message). docs/protocol.md says why two SDKs, with measurements.
+import { ProtocolError, ProtocolErrorCode, Server, type ServerCapabilities, type ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { callTool, type Logger } from '../dispatch.js';
+import { DEFAULT_POLL_MS, MISSION_TEMPLATE, listResources, readResource, subscribe, uriOf } from '../resources.js';
+import { ResourceWatcher } from '../resource-watcher.js';
+import { INSTRUCTIONS, SERVER_NAME, SERVER_VERSION, describeTool } from '../server.js';
+import type { AnyTool, ToolDeps } from '../tool.js';
+import type { StoreChangeFeed } from './change-feed.js';
+import { TASKS_EXTENSION, TASK_TOOL, createdTask, declaresTasks, taskIdOf, taskMethods, taskRefFrom, type TaskTools } from './tasks.js';
+
+export type Era = 'legacy' | 'modern';
+
+export interface ModernServerOptions {
+  tools: readonly AnyTool[];
+  readOnly?: boolean;
+  log: Logger;
+  era: Era;
+  /** Read after each write of this server, so that listeners hear at once (HTTP). */
+  feed?: StoreChangeFeed;
+  /** The tools tasks/get and tasks/cancel use; absent: the Tasks extension is not offered. */
+  tasks?: TaskTools;
+  /** How often a 2025 stdio session with subscriptions polls a store that cannot notify (the JSON file). */
+  resourcePollMs?: number;
+}
+
+export interface ModernServer {
+  server: Server;
+  /** Resolves when every tool call in progress has answered. */
+  drain(): Promise<void>;
+  /** Runs `listener` when the instance closes. */
+  onClose(listener: () => void): void;
+}
+
+/** tools/call with any params: our own errors for bad arguments (SPEC §7), not the SDK's. */
+const ToolCallParams = z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() });
+const UriParams = z.looseObject({ uri: z.unknown().optional() });
+const CursorParams = z.looseObject({ cursor: z.string().optional() });
+
+/**
+ * Cache hints of 2026-07-28 results: the tool list and the URI template are the same for every caller
+ * until the server is upgraded; the mission list and a mission are per caller and change any time.
+ */
+const CACHE_HINTS = {
+  'tools/list': { ttlMs: 300_000, cacheScope: 'public' },
+  'resources/templates/list': { ttlMs: 300_000, cacheScope: 'public' },
+  'server/discover': { ttlMs: 300_000, cacheScope: 'public' },
+  'resources/list': { ttlMs: 0, cacheScope: 'private' },
+  'resources/read': { ttlMs: 0, cacheScope: 'private' },
+} as const;
+
+export function createModernServer(deps: ToolDeps, options: ModernServerOptions): ModernServer {
+  const { log, era, tools } = options;
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const listing = tools.map(describeTool);
+  const capabilities: ServerCapabilities = {
+    tools: { listChanged: false },
+    // For 2026-07-28, `subscribe` means: subscriptions/listen honors resourceSubscriptions.
+    resources: { subscribe: true, listChanged: true },
+    ...(era === 'legacy' ? { logging: {} } : {}),
+    ...(era === 'modern' && options.tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
+  };
+  const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION, title: 'Missions' }, { capabilities, instructions: INSTRUCTIONS, cacheHints: CACHE_HINTS });
+
+  // 2025 over stdio: resources/subscribe and notices as the v1 server gives them (src/resources.ts).
+  let watcher: ResourceWatcher | undefined;
+  const notify = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => {
+    log(message);
+    if (era === 'legacy' && server.transport) void server.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => undefined);
+  };
+  if (era === 'legacy') {
+    watcher = new ResourceWatcher(
+      {
+        store: deps.store,
+        identity: deps.identity,
+        sendUpdated: (uri) => server.sendResourceUpdated({ uri }),
+        sendListChanged: () => server.sendResourceListChanged(),
+        connected: () => server.transport !== undefined,
+        notify,
+      },
+      { pollMs: options.resourcePollMs ?? DEFAULT_POLL_MS },
+    );
+    const w = watcher;
+    server.setRequestHandler('resources/subscribe', { params: UriParams }, (params) => subscribe(deps, w)({ method: 'resources/subscribe', params }));
+    server.setRequestHandler('resources/unsubscribe', { params: UriParams }, (params) => {
+      const uri = uriOf({ method: 'resources/unsubscribe', params });
+      if (uri.startsWith('mission://')) w.unsubscribe(uri.slice('mission://'.length));
+      return {};
+    });
+  }
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [MISSION_TEMPLATE] }));
+  server.setRequestHandler('resources/list', { params: CursorParams }, (params) => listResources(deps, watcher)({ params }));
+  server.setRequestHandler('resources/read', { params: UriParams }, (params) => readResource(deps)({ method: 'resources/read', params }));
+  server.setRequestHandler('tools/list', () => ({ tools: listing }) as never);
+
+  const inFlight = new Set<Promise<unknown>>();
+  const tasks = options.tasks && era === 'modern' ? taskMethods(deps, options.tasks, log) : undefined;
+  server.setRequestHandler('tools/call', { params: ToolCallParams }, async (params: z.infer<typeof ToolCallParams>, ctx: ServerContext) => {
+    const name = params.name;
+    if (typeof name !== 'string') throw new ProtocolError(ProtocolErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
+    const tool = byName.get(name);
+    if (!tool) {
+      const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
+    }
+    const answer = callTool(tool, params.arguments, deps, log, notify);
+    inFlight.add(answer);
+    void answer.finally(() => inFlight.delete(answer));
+    const result = await answer;
+    if (!tool.annotations.readOnlyHint && !result.isError) {
+      void watcher?.check();
+      void options.feed?.check();
+    }
+    // SEP-2663: a Tasks client's runMission answers with a task that follows the queued run.
+    if (tasks && name === TASK_TOOL && !result.isError && declaresTasks(ctx)) {
+      const ref = taskRefFrom(result);
+      if (ref) return createdTask(taskIdOf(ref), ref.after) as never;
+    }
+    return result;
+  });
+  if (tasks) {
+    server.setRequestHandler('tasks/get', { params: tasks.params }, tasks.get as never);
+    server.setRequestHandler('tasks/cancel', { params: tasks.params }, tasks.cancel as never);
+    server.setRequestHandler('tasks/update', { params: tasks.params }, tasks.update as never);
+  }
+  const closeListeners: (() => void)[] = [];
+  server.onclose = () => {
+    watcher?.close();
+    for (const listener of closeListeners.splice(0)) listener();
+  };
+  return {
+    server,
+    onClose: (listener) => void closeListeners.push(listener),
+    drain: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
