@@ -49,7 +49,8 @@ export interface MissionResources {
 
 function idOf(uri: string): string {
   if (!uri.startsWith(MISSION_URI_PREFIX)) {
-    throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`);
+    // data.uri as SEP-2164 wants of a resource that is not found (2026-07-28), harmless for 2025 clients
+    throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`, { uri });
   }
   const id = uri.slice(MISSION_URI_PREFIX.length);
   // A mission URI whose id cannot exist is simply not found, like any id that does not.

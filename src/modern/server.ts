@@ -9,6 +9,8 @@ import { callTool, type Logger } from '../dispatch.js';
 import { DEFAULT_POLL_MS, MISSION_TEMPLATE, listResources, readResource, subscribe, uriOf } from '../resources.js';
 import { ResourceWatcher } from '../resource-watcher.js';
 import { INSTRUCTIONS, SERVER_NAME, SERVER_VERSION, describeTool } from '../server.js';
+import { describeStore } from '../store/index.js';
+import { eventsFor } from './change-bus.js';
 import type { AnyTool, ToolDeps } from '../tool.js';
 import type { StoreChangeFeed } from './change-feed.js';
 import { TASKS_EXTENSION, TASK_TOOL, createdTask, declaresTasks, taskIdOf, taskMethods, taskRefFrom, type TaskTools } from './tasks.js';
@@ -22,6 +24,11 @@ export interface ModernServerOptions {
   era: Era;
   /** Read after each write of this server, so that listeners hear at once (HTTP). */
   feed?: StoreChangeFeed;
+  /**
+   * stdio, 2026-07-28: this instance sends the feed's changes as its own notices, which serveStdio
+   * routes onto the connection's subscriptions/listen streams (over HTTP the bus does it, ./http.ts).
+   */
+  forwardChanges?: boolean;
   /** The tools tasks/get and tasks/cancel use; absent: the Tasks extension is not offered. */
   tasks?: TaskTools;
   /** How often a 2025 stdio session with subscriptions polls a store that cannot notify (the JSON file). */
@@ -68,9 +75,14 @@ export function createModernServer(deps: ToolDeps, options: ModernServerOptions)
 
   // 2025 over stdio: resources/subscribe and notices as the v1 server gives them (src/resources.ts).
   let watcher: ResourceWatcher | undefined;
+  // notifications/message for 2025 clients (filtered by logging/setLevel in the SDK); 2026-07-28 has
+  // none unless a request asks (SEP-2577), and ours never do.
+  const tellClient = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => {
+    if (era === 'legacy' && server.transport) void server.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => undefined);
+  };
   const notify = (level: 'debug' | 'info' | 'warning' | 'error', message: string) => {
     log(message);
-    if (era === 'legacy' && server.transport) void server.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => undefined);
+    tellClient(level, message);
   };
   if (era === 'legacy') {
     watcher = new ResourceWatcher(
@@ -107,7 +119,7 @@ export function createModernServer(deps: ToolDeps, options: ModernServerOptions)
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, params.arguments, deps, log, notify);
+    const answer = callTool(tool, params.arguments, deps, log, tellClient);
     inFlight.add(answer);
     void answer.finally(() => inFlight.delete(answer));
     const result = await answer;
@@ -128,6 +140,24 @@ export function createModernServer(deps: ToolDeps, options: ModernServerOptions)
     server.setRequestHandler('tasks/update', { params: tasks.params }, tasks.update as never);
   }
   const closeListeners: (() => void)[] = [];
+  if (era === 'legacy') {
+    // As the v1 server does: the client hears which store it is talking to, or why it cannot be read.
+    server.oninitialized = () => {
+      void describeStore(deps.store).then(
+        (line) => tellClient('info', line),
+        (error: unknown) => tellClient('error', `${(error as Error).message} Every call answers store_error until this is fixed.`),
+      );
+    };
+  }
+  if (era === 'modern' && options.forwardChanges && options.feed) {
+    const unfeed = options.feed.subscribe((changes) => {
+      for (const event of eventsFor(changes, deps.identity)) {
+        const sent = event.kind === 'resource_updated' ? server.sendResourceUpdated({ uri: event.uri }) : server.sendResourceListChanged();
+        void sent.catch(() => undefined);
+      }
+    });
+    closeListeners.push(unfeed);
+  }
   server.onclose = () => {
     watcher?.close();
     for (const listener of closeListeners.splice(0)) listener();
