@@ -160,6 +160,10 @@ async function serve(config: Config, io: Io): Promise<number> {
   const taskTools = taskToolsOf(tools);
   const instances = new Set<ModernServer>();
   let closedConnection: (() => void) | undefined;
+  const answerWhatWasRead = async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // the last lines' handlers have started
+    await Promise.all([...instances].map((i) => i.drain()));
+  };
   const loaded = logStore(store, log); // in the background: initialize and tools/list are answered meanwhile, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
@@ -173,7 +177,7 @@ async function serve(config: Config, io: Io): Promise<number> {
       );
       exitCode = 1;
       tooLong?.();
-    }),
+    }, answerWhatWasRead),
   );
   // The SDK reader's own limit sits above ours: ours speaks first, and hands it one line at a time.
   const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_LINE_BYTES + 1 });
