@@ -156,7 +156,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   // the same factory, for that era (docs/protocol.md).
   const deps = realDeps(store, config.outputMode, undefined, config.limits, agentChecker(config.runner.agentsFile));
   const tools = selectTools({ readOnly: config.readOnly });
-  const feed = new StoreChangeFeed(store, log);
+  let changeFeed: StoreChangeFeed | undefined; // made for the first 2026-07-28 connection only
   const taskTools = taskToolsOf(tools);
   const instances = new Set<ModernServer>();
   let closedConnection: (() => void) | undefined;
@@ -190,7 +190,8 @@ async function serve(config: Config, io: Io): Promise<number> {
   });
   const connection = serveStdio(
     ({ era }) => {
-      const instance = createModernServer(deps, { tools, readOnly: config.readOnly, log, era, feed, forwardChanges: true, ...(taskTools ? { tasks: taskTools } : {}) });
+      const feed = era === 'modern' ? (changeFeed ??= new StoreChangeFeed(store, log)) : undefined;
+      const instance = createModernServer(deps, { tools, readOnly: config.readOnly, log, era, ...(feed ? { feed, forwardChanges: true } : {}), ...(taskTools ? { tasks: taskTools } : {}) });
       instances.add(instance);
       instance.onClose(() => {
         instances.delete(instance);

@@ -70,8 +70,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
   const requests = new RequestCounter(sessions);
   const kit = createSessionKit(options, sessions, limits, requests);
-  // 2026-07-28: a v2 server per request; listeners hear the store's own change feed (one per process).
-  const feed = new StoreChangeFeed(options.store, log);
+  // 2026-07-28: a v2 server per request; listeners hear the store's own change feed (one per process,
+  // made with the first modern request, so that a server no 2026 client talks to never reads it).
+  let changeFeed: StoreChangeFeed | undefined;
+  const feed = () => (changeFeed ??= new StoreChangeFeed(options.store, log));
   const tasks = taskToolsOf(options.tools);
   const modern = createModernHttp({
     newServer: (identity) =>
@@ -80,7 +82,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         readOnly: options.readOnly,
         log,
         era: 'modern',
-        feed,
+        feed: feed(),
         ...(tasks ? { tasks } : {}),
       }),
     feed,

@@ -13,7 +13,7 @@ export type ChangeListener = (changes: readonly MissionChange[] | null) => void;
 export class StoreChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
   private version: number | undefined;
-  private starting: Promise<void> | undefined;
+  private starting: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -24,7 +24,18 @@ export class StoreChangeFeed {
     private readonly store: MissionStore,
     private readonly log: (message: string) => void,
     private readonly pollMs = DEFAULT_POLL_MS,
-  ) {}
+  ) {
+    // The version is read now, before any listener comes: a listen stream's acknowledgement is sent
+    // before its listener is added, and a write made right after it must not fall before the version
+    // the feed starts from. Between listeners the version is kept, not forgotten, for the same reason
+    // (a change made while nobody listened gives a new listener one notice too many, never one too few).
+    this.starting = this.store.changesSince(undefined).then(
+      (c) => {
+        this.version ??= c.version;
+      },
+      (error: unknown) => this.problem(error),
+    );
+  }
 
   get size(): number {
     return this.listeners.size;
@@ -60,13 +71,16 @@ export class StoreChangeFeed {
   }
 
   private start(): void {
-    // The version is read first, so that no change after the first listener came is missed.
-    this.starting = this.store.changesSince(undefined).then(
-      (c) => {
-        if (this.listeners.size > 0 && this.version === undefined) this.version = c.version;
-      },
-      (error: unknown) => this.problem(error),
-    );
+    if (this.version === undefined) {
+      // The store could not be read when the feed was made: start from now.
+      this.starting = this.store.changesSince(undefined).then(
+        (c) => {
+          this.version ??= c.version;
+        },
+        (error: unknown) => this.problem(error),
+      );
+    }
+    void this.check(); // what changed while nobody listened
     if (this.store.onChange) this.unlisten = this.store.onChange(() => void this.check());
     else {
       this.timer = setInterval(() => void this.check(), this.pollMs);
@@ -79,7 +93,6 @@ export class StoreChangeFeed {
     this.unlisten?.();
     this.timer = undefined;
     this.unlisten = undefined;
-    this.version = undefined;
   }
 
   private async read(): Promise<void> {
@@ -88,7 +101,7 @@ export class StoreChangeFeed {
     let changes: readonly MissionChange[] | null;
     try {
       const next = await this.store.changesSince(this.version);
-      if (next.version === this.version || this.version === undefined) return;
+      if (next.version === this.version) return;
       this.version = next.version;
       changes = next.changes;
       this.lastProblem = '';

@@ -15,7 +15,8 @@ import type { ModernServer } from './server.js';
 export interface ModernHttpOptions {
   /** A fresh v2 server for one request of this caller. */
   newServer(identity: Identity): ModernServer;
-  feed: StoreChangeFeed;
+  /** The process's change feed (made on first use). */
+  feed: () => StoreChangeFeed;
   /** subscriptions/listen streams one caller may hold open at once. */
   maxListenersPerPrincipal: number;
   maxBody: number;
@@ -39,7 +40,7 @@ export function createModernHttp(options: ModernHttpOptions): ModernHttp {
     const key = principalKey(identity);
     let handler = handlers.get(key);
     if (!handler) {
-      const bus = new VisibleChangeBus(options.feed, identity);
+      const bus = new VisibleChangeBus(options.feed(), identity);
       buses.set(key, bus);
       handler = createMcpHandler(() => options.newServer(identity).server, {
         legacy: 'reject',
