@@ -50,8 +50,13 @@ export const envelope = (capabilities: Record<string, unknown> = {}) => ({
 });
 
 /** POSTs one JSON-RPC request by hand, with the standard 2026-07-28 headers unless `headers` overrides them. */
-export async function postModern(origin: string, message: { id: number; method: string; params?: Record<string, unknown> }, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const name = (message.params?.name ?? message.params?.uri) as string | undefined;
+export async function postModern(
+  origin: string,
+  message: { id: number; method: string; params?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+  capabilities: Record<string, unknown> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const name = (message.params?.name ?? message.params?.uri ?? message.params?.taskId) as string | undefined;
   const res = await fetch(new URL('/mcp', origin), {
     method: 'POST',
     headers: {
@@ -62,7 +67,7 @@ export async function postModern(origin: string, message: { id: number; method: 
       ...(name === undefined ? {} : { 'Mcp-Name': name }),
       ...headers,
     },
-    body: JSON.stringify({ jsonrpc: '2.0', ...message, params: { ...message.params, _meta: envelope() } }),
+    body: JSON.stringify({ jsonrpc: '2.0', ...message, params: { ...message.params, _meta: envelope(capabilities) } }),
   });
   const text = await res.text();
   let body: unknown = text;
