@@ -15,7 +15,9 @@ import {
   type LoggingLevel,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
+import { ASK_TIMEOUT_MS, MAX_ASK_ROUNDS, PersonAsked, askingWith, type Answer } from './ask.js';
+import { callTool, errorResult, jsonSchemaOf, type Logger } from './dispatch.js';
+import { MissionError } from './errors.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
 import { describeStore } from './store/index.js';
@@ -79,12 +81,39 @@ const ToolCallRequest = z.object({
   params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
-function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>) => Promise<CallToolResult>): void {
-  server.fallbackRequestHandler = async (request) => {
+function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, requestId: string | number) => Promise<CallToolResult>): void {
+  server.fallbackRequestHandler = async (request, extra) => {
     const call = ToolCallRequest.safeParse(request);
     if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
-    return handler(call.data);
+    return handler(call.data, extra.requestId);
   };
+}
+
+/**
+ * A tool call that may ask the person (src/ask.ts), on a 2025 session: each round that asks sends
+ * elicitation/create (on the stream of the POST that carried the call) and calls the tool again with
+ * the answers. The same loop SDK v2's legacy shim runs for 2025 clients over stdio.
+ */
+async function callAsking(server: Server, requestId: string | number, attempt: (answers: Record<string, Answer>, canAsk: boolean) => Promise<CallToolResult>): Promise<CallToolResult> {
+  const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+  const answers: Record<string, Answer> = {};
+  for (let round = 0; round < MAX_ASK_ROUNDS; round++) {
+    try {
+      return await attempt(answers, canAsk);
+    } catch (error) {
+      if (!(error instanceof PersonAsked)) throw error;
+      for (const [key, question] of Object.entries(error.questions)) {
+        if (answers[key]) continue;
+        try {
+          const result = await server.elicitInput({ mode: 'form', ...question } as never, { relatedRequestId: requestId, timeout: ASK_TIMEOUT_MS, resetTimeoutOnProgress: true });
+          answers[key] = { action: result.action, ...(result.content ? { content: result.content as Record<string, unknown> } : {}) };
+        } catch (failed) {
+          return errorResult(new MissionError('conflict', `The person could not be asked (${(failed as Error).message}); nothing was changed. Call again, or decide another way.`));
+        }
+      }
+    }
+  }
+  return errorResult(new MissionError('conflict', `The tool asked the person ${MAX_ASK_ROUNDS} times without an answer it could use; nothing was changed.`));
 }
 
 export interface MissionServer {
@@ -144,7 +173,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
   };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  acceptAnyArguments(server, async (request) => {
+  acceptAnyArguments(server, async (request, requestId) => {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
@@ -154,7 +183,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params?.arguments, deps, log, notify);
+    const answer = callAsking(server, requestId, (answers, canAsk) => callTool(tool, request.params?.arguments, { ...deps, ask: askingWith(canAsk, answers) }, log, notify));
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

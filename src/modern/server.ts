@@ -3,7 +3,8 @@
 // 2026-07-28 revision, one instance per request over HTTP (createMcpHandler, ./http.ts) or per
 // connection over stdio (serveStdio, ./stdio.ts), and over stdio the 2025 family too (serveStdio pins
 // the connection's era on its first message). docs/protocol.md says why two SDKs, with measurements.
-import { ProtocolError, ProtocolErrorCode, Server, type ServerCapabilities, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, Server, inputRequired, inputResponse, type ServerCapabilities, type ServerContext } from '@modelcontextprotocol/server';
+import { PersonAsked, type Answer, type Asking } from '../ask.js';
 import { z } from 'zod';
 import { callTool, type Logger } from '../dispatch.js';
 import { DEFAULT_POLL_MS, MISSION_TEMPLATE, listResources, readResource, subscribe, uriOf } from '../resources.js';
@@ -59,6 +60,19 @@ const CACHE_HINTS = {
   'resources/list': { ttlMs: 0, cacheScope: 'private' },
   'resources/read': { ttlMs: 0, cacheScope: 'private' },
 } as const;
+
+/** What a tool call's person can be asked, and has answered, on this request (src/ask.ts). */
+function askingOf(ctx: ServerContext, server?: Server): Asking {
+  const declared = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as { elicitation?: unknown } | undefined;
+  const canAsk = declared ? declared.elicitation !== undefined : server?.getClientCapabilities()?.elicitation !== undefined;
+  return {
+    canAsk,
+    answer(key): Answer | undefined {
+      const view = inputResponse(ctx.mcpReq.inputResponses, key);
+      return view.kind === 'elicit' ? { action: view.action, ...(view.content ? { content: view.content } : {}) } : undefined;
+    },
+  };
+}
 
 export function createModernServer(deps: ToolDeps, options: ModernServerOptions): ModernServer {
   const { log, era, tools } = options;
@@ -119,10 +133,19 @@ export function createModernServer(deps: ToolDeps, options: ModernServerOptions)
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, params.arguments, deps, log, tellClient);
+    const answer = callTool(tool, params.arguments, { ...deps, ask: askingOf(ctx, server) }, log, tellClient);
     inFlight.add(answer);
-    void answer.finally(() => inFlight.delete(answer));
-    const result = await answer;
+    answer.finally(() => inFlight.delete(answer)).catch(() => undefined); // its rejection is handled below
+    let result;
+    try {
+      result = await answer;
+    } catch (error) {
+      // A tool asked the person (src/ask.ts): 2026-07-28 clients get an input-required result; over
+      // 2025 stdio SDK v2's shim sends elicitation/create and calls this handler again with the answers.
+      if (!(error instanceof PersonAsked)) throw error;
+      const inputRequests = Object.fromEntries(Object.entries(error.questions).map(([key, q]) => [key, inputRequired.elicit({ mode: 'form', ...q } as never)]));
+      return inputRequired({ inputRequests }) as never;
+    }
     if (!tool.annotations.readOnlyHint && !result.isError) {
       void watcher?.check();
       void options.feed?.check();
