@@ -4,7 +4,9 @@
 // pauses the mission, which stops the agent and records the run `cancelled` (SPEC §12). Without the
 // extension runMission answers at once as before, and tasks/* are refused with -32021.
 // The client is the wire itself (fetch): SDK v2's client (2.4.0) does not implement the extension and
-// refuses a `task` result ("Unsupported result type 'task' for tools/call").
+// refuses a `task` result ("Unsupported result type 'task' for tools/call"). Every task message we
+// answer is checked against the extension's own generated schemas (@modelcontextprotocol/ext-tasks).
+import { CancelTaskResultV2Schema, CreateTaskResultV2Schema, GetTaskResultV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHttp, type HttpServerProcess } from './http-helpers.js';
 import { TASKS_EXTENSION, postModern } from './modern-helpers.js';
@@ -25,8 +27,18 @@ afterAll(async () => {
   fx.cleanup();
 });
 
+/** The extension's schema for each answer we check (tasks/* results, and a task from tools/call). */
+const WIRE = { 'tasks/get': GetTaskResultV2Schema, 'tasks/cancel': CancelTaskResultV2Schema } as Record<string, { parse(v: unknown): unknown }>;
+let validated = 0;
+
 async function rpc(method: string, params: Record<string, unknown>, capabilities: Record<string, unknown> = withTasks): Promise<any> {
   const answer = await postModern(server.origin, { id: nextId++, method, params }, {}, capabilities);
+  const result = answer.body?.result;
+  const schema = result?.resultType === 'task' ? CreateTaskResultV2Schema : WIRE[method];
+  if (result && schema) {
+    schema.parse(result);
+    validated += 1;
+  }
   return answer.body;
 }
 const tool = async (name: string, args: Record<string, unknown>, capabilities?: Record<string, unknown>) => (await rpc('tools/call', { name, arguments: args }, capabilities)).result;
@@ -73,6 +85,10 @@ describe('runMission as a task (SEP-2663)', () => {
     expect(answer.structuredContent.mission).toMatchObject({ id: mission.id, status: 'pending' });
     const refused = await rpc('tasks/get', { taskId: `task_${mission.id}_0_${'0'.repeat(32)}` }, {});
     expect(refused.error).toMatchObject({ code: -32021, data: { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } } });
+  });
+
+  it('every task answer above matched the extension\'s own schemas', () => {
+    expect(validated).toBeGreaterThan(6);
   });
 
   it('a task id that names no task, or a mission the caller may not see, is -32602', async () => {
