@@ -15,7 +15,9 @@ import {
   type LoggingLevel,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
+import { ASK_TIMEOUT_MS, MAX_ASK_ROUNDS, PersonAsked, askingWith, type Answer } from './ask.js';
+import { callTool, errorResult, jsonSchemaOf, type Logger } from './dispatch.js';
+import { MissionError } from './errors.js';
 import { stderrLogger } from './log.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
@@ -81,20 +83,50 @@ const ToolCallRequest = z.object({
   params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
-function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, claim: RunClaim | null) => Promise<CallToolResult>): void {
+function acceptAnyArguments(
+  server: Server,
+  handler: (request: z.infer<typeof ToolCallRequest>, requestId: string | number, claim: RunClaim | null) => Promise<CallToolResult>,
+): void {
   server.fallbackRequestHandler = async (request, extra) => {
     const call = ToolCallRequest.safeParse(request);
     if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
-    return handler(call.data, requestRunClaim(call.data.params?._meta, extra.requestInfo?.headers));
+    return handler(call.data, extra.requestId, requestRunClaim(call.data.params?._meta, extra.requestInfo?.headers));
   };
 }
 
 /** The run a request says it is made from: `_meta["missions-mcp/runId"]`, else the Mcp-Mission-Run header (HTTP). */
-function requestRunClaim(meta: unknown, headers: Record<string, string | string[] | undefined> | undefined): RunClaim | null {
+export function requestRunClaim(meta: unknown, headers: Record<string, string | string[] | undefined> | undefined): RunClaim | null {
   const fromMeta = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)[RUN_META_KEY] : undefined;
   const header = headers?.[RUN_HEADER];
   const runId = typeof fromMeta === 'string' ? fromMeta : Array.isArray(header) ? header[0] : header;
   return runId ? { runId, via: 'request' } : null;
+}
+
+/**
+ * A tool call that may ask the person (src/ask.ts), on a 2025 session: each round that asks sends
+ * elicitation/create (on the stream of the POST that carried the call) and calls the tool again with
+ * the answers. The same loop SDK v2's legacy shim runs for 2025 clients over stdio.
+ */
+async function callAsking(server: Server, requestId: string | number, attempt: (answers: Record<string, Answer>, canAsk: boolean) => Promise<CallToolResult>): Promise<CallToolResult> {
+  const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+  const answers: Record<string, Answer> = {};
+  for (let round = 0; round < MAX_ASK_ROUNDS; round++) {
+    try {
+      return await attempt(answers, canAsk);
+    } catch (error) {
+      if (!(error instanceof PersonAsked)) throw error;
+      for (const [key, question] of Object.entries(error.questions)) {
+        if (answers[key]) continue;
+        try {
+          const result = await server.elicitInput({ mode: 'form', ...question } as never, { relatedRequestId: requestId, timeout: ASK_TIMEOUT_MS, resetTimeoutOnProgress: true });
+          answers[key] = { action: result.action, ...(result.content ? { content: result.content as Record<string, unknown> } : {}) };
+        } catch (failed) {
+          return errorResult(new MissionError('conflict', `The person could not be asked (${(failed as Error).message}); nothing was changed. Call again, or decide another way.`));
+        }
+      }
+    }
+  }
+  return errorResult(new MissionError('conflict', `The tool asked the person ${MAX_ASK_ROUNDS} times without an answer it could use; nothing was changed.`));
 }
 
 export interface MissionServer {
@@ -154,7 +186,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
   };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  acceptAnyArguments(server, async (request, claim) => {
+  acceptAnyArguments(server, async (request, requestId, claim) => {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
@@ -164,7 +196,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const answer = callTool(tool, request.params?.arguments, deps, log, notify, claim);
+    const answer = callAsking(server, requestId, (answers, canAsk) => callTool(tool, request.params?.arguments, { ...deps, ask: askingWith(canAsk, answers) }, log, notify, claim));
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

@@ -1,6 +1,7 @@
 // What a tool is: one plain value with its name, description for a model, zod schemas, annotations
 // and a handler that gets its dependencies passed in.
 import type { z } from 'zod';
+import type { Asking } from './ask.js';
 import type { Identity } from './mission/access.js';
 import type { RunClaim } from './run/agent-caller.js';
 import type { AgentType } from './mission/model.js';
@@ -28,6 +29,8 @@ export interface ToolDeps {
   defaultMode: Mode;
   /** Mission size, missions per owner, answer size. */
   limits: Limits;
+  /** The person at the client, when a server can ask them (src/ask.ts); absent in the CLI. */
+  ask?: Asking;
 }
 
 export interface ToolAnnotations {
