@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
+import { z } from 'zod';
 import { newMission } from '../src/mission/build.js';
 import { cursorAfter } from '../src/mission/query.js';
 import { openJsonFileStore } from '../src/store/index.js';
@@ -308,6 +310,67 @@ async function listsAsHttpUsers(): Promise<string> {
   return [print(lines[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(print)].join('\n');
 }
 
+/** One 2026-07-28 client (SDK v2, pinned): no session; every call is a request on its own. */
+async function modernClient(origin: string) {
+  const client = new ModernClient({ name: 'missions-bench', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await client.connect(new ModernHttpTransport(new URL('/mcp', origin)));
+  const AnyResult = z.looseObject({ isError: z.boolean().optional(), structuredContent: z.unknown().optional(), content: z.array(z.unknown()) });
+  return {
+    async call(name: string, args: Record<string, unknown>): Promise<any> {
+      const result = await client.request({ method: 'tools/call', params: { name, arguments: args } }, AnyResult);
+      if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+      return result.structuredContent;
+    },
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Issue 19: what statelessness costs per request. One server, one store of 1,000 missions; a 2025
+ * Streamable HTTP session (SDK v1 on both ends: the session's server is made once) and a 2026-07-28
+ * client (SDK v2 on both ends: a server is made for every request, no session to look up) take
+ * turns, call by call, on the same tools.
+ */
+async function modernVersusSession(): Promise<string> {
+  log('measuring a 2026-07-28 stateless tools/call against a 2025 session call…');
+  const file = join(work, 'eras', 'missions.json');
+  mkdirSync(dirname(file), { recursive: true });
+  const seeding = openJsonFileStore(file, { log: () => undefined });
+  const missions = visibilityMissions(1000);
+  await seeding.write(() => ({ put: missions, result: null }));
+  await seeding.close();
+  const server = await serveHttp(NODE, BIN, file);
+  const session = await httpSession(server.origin);
+  const modern = await modernClient(server.origin);
+  const id = missions[500]!.id;
+  const lines: string[][] = [['tools/call over HTTP, same run, turn by turn', '2025 session p50 / p99 ms', '2026-07-28 stateless p50 / p99 ms', 'stateless ÷ session (p50)']];
+  try {
+    for (let i = 0; i < 100; i++) for (const c of [session, modern]) await c.call('getMission', { id, mode: 'compact' }); // warm up
+    for (const [label, name, args] of [
+      ['getMission compact', 'getMission', { id, mode: 'compact' }],
+      ['listMissions compact, 20', 'listMissions', { mode: 'compact' }],
+    ] as const) {
+      const samples: number[][] = [[], []];
+      for (let i = 0; i < CALLS; i++) {
+        for (const [k, c] of [session, modern].entries()) {
+          const t = performance.now();
+          await c.call(name, args);
+          samples[k]!.push(performance.now() - t);
+        }
+      }
+      const [a, b] = [summarize(samples[0]!), summarize(samples[1]!)];
+      lines.push([label, `${fmt(a.p50)} / ${fmt(a.p99)}`, `${fmt(b.p50)} / ${fmt(b.p99)}`, `${(b.p50 / a.p50).toFixed(2)}×`]);
+    }
+  } finally {
+    await session.close();
+    await modern.close();
+    await server.stop();
+  }
+  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((r) => r[c]!.length)));
+  const print = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [print(lines[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(print)].join('\n');
+}
+
 // --- main -------------------------------------------------------------------------------------
 
 async function main() {
@@ -368,6 +431,7 @@ async function main() {
   process.stdout.write(`\nFloor, same run: no-op tool call on a bare SDK server over stdio p50 ${fmt(noop.p50)} ms (p99 ${fmt(noop.p99)}); ` +
     `one ${(Buffer.byteLength(JSON.stringify(makeMissions(1)[0])) / 1024).toFixed(1)} KB append + fdatasync p50 ${fmt(append.p50)} ms; ` +
     `bare SDK server cold start to first tools/list ${fmt(noopStart.ms)} ms.\n\n${out.join('\n')}\n`);
+  process.stdout.write(`\nBoth protocol eras on one server (issue 19), ${CALLS} calls each, taking turns:\n\n${await modernVersusSession()}\n`);
   process.stdout.write(`\nlistMissions over Streamable HTTP, one store served twice (no tokens: the local user; an auth file: alice of acme, who sees 3/4):\n\n${await listsAsHttpUsers()}\n`);
 }
 

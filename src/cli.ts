@@ -1,7 +1,10 @@
 // main(argv): serve (stdio), call, tools, schema, --help, --version (SPEC §10). stdout carries only
 // the protocol (serve) or the command's answer; everything for humans goes to stderr.
 import { untilStopSignal } from './signals.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StoreChangeFeed } from './modern/change-feed.js';
+import { createModernServer, type ModernServer } from './modern/server.js';
+import { taskToolsOf } from './modern/tasks.js';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { allTools, selectTools } from '../tools/index.js';
 import { OPTIONS, UsageError, parseCommandLine, resolveConfig, type Config } from './config.js';
 import { agentsKnowledge, realDeps } from './deps.js';
@@ -10,7 +13,6 @@ import { MAX_STDIO_LINE_BYTES, limitLineLength } from './line-limit.js';
 import { PACKAGE } from './package-info.js';
 import { AuthConfigError, createAuthenticator } from './http/auth.js';
 import { BindRefusedError, startHttpServer } from './http/server.js';
-import { createServer } from './server.js';
 import { existsSync } from 'node:fs';
 import { lineLogger } from './log.js';
 import { runClaimFromEnv } from './run/agent-caller.js';
@@ -52,7 +54,9 @@ Usage:
   missions-mcp serve --runner [options]     also run due missions in the server process (stdio or http)
   missions-mcp run [--agents FILE] [--concurrency 2] [--lease 60] [--max-depth 3] [--once] [options]
                                             a worker: runs due missions with the agents' commands until SIGTERM
-                                            (--once: what is due now, then exit 0 if all succeeded, else 1)
+                                            (--once: what is due now, then exit 0 if all succeeded, else 1);
+                                            slots go round robin over the owners with due work;
+                                            --only-user USER / --only-org ORG: one tenant's missions only
   missions-mcp call <tool> --input-json '<json>' [--mode full|compact] [options]
                                             call one tool; prints its result JSON (exit 0, 1 on a tool error)
   missions-mcp migrate --from FILE --to postgres://user:pass@host:5432/db
@@ -150,8 +154,19 @@ async function serve(config: Config, io: Io): Promise<number> {
   const log = lineLogger(io.err);
   const store = openConfiguredStore(config);
   if (config.runner.enabled) agentsOrUsageError(config.runner); // a bad agents file is bad usage before serving
+  // SDK v2's serveStdio pins each connection's era on its first message: 2025 clients (initialize) and
+  // 2026-07-28 clients (server/discover, or any request with the _meta envelope) get a server from
+  // the same factory, for that era (docs/protocol.md).
   const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), runClaim: runClaimFromEnv(io.env) });
-  const { server, drain, onClose } = createServer(deps, { tools: selectTools({ readOnly: config.readOnly }), readOnly: config.readOnly, log });
+  const tools = selectTools({ readOnly: config.readOnly });
+  let changeFeed: StoreChangeFeed | undefined; // made for the first 2026-07-28 connection only
+  const taskTools = taskToolsOf(tools);
+  const instances = new Set<ModernServer>();
+  let closedConnection: (() => void) | undefined;
+  const answerWhatWasRead = async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // the last lines' handlers have started
+    await Promise.all([...instances].map((i) => i.drain()));
+  };
   const loaded = logStore(store, log); // in the background: initialize and tools/list are answered meanwhile, tool calls wait for it
   const worker = embeddedWorker(config, store, io);
   let exitCode = 0;
@@ -165,26 +180,38 @@ async function serve(config: Config, io: Io): Promise<number> {
       );
       exitCode = 1;
       tooLong?.();
-    }),
+    }, answerWhatWasRead),
   );
   // The SDK reader's own limit sits above ours: ours speaks first, and hands it one line at a time.
   const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_STDIO_LINE_BYTES + 1 });
   const closed = new Promise<void>((resolve) => {
     tooLong = resolve;
-    onClose(resolve);
+    closedConnection = resolve;
     stdin.once('end', resolve);
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  await server.connect(transport);
+  const connection = serveStdio(
+    ({ era }) => {
+      const feed = era === 'modern' ? (changeFeed ??= new StoreChangeFeed(store, log)) : undefined;
+      const instance = createModernServer(deps, { tools, readOnly: config.readOnly, log, era, ...(feed ? { feed, forwardChanges: true } : {}), ...(taskTools ? { tasks: taskTools } : {}) });
+      instances.add(instance);
+      instance.onClose(() => {
+        instances.delete(instance);
+        closedConnection?.();
+      });
+      return instance.server;
+    },
+    { transport, onerror: (error) => log(`stdio: ${error.message}`) },
+  );
   const forRun = deps.runClaim ? `, for run ${deps.runClaim.runId} (MISSION_RUN_ID: as its mission's owner, while it runs)` : '';
   log(`serving over stdio${config.readOnly ? ' (read-only)' : ''}, output mode ${config.outputMode}${forRun}`);
   await closed;
   // Answer every call already received (stdin may close right after the last request) and let
   // its write finish; then close.
-  await Promise.all([drain(), worker?.stop(), loaded]);
+  await Promise.all([...[...instances].map((i) => i.drain()), worker?.stop(), loaded]);
   await new Promise((resolve) => setImmediate(resolve));
-  await server.close().catch(() => undefined);
+  await connection.close().catch(() => undefined);
   await store.close().catch((error: unknown) => log(`closing the store: ${(error as Error).message}`));
   process.stdin.unpipe(stdin);
   return exitCode;

@@ -1,6 +1,7 @@
 // Configuration (SPEC §11): every flag has an environment variable; a flag wins over its variable.
 import { parseArgs } from 'node:util';
 import type { Mode } from './mission/input.js';
+import type { OwnerFilter } from './run/fair.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { defaultStorePath } from './store/paths.js';
 
@@ -32,6 +33,8 @@ export interface RunnerConfig {
   once: boolean;
   /** `MISSIONS_STOP_GRACE` (no flag: a tuning knob): on SIGTERM, the most a running agent is given to finish (30 s). */
   stopGraceSeconds: number;
+  /** `--only-user` / `--only-org`: run only this tenant's missions (a worker per tenant, under its own OS user). */
+  only: OwnerFilter | undefined;
 }
 
 /** `serve --transport http` (SPEC §9); ignored by stdio and the CLI commands. */
@@ -83,6 +86,8 @@ export const OPTIONS = {
   lease: { type: 'string', env: 'MISSIONS_LEASE', help: 'run: seconds a claim holds without renewal (default 60)' },
   'max-depth': { type: 'string', env: 'MISSIONS_MAX_DEPTH', help: 'run: deepest chain of missions created by runs that may run (default 3)' },
   once: { type: 'boolean', env: 'MISSIONS_ONCE', help: 'run: run what is due now, wait, exit (0 if all succeeded, else 1)' },
+  'only-user': { type: 'string', env: 'MISSIONS_ONLY_USER', help: 'run: only the missions this user owns (a worker per tenant)' },
+  'only-org': { type: 'string', env: 'MISSIONS_ONLY_ORG', help: 'run: only the missions owned in this org (with --only-user: that user in it)' },
   'max-mission-bytes': { type: 'string', env: 'MISSIONS_MAX_MISSION_BYTES', help: 'largest stored mission, JSON bytes (default 256kb)' },
   'max-missions-per-owner': { type: 'string', env: 'MISSIONS_MAX_MISSIONS_PER_OWNER', help: 'missions one token user+org may keep (default 10000; local user exempt)' },
   'max-answer-bytes': { type: 'string', env: 'MISSIONS_MAX_ANSWER_BYTES', help: 'largest list/get answer, JSON bytes (default 1mb)' },
@@ -150,6 +155,7 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       maxDepth: integer('--max-depth (MISSIONS_MAX_DEPTH)', pick('max-depth') as string | undefined, 3, 100),
       once: (pick('once') as boolean | undefined) ?? false,
       stopGraceSeconds: integer('MISSIONS_STOP_GRACE', env.MISSIONS_STOP_GRACE || undefined, 30, 3600),
+      only: ownerFilter(pick('only-user') as string | undefined, pick('only-org') as string | undefined),
     },
   };
 }
@@ -179,6 +185,17 @@ function bytes(name: string, raw: string | undefined, fallback: number, min: num
     throw new UsageError(`${name} must be a size from ${least} to 64mb, such as 1048576, 512kb or 2mb, not "${raw}"`);
   }
   return value;
+}
+
+/** `--only-user` / `--only-org`, as given (names are matched exactly; a blank one is a mistake). */
+function ownerFilter(user: string | undefined, org: string | undefined): OwnerFilter | undefined {
+  for (const [name, value] of [['--only-user (MISSIONS_ONLY_USER)', user], ['--only-org (MISSIONS_ONLY_ORG)', org]] as const) {
+    if (value !== undefined && (value.trim() === '' || value.length > 200)) {
+      throw new UsageError(`${name} must be a user or org name of 1 to 200 characters, as the auth file spells it, not "${value.slice(0, 40)}"`);
+    }
+  }
+  if (user === undefined && org === undefined) return undefined;
+  return { ...(user !== undefined && { user }), ...(org !== undefined && { org }) };
 }
 
 function list(raw: string | undefined): string[] {

@@ -1,6 +1,7 @@
 // Calling a tool: validate the arguments (our errors, not the SDK's), run the handler, and shape the
 // result. Used by the MCP server and by the CLI, so both answer alike.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PersonAsked } from './ask.js';
 import { MissionError } from './errors.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 import { parseArguments } from './validation.js';
@@ -25,6 +26,8 @@ export async function callTool(tool: AnyTool, args: unknown, deps: ToolDeps, log
     const output = (await tool.handler(input, await depsForCall(deps, requestClaim))) as Record<string, unknown>;
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (error) {
+    // The server asks and calls again (src/ask.ts); where nobody can be asked it ends up below as a bug.
+    if (error instanceof PersonAsked && deps.ask?.canAsk) throw error;
     if (error instanceof MissionError) {
       if (error.code === 'store_error') {
         log(`${tool.name}: ${error.message}`);

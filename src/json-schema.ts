@@ -38,10 +38,17 @@ function stripLimits(node: unknown): void {
   if (isNode(node.properties)) Object.values(node.properties).forEach(stripLimits);
 }
 
-/** JSON Schema for a tool's input or output, as clients see it (draft-07, which every client reads). */
+/**
+ * JSON Schema for a tool's input or output, as clients see it: JSON Schema 2020-12, the dialect MCP
+ * 2025-11-25 and 2026-07-28 assume when a schema names none. No `$schema` is written (it costs tokens
+ * and says the default). Our schemas use no keyword whose meaning differs between 2020-12 and draft-07
+ * (no tuples, no $defs), so 2025-06-18 and older clients, whose validators read draft-07, read the very
+ * same text: test/schema-dialect.test.ts checks both, and that the 2020-12 and draft-07 outputs of zod
+ * are the same bytes.
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, {
-    target: 'draft-7',
+    target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
     override: (ctx) => leaveOut(ctx.jsonSchema as Node),

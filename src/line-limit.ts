@@ -8,10 +8,19 @@ import { Transform, type TransformCallback } from 'node:stream';
 /** The longest message line read over stdio: the SDK's own read buffer default. */
 export const MAX_STDIO_LINE_BYTES = 10 * 1024 * 1024;
 
-export function limitLineLength(maxLine: number, onTooLong: (bytesSoFar: number) => void): Transform {
+/**
+ * `beforeEnd`, when given, runs once the input has ended and before the stream ends: the server uses it
+ * to answer the requests already read (SDK v2's stdio transport closes at end of input and drops what
+ * is still in flight; a client may close stdin right after its last request and still want the answer).
+ */
+export function limitLineLength(maxLine: number, onTooLong: (bytesSoFar: number) => void, beforeEnd?: () => Promise<void>): Transform {
   let current = 0; // bytes of the line in progress
   let stopped = false;
   return new Transform({
+    flush(done: TransformCallback) {
+      if (!beforeEnd) return done();
+      beforeEnd().then(() => done(), () => done());
+    },
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
       if (stopped) return done();
       let start = 0;

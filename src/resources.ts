@@ -50,7 +50,8 @@ export interface MissionResources {
 
 function idOf(uri: string): string {
   if (!uri.startsWith(MISSION_URI_PREFIX)) {
-    throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`);
+    // data.uri as SEP-2164 wants of a resource that is not found (2026-07-28), harmless for 2025 clients
+    throw new McpError(ErrorCode.InvalidParams, `Not a mission URI: "${uri}". Mission URIs look like mission://msn_… (see resources/list).`, { uri });
   }
   const id = uri.slice(MISSION_URI_PREFIX.length);
   // A mission URI whose id cannot exist is simply not found, like any id that does not.
@@ -68,7 +69,7 @@ const ReadRequest = uriRequest('resources/read');
 const SubscribeRequest = uriRequest('resources/subscribe');
 const UnsubscribeRequest = uriRequest('resources/unsubscribe');
 
-function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
+export function uriOf(request: { method: string; params?: { uri?: unknown } | undefined }): string {
   const uri = request.params?.uri;
   if (typeof uri !== 'string') {
     throw new McpError(ErrorCode.InvalidParams, `${request.method} needs params.uri, a mission URI as a string (mission://msn_…; see resources/list).`);
@@ -88,22 +89,30 @@ function protocolError(error: unknown): unknown {
   return error;
 }
 
-/** The request handlers of resources, each asking the store only for what it answers. */
 /** The caller's dependencies for one request (an agent's server: bound to its run, refused once it ended). */
-type CallerDeps = () => Promise<ToolDeps>;
+export type CallerDeps = () => Promise<ToolDeps>;
 
-function listResources(callerDeps: CallerDeps, watcher: ResourceWatcher) {
+/** The caller's dependencies as they are: a server that no run binds. */
+export const asCalled = (deps: ToolDeps): CallerDeps => () => depsForCall(deps);
+
+/**
+ * The request handlers of resources, each asking the store only for what it answers. Exported for the
+ * SDK v2 server (src/modern/server.ts): a thrown McpError carries its code and data, which v2 reads too.
+ * `watcher` is absent where change notices are not this server's to send (2026-07-28 over HTTP: the
+ * subscriptions/listen streams hear them from src/modern/change-bus.ts).
+ */
+export function listResources(callerDeps: CallerDeps, watcher?: ResourceWatcher) {
   return async (request: { params?: { cursor?: string | undefined } | undefined }) => {
     let page;
     try {
       const deps = await callerDeps();
-      await watcher.prepare();
+      await watcher?.prepare();
       // Newest first, with listMissions' keyset cursor: paging never repeats or skips a mission.
       page = await deps.store.list({ limit: RESOURCES_PAGE_SIZE, cursor: request.params?.cursor }, deps.identity, deps.now());
     } catch (error) {
       throw protocolError(error);
     }
-    watcher.listedNow();
+    watcher?.listedNow();
     const resources: Resource[] = page.missions.map((m) => ({
       uri: missionUri(m.id),
       name: m.id,
@@ -131,8 +140,8 @@ async function visibleMission(callerDeps: CallerDeps, uri: string) {
   return mission;
 }
 
-function readResource(deps: CallerDeps) {
-  return async (request: z.infer<typeof ReadRequest>) => {
+export function readResource(deps: CallerDeps) {
+  return async (request: { method: string; params?: { uri?: unknown } | undefined }) => {
     const uri = uriOf(request);
     if (uri === BOARD_APP_URI) return readBoardApp();
     const mission = await visibleMission(deps, uri);
@@ -140,8 +149,8 @@ function readResource(deps: CallerDeps) {
   };
 }
 
-function subscribe(deps: CallerDeps, watcher: ResourceWatcher) {
-  return async (request: z.infer<typeof SubscribeRequest>) => {
+export function subscribe(deps: CallerDeps, watcher: ResourceWatcher) {
+  return async (request: { method: string; params?: { uri?: unknown } | undefined }) => {
     const uri = uriOf(request);
     try {
       await watcher.prepare();

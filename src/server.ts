@@ -6,7 +6,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { z } from 'zod';
 import {
-  ElicitResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
   LoggingLevelSchema,
@@ -16,12 +15,14 @@ import {
   type LoggingLevel,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { callTool, jsonSchemaOf, type Logger } from './dispatch.js';
+import { ASK_TIMEOUT_MS, MAX_ASK_ROUNDS, PersonAsked, askingWith, type Answer } from './ask.js';
+import { callTool, errorResult, jsonSchemaOf, type Logger } from './dispatch.js';
+import { MissionError } from './errors.js';
 import { stderrLogger } from './log.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
 import { describeStore } from './store/index.js';
-import type { AnyTool, Ask, ToolDeps } from './tool.js';
+import type { AnyTool, ToolDeps } from './tool.js';
 import { RUN_HEADER, RUN_META_KEY, type RunClaim } from './run/agent-caller.js';
 
 /** `_meta` key by which the board says a call comes from it (decisions record `via: "board"`). */
@@ -85,47 +86,56 @@ const ToolCallRequest = z.object({
   params: z.looseObject({ name: z.unknown().optional(), arguments: z.unknown().optional() }).optional().catch(undefined),
 });
 
-/** What a tools/call brings beside its arguments: the run it names, the person who can be asked, how it came. */
-interface CallContext {
-  claim: RunClaim | null;
-  ask?: Ask;
-  via?: 'board';
-}
-
-type Extra = Parameters<NonNullable<Server['fallbackRequestHandler']>>[1];
-
-function acceptAnyArguments(server: Server, handler: (request: z.infer<typeof ToolCallRequest>, context: CallContext) => Promise<CallToolResult>): void {
+function acceptAnyArguments(
+  server: Server,
+  handler: (request: z.infer<typeof ToolCallRequest>, requestId: string | number, claim: RunClaim | null, via: 'board' | undefined) => Promise<CallToolResult>,
+): void {
   server.fallbackRequestHandler = async (request, extra) => {
     const call = ToolCallRequest.safeParse(request);
     if (!call.success) throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
     const meta = call.data.params?._meta;
-    const via = meta !== null && typeof meta === 'object' && (meta as Record<string, unknown>)[VIA_META_KEY] === 'board' ? 'board' : undefined;
-    const ask = server.getClientCapabilities()?.elicitation ? askThrough(extra) : undefined;
-    return handler(call.data, { claim: requestRunClaim(meta, extra.requestInfo?.headers), ...(ask && { ask }), ...(via && { via }) });
+    return handler(call.data, extra.requestId, requestRunClaim(meta, extra.requestInfo?.headers), viaOf(meta));
   };
 }
 
-/** How long a person is given to answer a question (elicitation) before the call goes on without an answer. */
-export const ASK_TIMEOUT_MS = 5 * 60_000;
-
-/** elicitation/create, sent as part of the call (over HTTP, on the call's own stream), in form mode. */
-function askThrough(extra: Extra): Ask {
-  return async (question) => {
-    try {
-      const answer = await extra.sendRequest({ method: 'elicitation/create', params: { mode: 'form', ...question } }, ElicitResultSchema, { timeout: ASK_TIMEOUT_MS });
-      return { action: answer.action, ...(answer.content ? { content: answer.content as Record<string, unknown> } : {}) };
-    } catch {
-      return { action: 'cancel' }; // no answer in time, or the client went away: nothing was decided
-    }
-  };
+/** How a call says it came: `_meta["missions-mcp/via"]: "board"` from the board (decisions record it). */
+export function viaOf(meta: unknown): 'board' | undefined {
+  return meta !== null && typeof meta === 'object' && (meta as Record<string, unknown>)[VIA_META_KEY] === 'board' ? 'board' : undefined;
 }
 
 /** The run a request says it is made from: `_meta["missions-mcp/runId"]`, else the Mcp-Mission-Run header (HTTP). */
-function requestRunClaim(meta: unknown, headers: Record<string, string | string[] | undefined> | undefined): RunClaim | null {
+export function requestRunClaim(meta: unknown, headers: Record<string, string | string[] | undefined> | undefined): RunClaim | null {
   const fromMeta = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)[RUN_META_KEY] : undefined;
   const header = headers?.[RUN_HEADER];
   const runId = typeof fromMeta === 'string' ? fromMeta : Array.isArray(header) ? header[0] : header;
   return runId ? { runId, via: 'request' } : null;
+}
+
+/**
+ * A tool call that may ask the person (src/ask.ts), on a 2025 session: each round that asks sends
+ * elicitation/create (on the stream of the POST that carried the call) and calls the tool again with
+ * the answers. The same loop SDK v2's legacy shim runs for 2025 clients over stdio.
+ */
+async function callAsking(server: Server, requestId: string | number, attempt: (answers: Record<string, Answer>, canAsk: boolean) => Promise<CallToolResult>): Promise<CallToolResult> {
+  const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+  const answers: Record<string, Answer> = {};
+  for (let round = 0; round < MAX_ASK_ROUNDS; round++) {
+    try {
+      return await attempt(answers, canAsk);
+    } catch (error) {
+      if (!(error instanceof PersonAsked)) throw error;
+      for (const [key, question] of Object.entries(error.questions)) {
+        if (answers[key]) continue;
+        try {
+          const result = await server.elicitInput({ mode: 'form', ...question } as never, { relatedRequestId: requestId, timeout: ASK_TIMEOUT_MS, resetTimeoutOnProgress: true });
+          answers[key] = { action: result.action, ...(result.content ? { content: result.content as Record<string, unknown> } : {}) };
+        } catch (failed) {
+          return errorResult(new MissionError('conflict', `The person could not be asked (${(failed as Error).message}); nothing was changed. Call again, or decide another way.`));
+        }
+      }
+    }
+  }
+  return errorResult(new MissionError('conflict', `The tool asked the person ${MAX_ASK_ROUNDS} times without an answer it could use; nothing was changed.`));
 }
 
 export interface MissionServer {
@@ -185,7 +195,7 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
   };
   const inFlight = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-  acceptAnyArguments(server, async (request, context) => {
+  acceptAnyArguments(server, async (request, requestId, claim, via) => {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       throw new McpError(ErrorCode.InvalidParams, `tools/call needs params.name, the tool to call: one of ${[...byName.keys()].join(', ')}`);
@@ -195,8 +205,8 @@ export function createServer(deps: ToolDeps, options: ServerOptions): MissionSer
       const hidden = options.readOnly ? ' (the server runs read-only: only tools that change nothing are offered)' : '';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"${hidden}. Available: ${[...byName.keys()].join(', ')}`);
     }
-    const callDeps = context.ask || context.via ? { ...deps, ...(context.ask && { ask: context.ask }), ...(context.via && { via: context.via }) } : deps;
-    const answer = callTool(tool, request.params?.arguments, callDeps, log, notify, context.claim);
+    const callDeps = via ? { ...deps, via } : deps;
+    const answer = callAsking(server, requestId, (answers, canAsk) => callTool(tool, request.params?.arguments, { ...callDeps, ask: askingWith(canAsk, answers) }, log, notify, claim));
     // After a write, subscribers hear of it (and the list of missions may have changed).
     if (!tool.annotations.readOnlyHint) void answer.then((result) => (result.isError ? undefined : resources.check()));
     inFlight.add(answer);

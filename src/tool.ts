@@ -1,6 +1,7 @@
 // What a tool is: one plain value with its name, description for a model, zod schemas, annotations
 // and a handler that gets its dependencies passed in.
 import type { z } from 'zod';
+import type { Asking } from './ask.js';
 import type { Identity } from './mission/access.js';
 import type { RunClaim } from './run/agent-caller.js';
 import type { AgentType, Mission } from './mission/model.js';
@@ -32,25 +33,11 @@ export interface ToolDeps {
   limits: Limits;
   /** What the agent of a mission would get if it started now, as this process sees it (its agents file): what runMission asks a person to approve. */
   launchView: (m: Mission, runs: readonly RunRecord[]) => AgentLaunchView;
-  /** Asks the person at the client (elicitation), when the client can be asked; absent otherwise (SPEC §15). */
-  ask?: Ask;
+  /** The person at the client, when a server can ask them (src/ask.ts); absent in the CLI. */
+  ask?: Asking;
   /** How the call reached the server, when the client says so (the board: `_meta["missions-mcp/via"]: "board"`). */
   via?: 'board';
 }
-
-/** A question for the person at the client, with the answer's JSON Schema (flat: strings, numbers, booleans, enums). */
-export interface Question {
-  message: string;
-  requestedSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[] };
-}
-
-export interface Answer {
-  action: 'accept' | 'decline' | 'cancel';
-  content?: Record<string, unknown>;
-}
-
-/** Asks the person; resolves with their answer, or `cancel` when they do not answer in time. */
-export type Ask = (question: Question) => Promise<Answer>;
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

@@ -16,7 +16,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from './helpers.js';
 import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
 import { freshDatabase } from './pg/db.js';
-import { killStubs, runnerFixture, waitFor, type RunnerFixture } from './runner-helpers.js';
+import { killStubs, runnerFixture, type RunnerFixture } from './runner-helpers.js';
+import { waitFor } from './wait.js';
 
 const DEF = 'def-token-0123456789abcdef-SECRET';
 const ALICE = 'alice-token-0123456789abcdef';
@@ -93,7 +94,7 @@ describe.each(['file', 'postgres'] as const)('a token user\'s agent (%s store)',
     const run = await waitFor('bob\'s run to end', async () => {
       const { runs } = await ok(bob.client, 'listRuns', { missionId: mission.id });
       return runs[0] && runs[0].status !== 'running' ? runs[0] : undefined;
-    }, 45_000, 100);
+    }, { timeoutMs: 45_000, everyMs: 100 });
     const { run: full } = await ok(bob.client, 'getRun', { id: run.id });
 
     // No secret of the server reached the agent, nor the run's output that bob reads.
@@ -132,7 +133,7 @@ describe('the runaway guard over HTTP', () => {
     const server = await startServer(['--port', String(port), '--store', fx.storeFile, '--runner', '--agents', fx.agentsFile, '--auth-file', authFile(fx.dir)], {});
     const bob = await connect(server.origin, BOB);
     const { mission: root } = await ok(bob.client, 'createMission', { title: 'root', goal: 'stub:http-spawn', schedule: { type: 'once' } });
-    const refused = await waitFor('the mission past --max-depth to be refused', async () => (await ok(bob.client, 'listMissions', { status: 'failed' })).missions[0], 60_000, 200);
+    const refused = await waitFor('the mission past --max-depth to be refused', async () => (await ok(bob.client, 'listMissions', { status: 'failed' })).missions[0], { timeoutMs: 60_000, everyMs: 200 });
     const all = (await ok(bob.client, 'listMissions', { sort: 'createdAt', order: 'asc', limit: 100 })).missions;
     expect(all.map((m: { origin: { depth: number } | null }) => m.origin?.depth ?? 0)).toEqual([0, 1, 2, 3, 4]);
     for (let i = 1; i < all.length; i++) expect(all[i]).toMatchObject({ owner: { user: 'bob', org: 'acme' }, origin: { missionId: all[i - 1].id } });
@@ -168,7 +169,7 @@ describe('a mission the worker cannot place', () => {
     const runs = await waitFor('three runs to end', async () => {
       const { runs: all } = await ok(h.client, 'listRuns', {});
       return all.length === 3 && all.every((r: { status: string }) => r.status !== 'running') ? all : undefined;
-    }, 30_000, 100);
+    }, { timeoutMs: 30_000, everyMs: 100 });
     const byMission = Object.fromEntries(runs.map((r: { missionId: string }) => [r.missionId, r]));
     for (const id of ids.slice(0, 2)) expect(byMission[id]).toMatchObject({ status: 'failed', error: expect.stringMatching(/spaceId ".*" is not one of the spaces of the agents file/) });
     expect(byMission[ids[2]!]).toMatchObject({ status: 'succeeded' });

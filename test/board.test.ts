@@ -11,6 +11,7 @@ import { DIGEST, DIGEST_WORDS, seedBoard } from './board-seed.js';
 import { descendants, launchChromium } from './browser.js';
 import { BIN, ROOT, ok, tempDir } from './helpers.js';
 import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -84,14 +85,6 @@ function stored(id: string): { status: string } | null {
   }
 }
 
-async function eventually(check: () => boolean, what: string) {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 /** Waits until the list shows exactly these titles (in any order). */
 async function shows(page: Page, titles: string[]) {
   const want = [...titles].sort();
@@ -128,11 +121,11 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
     await withPage(async (page) => {
       await page.goto(server.origin + '/');
       await page.getByRole('button', { name: `Pause ${DIGEST}` }).click(WAIT);
-      await eventually(() => stored(ids.digest!)?.status === 'paused', 'the store to say paused');
+      await waitFor('the store to say paused', () => stored(ids.digest!)?.status === 'paused', { everyMs: 100 });
       await row(page, ids.digest!).locator('.status', { hasText: 'Paused' }).waitFor(WAIT);
       await page.getByRole('status').filter({ hasText: `Paused: ${DIGEST}.` }).waitFor(WAIT);
       await page.getByRole('button', { name: `Resume ${DIGEST}` }).click(WAIT);
-      await eventually(() => stored(ids.digest!)?.status === 'pending', 'the store to say pending');
+      await waitFor('the store to say pending', () => stored(ids.digest!)?.status === 'pending', { everyMs: 100 });
     });
   });
 
@@ -202,7 +195,7 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
       await page.getByRole('button', { name: 'Delete Mission to delete' }).click();
       await dialog.getByRole('button', { name: 'Delete mission' }).click();
       await row(page, victim).waitFor({ state: 'detached', ...WAIT });
-      await eventually(() => stored(victim) === null, 'the store to forget the mission');
+      await waitFor('the store to forget the mission', () => stored(victim) === null, { everyMs: 100 });
     });
   });
 
@@ -291,6 +284,6 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
   it('leaves no Chromium process behind once the browser is closed', async () => {
     expect(descendants(process.pid).filter((p) => /chrom/i.test(p.name)).length).toBeGreaterThan(0); // it was running
     await closeBrowser();
-    await eventually(() => descendants(process.pid).filter((p) => /chrom/i.test(p.name)).length === 0, 'every Chromium process to end');
+    await waitFor('every Chromium process to end', () => descendants(process.pid).filter((p) => /chrom/i.test(p.name)).length === 0, { everyMs: 100 });
   });
 });

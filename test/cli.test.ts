@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/config.js';
 import { BIN, ROOT, connectStdio, ok, tempDir } from './helpers.js';
+import { waitFor, within } from './wait.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -130,10 +131,14 @@ describe('missions-mcp CLI', () => {
     const child = spawn(process.execPath, [BIN, '--store', join(tmp.dir, 'sigterm.json')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('serving over stdio') && resolve()));
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await waitFor('the server to say it serves over stdio', () => stderr.includes('serving over stdio'), { detail: () => stderr });
+      child.kill('SIGTERM');
+      expect(await within('the server to exit after SIGTERM', exited)).toBe(0);
+    } finally {
+      child.kill('SIGKILL'); // gone already, unless a wait above gave up
+    }
   });
 
   it('a stdio session writes only JSON-RPC lines to stdout', () => {

@@ -2,6 +2,7 @@
 // and the configuration table; when a tool, an annotation, a flag or a variable changes, these fail
 // until the text changes with it. Every relative link (and #anchor) must land on a file of the
 // repository, and the README stays short enough to read in ten minutes.
+import { RUN_VARIABLES } from '../src/runner/agent-env.js';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,7 +161,8 @@ describe('the README configuration table', () => {
   });
 
   it('every MISSIONS_… variable named in the README or docs/ is one the code reads', async () => {
-    const known = new Set([...Object.values(OPTIONS).map((o) => o.env as string), ...(await envOnlyVariables())]);
+    // ... or one the runner sets for an agent (src/runner/agent-env.ts)
+    const known = new Set([...Object.values(OPTIONS).map((o) => o.env as string), ...(await envOnlyVariables()), ...RUN_VARIABLES]);
     for (const [file, md] of text) {
       for (const m of md.matchAll(/\bMISSIONS_[A-Z0-9_]*[A-Z0-9]/g)) expect(known, `${name(file)} names ${m[0]}`).toContain(m[0]);
     }

@@ -5,6 +5,8 @@ import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../src/server.js';
 import { allTools } from '../tools/index.js';
+import { MissionError } from '../src/errors.js';
+import type { RunRecord } from '../src/run/model.js';
 import type { MissionStore } from '../src/store/types.js';
 import { unknownFieldMessage } from '../src/validation.js';
 import { call, connectInMemory, failingStore, testDeps } from './helpers.js';
@@ -34,6 +36,28 @@ describe('internal errors', () => {
   it('an unknown tool is a protocol error that lists the tools', async () => {
     const h = await connectInMemory();
     await expect(h.client.callTool({ name: 'launchMission', arguments: {} })).rejects.toThrow(/Unknown tool "launchMission".*createMission/);
+    await h.close();
+  });
+});
+
+describe('store errors', () => {
+  const STORE_DOWN = new MissionError('store_error', 'The store /data/missions.json cannot be read (EIO). Check the disk, then call again.');
+  const run: RunRecord = {
+    id: 'run_AAAAAAAAAAAAAAAAAAAA', missionId: 'msn_AAAAAAAAAAAAAAAAAAAA', status: 'succeeded', trigger: 'manual', attempt: 1, slot: null,
+    agentType: 'claude', worker: null, leaseExpiresAt: null, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z',
+    durationMs: 1000, exitCode: 0, signal: null, error: null, retryAt: null, outputBytes: 0,
+  };
+
+  it('getRun answers store_error, not not_found, when the run is found but its mission cannot be read', async () => {
+    // The run index answers; the missions do not (a store failing between two reads).
+    const store = failingStore('/data/missions.json', async () => { throw STORE_DOWN; }, { getRun: async (id: string) => (id === run.id ? run : undefined) });
+    const h = await connectInMemory({ store });
+    const answer = await call(h.client, 'getRun', { id: run.id });
+    expect(answer.body.error, answer.text).toMatchObject({ code: 'store_error', message: STORE_DOWN.message });
+    // as every tool does that reads the same mission
+    expect((await call(h.client, 'getMission', { id: run.missionId })).body.error.code).toBe('store_error');
+    // a run that is not there is still not_found
+    expect((await call(h.client, 'getRun', { id: 'run_BBBBBBBBBBBBBBBBBBBB' })).body.error.code).toBe('not_found');
     await h.close();
   });
 });

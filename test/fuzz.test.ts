@@ -15,7 +15,8 @@
 //   mtime), and leaves no lock or temp file behind.
 // Inputs mix (a) valid arguments built from the field rules, (b) valid arguments with one field made bad,
 // and (c) arbitrary JSON objects, some over the real field names. Arguments are JSON round-tripped, as
-// on the wire. FUZZ_SEED overrides the seed (logged), FUZZ_RUNS the cases per tool.
+// on the wire. The cases come from the run's TEST_SEED (test/random.ts; printed on failure), FUZZ_RUNS sets the
+// cases per tool.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -31,6 +32,7 @@ import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
 import { keysAt } from '../src/validation.js';
 import { allTools } from '../tools/index.js';
 import { connectInMemory, fixedClock, ok, tempDir } from './helpers.js';
+import { replayOnFailure, runSeed, seedFor } from './random.js';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -39,7 +41,8 @@ function intFromEnv(name: string, fallback: number): number {
   if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
   return value;
 }
-const SEED = intFromEnv('FUZZ_SEED', 20_261_124);
+/** The run's seed (TEST_SEED, see test/random.ts); each tool's property takes its own from it. */
+const SEED = runSeed();
 const RUNS = intFromEnv('FUZZ_RUNS', 1_500);
 const NON_OBJECT_RUNS = 200;
 const COMPACT_AT = 256 * 1024;
@@ -957,20 +960,21 @@ async function checkRunAnswer(fx: Fixture, tool: string, args: Args, body: Recor
 
 const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'] as const;
 
-describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
+describe(`fuzz (${RUNS} cases per tool)`, () => {
   afterAll(() => {
     const total = Object.values(tallies).reduce((n, t) => n + t.cases, 0);
     const sum = (code: Code) => Object.values(tallies).reduce((n, t) => n + t.outcomes[code], 0);
     console.log(
-      `fuzz seed ${SEED} (FUZZ_SEED to change): ${total} cases; ` + CODES.map((code) => `${code} ${sum(code)}`).join(', ') + '\n' +
+      `fuzz TEST_SEED=${SEED}: ${total} cases; ` + CODES.map((code) => `${code} ${sum(code)}`).join(', ') + '\n' +
         Object.entries(tallies)
           .map(([tool, t]) => `  ${tool.padEnd(14)} ${t.cases} cases: ${CODES.map((c) => `${c} ${t.outcomes[c]}`).join(', ')} | ${t.note ?? `built ${Object.entries(t.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`}${t.compactions ? ` | snapshots written ${t.compactions}` : ''}`)
           .join('\n'),
     );
   });
 
-  TOOLS.forEach((tool, index) => {
+  TOOLS.forEach((tool) => {
     it(`${tool}: every call answers a result, rejections are explained and change nothing`, async () => {
+      replayOnFailure();
       const fx = await openHarness(tool);
       const tally: Tally = { cases: 0, outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0 }, kinds: { valid: 0, bad: 0, rule: 0, any: 0 } };
       try {
@@ -981,7 +985,7 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
             tally.outcomes[code]++;
             tally.kinds[c.kind]++;
           }),
-          { seed: SEED + index, numRuns: RUNS },
+          { seed: seedFor(tool), numRuns: RUNS },
         );
       } finally {
         tallies[tool] = { ...tally, compactions: fx.compactions() };
@@ -993,6 +997,7 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
   // The SDK's CallToolRequest schema requires `arguments` to be an object; other values never reach
   // the tool. What must hold: the server answers (no crash, no hang), keeps serving, and changes nothing.
   it('arguments that are not an object: the server survives and the store is unchanged', async () => {
+    replayOnFailure();
     const fx = await openHarness('nonobject');
     let cases = 0;
     let protocolErrors = 0;
@@ -1013,7 +1018,7 @@ describe(`fuzz (seed ${SEED}, ${RUNS} cases per tool)`, () => {
           await ok(fx.h.client, 'getMission', { id: fx.pool[0]! });
           cases++;
         }),
-        { seed: SEED + 100, numRuns: NON_OBJECT_RUNS },
+        { seed: seedFor('non-object arguments'), numRuns: NON_OBJECT_RUNS },
       );
     } finally {
       tallies['non-object'] = {

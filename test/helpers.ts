@@ -19,6 +19,7 @@ import type { ToolDeps } from '../src/tool.js';
 import { defaultAgents } from '../src/runner/agents.js';
 import { launchView } from '../src/runner/launch-view.js';
 import { newImportId, newMissionId, newRunId } from '../src/ids.js';
+import { within } from './wait.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'dist', 'src', 'bin.js');
@@ -139,8 +140,8 @@ export function fixedClock(start: string) {
   };
 }
 
-/** Collects notifications of one kind and lets a test wait for the first that matches. */
-export function inbox<T>() {
+/** Collects notifications of one kind and lets a test wait (30 s at most) for the first that matches. */
+export function inbox<T>(timeoutMs = 30_000) {
   const received: T[] = [];
   const waiters: { match: (n: T) => boolean; resolve: (n: T) => void }[] = [];
   return {
@@ -149,11 +150,16 @@ export function inbox<T>() {
       received.push(n);
       for (const w of [...waiters]) if (w.match(n)) waiters.splice(waiters.indexOf(w), 1), w.resolve(n);
     },
-    /** Resolves with the first notification (already received or still to come) that matches. */
+    /** Resolves with the first notification (already received or still to come) that matches; rejects, saying what came, after `timeoutMs`. */
     next(match: (n: T) => boolean = () => true, from = 0): Promise<T> {
       const found = received.slice(from).find(match);
       if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
+      let waiter!: { match: (n: T) => boolean; resolve: (n: T) => void };
+      const arrived = new Promise<T>((resolve) => waiters.push((waiter = { match, resolve })));
+      const what = () => `a notification matching ${String(match)} (received ${received.length - from} since: ${received.slice(from).slice(-3).map((n) => JSON.stringify(n)).join(', ')})`;
+      return within(what, arrived, timeoutMs).finally(() => {
+        if (waiters.includes(waiter)) waiters.splice(waiters.indexOf(waiter), 1);
+      });
     },
   };
 }

@@ -79,12 +79,3 @@ export async function health(origin: string): Promise<HealthBody> {
   const res = await fetch(new URL('/healthz', origin));
   return (await res.json()) as never;
 }
-
-/** Polls until `check` is true; gives up (throws) after `attempts` tries. */
-export async function until(check: () => Promise<boolean> | boolean, what: string, attempts = 400): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}

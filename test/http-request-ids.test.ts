@@ -2,10 +2,11 @@
 // refused with a JSON-RPC error (-32600) at once; the one in flight still gets its answer, nothing is
 // left counted in flight, and the id is free again afterwards. Raw HTTP against the built bin.
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
-import { health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { health, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { holdLockFolder } from './on-disk.js';
+import { waitFor } from './wait.js';
 import { MAX_IN_FLIGHT_PER_SESSION } from '../src/http/request-ids.js';
 
 let server: HttpServerProcess;
@@ -51,11 +52,11 @@ describe('duplicate request ids on one session', () => {
   it('a request whose id is in flight gets -32600 at once; the first still answers; the id is free afterwards', async () => {
     const session = await openSession();
     // Hold the store's write lock, as another process would, so that request 7 stays in flight.
-    const release = await lockfile.lock(store, { realpath: false, lockfilePath: `${store}.lock`, update: 1_000, stale: 60_000 });
+    const release = holdLockFolder(store);
     let first: Promise<Response>;
     try {
       first = post(create(7, 'first'), session);
-      await until(async () => (await health(server.origin)).requests === 1, 'request 7 to be in flight');
+      await waitFor('request 7 to be in flight', async () => (await health(server.origin)).requests === 1);
       const duplicates = await Promise.all(Array.from({ length: 19 }, (_, i) => post(create(7, `dup ${i}`), session)));
       for (const res of duplicates) {
         expect(res.status).toBe(400);
@@ -68,12 +69,12 @@ describe('duplicate request ids on one session', () => {
       expect(batch.status).toBe(400);
       expect((await message(batch)).map((e: any) => [e.id, e.error.code])).toEqual([[8, -32600]]);
     } finally {
-      await release();
+      release();
     }
     const answer = await message(await first!);
     expect(answer.id).toBe(7);
     expect(answer.result.structuredContent.mission.title).toBe('first');
-    await until(async () => (await health(server.origin)).requests === 0, 'nothing left in flight');
+    await waitFor('nothing left in flight', async () => (await health(server.origin)).requests === 0);
     // nothing of the refused requests was done, and id 7 may be used again
     const again = await message(await post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'listMissions', arguments: { limit: 100 } } }, session));
     expect(again.result.structuredContent.missions.map((m: any) => m.title)).toEqual(['first']);

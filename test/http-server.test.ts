@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, call, ok, tempDir } from './helpers.js';
-import { connectSse, connectStreamable, health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
-import { lockLetGo, readOnDisk } from './on-disk.js';
+import { connectSse, connectStreamable, health, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
+import { holdLockFolder, lockLetGo, readOnDisk } from './on-disk.js';
 
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
@@ -62,7 +62,7 @@ describe('a server without tokens, on loopback', () => {
     expect(await health(server.origin)).toMatchObject({ sessions: before.sessions + 2, streamable: before.streamable + 1, sse: before.sse + 1 });
     await h.close();
     await s.close();
-    await until(async () => (await health(server.origin)).sessions === before.sessions, 'the sessions to close');
+    await waitFor('the sessions to close', async () => (await health(server.origin)).sessions === before.sessions);
   });
 
   it('refuses a foreign Host or Origin with 403 on every endpoint, before anything else', async () => {
@@ -212,7 +212,7 @@ describe('idle sessions', () => {
       const quietId = String(init.headers['mcp-session-id']);
       expect((await health(server.origin)).sessions).toBe(3);
 
-      await until(async () => (await health(server.origin)).sessions === 2, 'the quiet session to be closed');
+      await waitFor('the quiet session to be closed', async () => (await health(server.origin)).sessions === 2);
       expect(server.stderr()).toMatch(/closing streamable session .*idle/);
       const res = await raw(server.origin, {
         headers: { ...jsonHeaders, 'Mcp-Session-Id': quietId },
@@ -220,8 +220,15 @@ describe('idle sessions', () => {
       });
       expect(res.status).toBe(404);
 
-      // Well past the idle time, both connected clients still work on their sessions.
-      await new Promise((r) => setTimeout(r, 2500));
+      // Well past the idle time, both connected clients still work on their sessions. What proves
+      // "well past": a second quiet session, opened after the connected clients' last call, is closed
+      // as idle; the sweep that closes it would have closed them too, had their streams not kept them.
+      const later = await raw(server.origin, { headers: jsonHeaders, body: JSON.stringify(INIT) });
+      const laterId = String(later.headers['mcp-session-id']);
+      await waitFor('the second quiet session to be closed as idle', () => server.stderr().includes(`closing streamable session ${laterId.slice(0, 8)}`), {
+        detail: () => server.stderr(),
+      });
+      expect(server.stderr().match(/closing \w+ session .*idle/g), 'only the two quiet sessions were closed').toHaveLength(2);
       expect((await health(server.origin)).sessions).toBe(2);
       expect((await ok(h.client, 'listMissions', {})).total).toBe(0);
       expect((await ok(s.client, 'listMissions', {})).total).toBe(0);
@@ -229,7 +236,7 @@ describe('idle sessions', () => {
       // Once they hang up, nothing keeps their sessions: they go.
       await h.client.close();
       await s.client.close();
-      await until(async () => (await health(server.origin)).sessions === 0, 'the closed clients\' sessions to go');
+      await waitFor('the closed clients\' sessions to go', async () => (await health(server.origin)).sessions === 0);
     } finally {
       expect(await server.stop()).toBe(0);
       tmp.cleanup();
@@ -332,23 +339,23 @@ describe('SIGTERM', () => {
     await ok(h.client, 'createMission', { title: 'before', goal: 'g' });
     // Hold the store's write lock, as another process would, so the next create stays in progress.
     await lockLetGo(store); // the server keeps it for a moment after its write
-    const release = await lockfile.lock(store, { realpath: false, lockfilePath: `${store}.lock`, update: 1_000, stale: 60_000 });
+    const release = holdLockFolder(store);
     let answered = false;
     const pending = call(h.client, 'createMission', { title: 'in flight', goal: 'written during shutdown' }).then((a) => {
       answered = true;
       return a;
     });
     try {
-      await until(async () => (await health(server.origin)).requests === 1, 'the create to be in progress');
+      await waitFor('the create to be in progress', async () => (await health(server.origin)).requests === 1);
       expect(answered).toBe(false);
       server.child.kill('SIGTERM');
-      await until(() => server.stderr().includes('SIGTERM: finishing 1 request(s) in progress, then closing 2 session(s)'), 'the shutdown to begin');
+      await waitFor('the shutdown to begin', () => server.stderr().includes('SIGTERM: finishing 1 request(s) in progress, then closing 2 session(s)'));
       // nothing new is served while it drains: the port is closed (or, on a kept-alive connection, 503)
       const late = await fetch(new URL('/healthz', server.origin)).then((r) => r.status, () => 'refused');
       expect(['refused', 503]).toContain(late);
       expect(answered).toBe(false);
     } finally {
-      await release();
+      release();
     }
     const answer = await pending;
     expect(answer.isError, answer.text).toBe(false);

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, tempDir, type Harness } from './helpers.js';
-import { connectSse, connectStreamable, health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { connectSse, connectStreamable, health, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
 
 const TOKENS = { alice: 'alice-token-limits-0123456789', bob: 'bob-token-limits-0123456789', carol: 'carol-token-limits-0123456789' };
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
@@ -78,14 +79,14 @@ describe('session limits', () => {
 
     // DELETE frees one: carol gets in
     await bob.close();
-    await until(async () => (await health(server.origin)).sessions === 2, 'bob\'s session to close');
+    await waitFor('bob\'s session to close', async () => (await health(server.origin)).sessions === 2);
     const carol = keep(await connectStreamable(server.origin, TOKENS.carol));
     expect((await ok(carol.client, 'listMissions', {})).total).toBe(0);
     await expectRefusal(await initialize(TOKENS.bob), 503, /max-sessions/);
 
     // a closed SSE stream frees one too
     await aliceSse.close();
-    await until(async () => (await health(server.origin)).sse === 0, 'alice\'s SSE session to close');
+    await waitFor('alice\'s SSE session to close', async () => (await health(server.origin)).sse === 0);
     const again = keep(await connectStreamable(server.origin, TOKENS.alice));
     expect((await ok(again.client, 'listMissions', {})).total).toBe(0);
     expect(await health(server.origin)).toMatchObject({ sessions: 3, streamable: 3, sse: 0, principals: 2, mostSessionsOfOnePrincipal: 2 });

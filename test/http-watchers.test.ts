@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, tempDir } from './helpers.js';
-import { connectSse, connectStreamable, health, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { connectSse, connectStreamable, health, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
 
 let server: HttpServerProcess;
 let tmp: ReturnType<typeof tempDir>;
@@ -33,16 +34,16 @@ describe('watchers over HTTP', () => {
       await streamable.client.subscribeResource({ uri: `mission://${mission.id}` });
       await sse.client.subscribeResource({ uri: `mission://${mission.id}` });
       // the Streamable client opens its GET stream on its own, soon after initialize
-      await until(async () => (await health(server.origin)).watching === 2, 'both subscribers to poll');
+      await waitFor('both subscribers to poll', async () => (await health(server.origin)).watching === 2);
 
       // the Streamable client goes away without DELETE: its session stays (until idle), its poll stops
       await streamable.client.close();
-      await until(async () => (await health(server.origin)).watching === 1, 'the departed client\'s poll to stop');
+      await waitFor('the departed client\'s poll to stop', async () => (await health(server.origin)).watching === 1);
       expect((await health(server.origin)).sessions).toBe(3);
 
       // the SSE client goes: its session ends, and its poll with it
       await sse.close();
-      await until(async () => (await health(server.origin)).sse === 0, 'the SSE session to end');
+      await waitFor('the SSE session to end', async () => (await health(server.origin)).sse === 0);
       expect(await health(server.origin)).toMatchObject({ sessions: 2, watching: 0 });
     } finally {
       await lister.close();

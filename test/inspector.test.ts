@@ -1,20 +1,16 @@
 // The MCP Inspector's CLI (@modelcontextprotocol/inspector --cli), as a user runs it from a terminal:
 // list the tools and call each one, over stdio (the Inspector starts the built bin), over Streamable
 // HTTP and over legacy SSE (the built bin serving --transport http with a token, which the Inspector
-// sends with --header). The Inspector needs Node 22; it runs on the Node of the `node` devDependency,
-// the server under test on the Node that runs vitest. Every call is a separate Inspector process, as
+// sends with --header). The Inspector needs Node 22; it and its Node 22 come from test/node22, installed
+// on first use (test/node22.ts), the server under test runs on the Node that runs vitest. Every call is a separate Inspector process, as
 // from a shell; a tool error must come back as one (isError, our error JSON, the Inspector's exit 5).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { INSTALL_TIMEOUT_MS, node22Tools, type Node22Tools } from './node22.js';
 import { BIN, ROOT, tempDir } from './helpers.js';
 
-const MODULES = join(ROOT, 'node_modules');
-const NODE22 = join(MODULES, 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-const INSPECTOR = join(MODULES, '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
-const INSPECTOR_VERSION = JSON.parse(readFileSync(join(MODULES, '@modelcontextprotocol', 'inspector', 'package.json'), 'utf8')).version;
 const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'];
 const TOKEN = 'inspector-test-token-0123456789abcdef';
 /** The Inspector's exit code for a tool result with isError: true. */
@@ -22,6 +18,7 @@ const TOOL_ERROR_EXIT = 5;
 
 const tmp = tempDir('missions-inspector-');
 let server: HttpServerProcess;
+let tools: Node22Tools;
 const ran: string[] = [];
 
 interface Outcome {
@@ -38,8 +35,8 @@ function inspect(target: string[], method: string, args: string[] = []): Promise
   ran.push(`inspector ${argv.map((a) => (a === process.execPath ? 'node' : a.startsWith(ROOT) ? a.slice(ROOT.length + 1) : /[\s"{]/.test(a) ? `'${a}'` : a)).join(' ')}`);
   return new Promise((resolve) => {
     execFile(
-      NODE22,
-      [INSPECTOR, ...argv],
+      tools.node,
+      [tools.inspector, ...argv],
       // A scratch HOME and catalog: the Inspector keeps a catalog of servers (~/.mcp-inspector).
       { env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, MCP_CATALOG_PATH: join(tmp.dir, 'catalog.json') }, timeout: 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
@@ -75,12 +72,13 @@ async function callError(target: string[], tool: string, toolArgs: string[]): Pr
 }
 
 beforeAll(async () => {
+  tools = await node22Tools();
   server = await spawnHttp(['--store', join(tmp.dir, 'http.json')], { MISSIONS_TOKEN: TOKEN });
-});
+}, INSTALL_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
   if (server) expect(await server.stop()).toBe(0);
-  console.log([`MCP Inspector ${INSPECTOR_VERSION} --cli, ${ran.length} runs:`, ...ran.map((r) => `  ${r}`)].join('\n'));
+  console.log([`MCP Inspector ${tools.inspectorVersion} --cli, ${ran.length} runs:`, ...ran.map((r) => `  ${r}`)].join('\n'));
   tmp.cleanup();
 });
 

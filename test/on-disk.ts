@@ -2,7 +2,8 @@
 // not from the engine's code: what a person or another tool would find on disk after any crash.
 // missions.json is the snapshot ({version, seq, missions}); missions.json.journal holds one JSON line
 // per change ({seq, put?, remove?}); a last line without a newline is a torn append and is ignored.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { waitFor } from './wait.js';
 
 export interface StoredMission {
   id: string;
@@ -51,5 +52,26 @@ export function readOnDisk(file: string): OnDisk {
  * what stays; a lock that is never let go stays too, and the listing then shows it.
  */
 export async function lockLetGo(file: string): Promise<void> {
-  for (let i = 0; i < 100 && existsSync(`${file}.lock`); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waitFor(`${file}.lock to be let go`, () => !existsSync(`${file}.lock`), { timeoutMs: 1_000, everyMs: 10 }).catch(() => undefined);
+}
+
+/**
+ * Holds the store's lock as an older missions-mcp did (proper-lockfile): a folder `<file>.lock` whose
+ * mtime is refreshed every second, so that no one takes it over as stale. Returns its release.
+ */
+export function holdLockFolder(file: string): () => void {
+  const path = `${file}.lock`;
+  mkdirSync(path);
+  const refresh = setInterval(() => {
+    const now = new Date();
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      clearInterval(refresh); // taken from us (the test then fails on what followed)
+    }
+  }, 1_000);
+  return () => {
+    clearInterval(refresh);
+    rmSync(path, { recursive: true, force: true });
+  };
 }

@@ -11,7 +11,7 @@ import type { Mission } from '../src/mission/model.js';
 import { openStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { freshDatabase, sql } from './pg/db.js';
-import { waitFor } from './runner-helpers.js';
+import { waitFor } from './wait.js';
 
 const opened: MissionStore[] = [];
 const open = (url: string) => {
@@ -60,6 +60,18 @@ async function watcher(store: MissionStore) {
   };
   stops.push(store.onChange!(() => void check()));
   return { seen, nulls: () => nulls, check };
+}
+
+/**
+ * What the watcher heard before `marker`, a change written after every change the test waits for:
+ * waits (bounded) until the marker is heard. Changes are heard in the order of the log, so a change
+ * still to come, or a repeat of one heard, would come before the marker; what follows it is not ours.
+ */
+async function heardUpTo(watch: { seen: string[] }, marker: Mission): Promise<string[]> {
+  await waitFor(`the watcher to hear the marker ${marker.id}`, () => watch.seen.includes(marker.id), { timeoutMs: 15_000 });
+  const at = watch.seen.indexOf(marker.id);
+  expect(watch.seen.slice(at + 1), 'nothing after the marker, the last change written').toEqual([]);
+  return watch.seen.slice(0, at);
 }
 
 const counts = (ids: string[]) => {
@@ -115,18 +127,18 @@ describe('the PostgreSQL change log', () => {
         'SELECT (SELECT xid FROM h) AS held, (SELECT count(*)::int FROM changes WHERE xid > (SELECT xid FROM h)) AS above, (SELECT count(*)::int FROM changes) - 1 AS total',
       [held.id],
     );
-    await waitFor('the watcher to hear every change', () => watch.seen.length >= expected.length, 15_000);
-    await new Promise((r) => setTimeout(r, 300)); // anything more (a repeat) would arrive now
-    await watch.check();
+    await waitFor('the watcher to hear every change', () => watch.seen.length >= expected.length, { timeoutMs: 15_000 });
+    // No repeat: a marker written after everything else must be heard after any repeat of it.
+    const heard = await heardUpTo(watch, await create(b));
     console.log(
       `${expected.length} changes by 17 writers on 2 instances (${order!.above} of them committed before, with a higher transaction id than, the held write); ` +
-        `the watcher heard ${beforeRelease} while it was held, ${watch.seen.length} in all, ${counts(watch.seen).size} missions, ${watch.nulls()} "start afresh" answers`,
+        `the watcher heard ${beforeRelease} while it was held, ${heard.length} in all, ${counts(heard).size} missions, ${watch.nulls()} "start afresh" answers`,
     );
     expect(order!.total).toBe(expected.length); // every change logged (less the held mission's create, before the watcher)
     expect(order!.above).toBe(expected.length - 1);
     expect(watch.nulls()).toBe(0);
-    expect(watch.seen).toHaveLength(expected.length);
-    expect(counts(watch.seen)).toEqual(counts(expected));
+    expect(heard).toHaveLength(expected.length);
+    expect(counts(heard)).toEqual(counts(expected));
   });
 
   it('changes held back by a transaction that writes no mission (and never NOTIFYs) still reach the watcher once it ends', async () => {
@@ -142,11 +154,11 @@ describe('the PostgreSQL change log', () => {
       await watch.check();
       const whileOpen = watch.seen.length;
       await other.query('ROLLBACK');
-      await waitFor('the watcher to hear the 20 creates', () => watch.seen.length >= 20, 10_000);
-      await new Promise((r) => setTimeout(r, 300));
-      await watch.check();
-      console.log(`20 creates while another transaction held an older id: ${whileOpen} heard while it was open, ${watch.seen.length} after it rolled back`);
-      expect(counts(watch.seen)).toEqual(counts(made.map((m) => m.id)));
+      // heard without another write (one would NOTIFY): the store looks again on its own
+      await waitFor('the watcher to hear the 20 creates', () => watch.seen.length >= 20, { timeoutMs: 10_000 });
+      const heard = await heardUpTo(watch, await create(b));
+      console.log(`20 creates while another transaction held an older id: ${whileOpen} heard while it was open, ${heard.length} after it rolled back`);
+      expect(counts(heard)).toEqual(counts(made.map((m) => m.id)));
     } finally {
       await other.end();
     }

@@ -6,8 +6,10 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, ok } from './helpers.js';
-import { connectStreamable, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
 import { postgresPids, startPostgres, type TestPostgres } from './pg/server.js';
+import { descendants } from './browser.js';
 
 let server: TestPostgres | undefined;
 let http: HttpServerProcess | undefined;
@@ -42,11 +44,11 @@ describe('PostgreSQL restarts under load', () => {
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    await until(() => acknowledged.length >= 40, '40 acknowledged creates before the restart');
+    await waitFor('40 acknowledged creates before the restart', () => acknowledged.length >= 40);
     const before = acknowledged.length;
     await server.restart();
     const restartedAt = acknowledged.length;
-    await until(() => acknowledged.length >= restartedAt + 40, '40 acknowledged creates after the restart', 2000).catch((e) => {
+    await waitFor('40 acknowledged creates after the restart', () => acknowledged.length >= restartedAt + 40, { timeoutMs: 50_000 }).catch((e) => {
       console.log(`DEBUG acked ${acknowledged.length} errors ${errors.length} last: ${errors.slice(-3).join(' | ')}\n${http!.stderr().slice(-3000)}`);
       throw e;
     });
@@ -88,7 +90,7 @@ describe('PostgreSQL restarts under load', () => {
       const down = await fetch(new URL('/healthz', late.origin));
       expect(down.status).toBe(503);
       await stopped.startAgain();
-      await until(async () => !(await call(client.client, 'listMissions', { limit: 1 })).isError, 'the instance to recover', 400);
+      await waitFor('the instance to recover', async () => !(await call(client.client, 'listMissions', { limit: 1 })).isError, { timeoutMs: 10_000 });
       expect((await fetch(new URL('/healthz', late.origin))).status).toBe(200);
       await client.close();
       expect(late.stderr()).not.toContain(server!.password);
@@ -106,12 +108,12 @@ describe('PostgreSQL restarts under load', () => {
     server = undefined;
     expect(postgresPids(dataDir)).toEqual([]);
     // a second server on a port that is taken fails to start, and leaves nothing behind
-    const before = postgresPids('missions-pg-');
     const first = await startPostgres();
     await expect(startPostgres(undefined, { port: first.port })).rejects.toThrow();
     await first.stop();
     expect(postgresPids(first.dataDir)).toEqual([]);
-    // Only servers started meanwhile count: other test runs on the machine may have servers of their own.
-    expect(postgresPids('missions-pg-').filter((pid) => !before.includes(pid))).toEqual([]);
+    // Only this process's servers count (they are its children): other test runs on the machine, and
+    // the run's shared server, have servers of their own, started at any time.
+    expect(descendants(process.pid).filter((p) => /postgres/.test(p.name))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { inbox, ok, type Harness } from './helpers.js';
-import { connectStreamable, spawnHttp, until, type HttpServerProcess } from './http-helpers.js';
+import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
+import { waitFor } from './wait.js';
 import { freshDatabase } from './pg/db.js';
 
 type Notice = { method: string; uri?: string };
@@ -40,7 +41,7 @@ describe('two HTTP instances on one PostgreSQL database', () => {
     await onA.client.listResources();
     await onA.client.subscribeResource({ uri: `mission://${mission.id}` });
     const health = async () => (await (await fetch(new URL('/healthz', a.origin))).json()) as { watching: number; database: { ok: boolean; detail: string } };
-    await until(async () => (await health()).watching === 1, 'the subscriber on A to watch (its GET stream open)');
+    await waitFor('the subscriber on A to watch (its GET stream open)', async () => (await health()).watching === 1);
 
     await ok(onB.client, 'updateMission', { id: mission.id, title: 'Shared, renamed on B' });
     await notices.next((n) => n.method === 'notifications/resources/updated' && n.uri === `mission://${mission.id}`);

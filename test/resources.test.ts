@@ -10,6 +10,7 @@ import { tokenPrincipal } from '../src/mission/access.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { BIN, connectInMemory, connectStdio, countedStore, fixedClock, inbox, ok, tempDir, type Harness } from './helpers.js';
+import { waitFor } from './wait.js';
 
 type Notice = { method: string; uri?: string };
 
@@ -191,10 +192,10 @@ describe('the watcher polls only for subscribers, and never after the session cl
     const { store, calls } = countedStore(inner, 'changesSince');
     return { store, reads: calls };
   };
-  /** Waits until a subscribed session's own poll has read the store `ticks` more times. */
-  const ticks = async (reads: () => number, n: number) => {
+  /** Waits until a subscribed session's own poll has read the store `n` more times. */
+  const ticks = (who: string, reads: () => number, n: number) => {
     const from = reads();
-    while (reads() < from + n) await new Promise((r) => setTimeout(r, 5));
+    return waitFor(`${who} to poll the store ${n} more times`, () => reads() >= from + n, { everyMs: 5 });
   };
 
   it('a session that only listed resources does not poll; a subscribed one does until it closes', async () => {
@@ -212,13 +213,13 @@ describe('the watcher polls only for subscribers, and never after the session cl
     await c.client.subscribeResource({ uri: `mission://${mission.id}` });
 
     const listed = lister.reads();
-    await ticks(subscriber.reads, 5); // b polls
-    await ticks(clock.reads, 5);
+    await ticks('the subscriber', subscriber.reads, 5); // b polls
+    await ticks('the third session', clock.reads, 5);
     expect(lister.reads(), 'a session that only listed reads the store only when asked').toBe(listed);
 
     await b.close(); // the client goes: its session's poll stops
     const closed = subscriber.reads();
-    await ticks(clock.reads, 10);
+    await ticks('the third session', clock.reads, 10);
     expect(subscriber.reads(), 'no store read after the session closed').toBe(closed);
 
     // a lister still hears list_changed after its own writes

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateMissionInput } from '../src/mission/input.js';
 import { newMission } from '../src/mission/build.js';
-import type { Mission } from '../src/mission/model.js';
+import type { Mission, Owner } from '../src/mission/model.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import type { MissionStore } from '../src/store/types.js';
 import { BIN, ROOT } from './helpers.js';
@@ -16,6 +16,10 @@ import { BIN, ROOT } from './helpers.js';
 const SDK_DIR = join(ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'dist', 'esm');
 
 // stub:sleep=MS  stub:exit=N  stub:out=BYTES  stub:grandchild (a child in its group)  stub:ignore-term
+// stub:term-delay=MS (on SIGTERM: ends MS later, logging its end: an agent slow to stop)
+// stub:escape (a `sleep 120` in a new session, as setsid starts it, holding stdout and stderr)
+// stub:escape-noenv (the same with an empty environment: only the pipes it holds tell where it came from)
+// stub:escape-nopipe (the same holding no output: only its environment, MISSION_RUN_ID, tells)
 // stub:spawn-mission (creates, through the missions-mcp CLI on MISSIONS_STORE, a mission that does the same)
 // stub:env (prints its environment as "ENV name=value" lines)
 // stub:cli-list (lists missions with "missions-mcp call" as it inherited: MISSIONS_STORE, MISSION_RUN_ID)
@@ -58,7 +62,17 @@ process.stdin.on('end', () => {
   let grandchild = null;
   if (input.includes('stub:grandchild')) grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).pid;
   if (input.includes('stub:ignore-term')) process.on('SIGTERM', () => log({ event: 'sigterm-ignored' }));
-  log({ event: 'start', spawnedAt, stdin: input, cwd: process.cwd(), store: process.env.MISSIONS_STORE, grandchild, extra: process.env.STUB_EXTRA ?? null });
+  const termDelay = opt('term-delay', -1);
+  if (termDelay >= 0) process.on('SIGTERM', () => setTimeout(() => { log({ event: 'end', how: 'sigterm' }); process.exit(143); }, termDelay));
+  let escaped = null;
+  const escapes = [[/stub:escape-noenv/, { PATH: process.env.PATH }, 'inherit'], [/stub:escape-nopipe/, process.env, 'ignore'], [/stub:escape(?![-\\w])/, process.env, 'inherit']];
+  for (const [word, env, out] of escapes) {
+    if (!word.test(input)) continue;
+    const child = spawn('sleep', ['120'], { detached: true, stdio: ['ignore', out, out], env });
+    child.unref();
+    escaped = child.pid;
+  }
+  log({ event: 'start', spawnedAt, stdin: input, cwd: process.cwd(), store: process.env.MISSIONS_STORE, grandchild, escaped, extra: process.env.STUB_EXTRA ?? null });
   if (input.includes('stub:spawn-mission')) {
     const child = { title: 'made by ' + process.env.MISSION_ID, goal: 'stub:spawn-mission', schedule: { type: 'once' } };
     execFileSync(process.execPath, [process.env.STUB_BIN, 'call', 'createMission', '--store', process.env.MISSIONS_STORE, '--input-json', JSON.stringify(child)], { stdio: 'ignore' });
@@ -94,6 +108,8 @@ export interface StubEvent {
   cwd?: string;
   store?: string;
   grandchild?: number | null;
+  /** The process that left the agent's group (stub:escape, stub:escape-noenv, stub:escape-nopipe). */
+  escaped?: number | null;
   extra?: string | null;
 }
 
@@ -139,10 +155,8 @@ export function runnerFixture(prefix = 'missions-runner-'): RunnerFixture {
 const BASE = Date.parse('2026-01-01T00:00:00Z');
 
 /** Missions written straight into the store (the tools are not under test here). */
-export async function putMissions(store: MissionStore, inputs: Record<string, unknown>[], now = new Date(BASE)): Promise<Mission[]> {
-  const missions = inputs.map((raw) =>
-    newMission(CreateMissionInput.parse(raw), { now, newImportId, id: newMissionId(), owner: { user: 'local', org: null } }),
-  );
+export async function putMissions(store: MissionStore, inputs: Record<string, unknown>[], now = new Date(BASE), owner: Owner = { user: 'local', org: null }): Promise<Mission[]> {
+  const missions = inputs.map((raw) => newMission(CreateMissionInput.parse(raw), { now, newImportId, id: newMissionId(), owner }));
   await store.write(() => ({ put: missions, result: undefined }));
   return missions;
 }
@@ -154,16 +168,6 @@ export function pidAlive(pid: number | null | undefined): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -204,7 +208,7 @@ export class WorkerProcesses {
 /** Kills what the stub log names, in case a test failed before its agents ended. */
 export function killStubs(events: StubEvent[]): void {
   for (const e of events) {
-    for (const pid of [e.pid, e.grandchild]) {
+    for (const pid of [e.pid, e.grandchild, e.escaped]) {
       if (pidAlive(pid)) {
         try {
           process.kill(pid!, 'SIGKILL');

@@ -4,12 +4,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { realDeps } from '../src/deps.js';
+import { callTool } from '../src/dispatch.js';
 import { LOCAL_USER } from '../src/mission/access.js';
 import type { Mission } from '../src/mission/model.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openStore } from '../src/store/index.js';
-import { ENGINES } from './store-engines.js';
-import { killStubs, pidAlive, putMissions, runnerFixture, waitFor, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import type { AnyTool } from '../src/tool.js';
+import { pauseMission } from '../tools/pause-mission.js';
+import { resumeMission } from '../tools/resume-mission.js';
+import { runMission } from '../tools/run-mission.js';
+import { updateMission } from '../tools/update-mission.js';
+import { SHARED_ENGINES } from './store-engines.js';
+import { killStubs, pidAlive, putMissions, runnerFixture, WorkerProcesses, type RunnerFixture } from './runner-helpers.js';
+import { testRandom } from './random.js';
+import { waitFor } from './wait.js';
 
 const workers = new WorkerProcesses();
 let fx: RunnerFixture | undefined;
@@ -48,7 +57,7 @@ async function storeState(location: string) {
 
 const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
 
-describe.each(ENGINES)('runner processes on one $name store', (engine) => {
+describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) => {
   it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
     fx = runnerFixture();
     const f = fx;
@@ -57,7 +66,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     await store.close();
     f.writeAgents();
     const procs = [0, 1, 2].map(() => workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '4']));
-    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), 60_000, 250);
+    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), { timeoutMs: 60_000, everyMs: 250 });
     for (const p of procs) p.child.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
 
@@ -82,23 +91,23 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     fx = runnerFixture();
     const f = fx;
     const { store, location } = await engine.open();
-    await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild')));
+    // Each agent also leaves a process in a new session: a killed worker's supervisor must end it too.
+    await putMissions(store, Array.from({ length: 12 }, (_, i) => once(i, 'stub:sleep=1200 stub:grandchild stub:escape')));
     await store.close();
     f.writeAgents({ retries: 100, retryDelaySeconds: 0 });
     const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '4', '--lease', '2'];
     let live = [workers.start(args), workers.start(args)];
     let kills = 0;
-    let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = testRandom(`SIGKILL instants on ${engine.name}`);
     // A worker with an agent running: more "started" lines than "ended" ones in its log.
     const midRun = (w: (typeof live)[number]) => (w.stderr().match(/ started: /g) ?? []).length > (w.stderr().match(/ of msn_\w+ \w+ after /g) ?? []).length;
     while (kills < 10) {
-      await new Promise((r) => setTimeout(r, 100 + random() * 900));
+      await new Promise((r) => setTimeout(r, 100 + random.int(900))); // a random instant, on purpose
       const candidates = await waitFor('a worker with an agent running', () => {
         const c = live.filter(midRun);
         return c.length ? c : undefined;
       });
-      const victim = candidates[Math.floor(random() * candidates.length)]!;
+      const victim = random.pick(candidates);
       victim.child.kill('SIGKILL');
       await victim.exited;
       kills++;
@@ -111,8 +120,7 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
         const s = await storeState(location);
         return s.missions.every((m) => m.status === 'completed') && s.runs.every((r) => r.status !== 'running');
       },
-      90_000,
-      250,
+      { timeoutMs: 90_000, everyMs: 250 },
     );
     for (const w of live) w.child.kill('SIGTERM');
     await Promise.all(live.map((w) => w.exited));
@@ -121,8 +129,8 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const count = (status: string) => runs.filter((r) => r.status === status).length;
     const starts = f.starts();
     // Supervisors of killed workers end their groups within 5 s of the lifeline closing.
-    const pids = starts.flatMap((s) => [s.pid, s.grandchild!]);
-    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), 15_000, 100);
+    const pids = starts.flatMap((s) => [s.pid, s.grandchild!, s.escaped!]);
+    await waitFor('every agent process gone', () => pids.every((p) => !pidAlive(p)), { timeoutMs: 15_000, everyMs: 100 });
     console.log(
       `${engine.name}: SIGKILL x${kills}: ${missions.length} missions completed; ${runs.length} runs: ${count('succeeded')} succeeded, ${count('lost')} lost, ` +
         `${count('failed')} failed, ${count('cancelled')} cancelled; ${starts.length} stub starts; ${pids.length} agent pids, all gone`,
@@ -139,13 +147,15 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     const f = fx;
     const { store, location } = await engine.open();
     const at = (i: number, goal: string) => ({ title: `m${i}`, goal, schedule: { type: 'once', value: `2026-01-01T00:00:0${i}Z` } });
-    const [quick, slow, waiting] = await putMissions(store, [at(0, 'stub:sleep=1000'), at(1, 'stub:sleep=60000 stub:grandchild stub:ignore-term'), at(2, 'stub:sleep=0')]);
+    // The slow agent ignores SIGTERM and leaves a process in a new session that holds its output pipes.
+    const [quick, slow, waiting] = await putMissions(store, [at(0, 'stub:sleep=1000'), at(1, 'stub:sleep=60000 stub:grandchild stub:ignore-term stub:escape'), at(2, 'stub:sleep=0')]);
     await store.close();
     f.writeAgents();
     const w = workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '2'], { MISSIONS_STOP_GRACE: '3' });
     await waitFor('two agents started', () => f.starts().length === 2);
     w.child.kill('SIGTERM');
-    const exit = await w.exited;
+    // The grace (3 s), then SIGTERM to the group and SIGKILL 5 s later: 8 s, and a margin for a loaded machine.
+    const exit = await Promise.race([w.exited, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`the worker did not stop within 20 s of SIGTERM:\n${w.stderr()}`)), 20_000))]);
     const { missions, runs } = await storeState(location);
     const runOf = (id: string) => runs.find((r) => r.missionId === id);
     const starts = f.starts();
@@ -156,8 +166,8 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     expect(runs.filter((r) => r.missionId === waiting!.id)).toHaveLength(0);
     expect(missions.find((m) => m.id === slow!.id)?.status).toBe('pending'); // due again for the next worker
     // Killed processes may take a moment to be reaped after the worker has exited.
-    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild]).every((p) => !pidAlive(p)), 5000).catch(() => undefined);
-    expect(starts.flatMap((s) => [s.pid, s.grandchild]).filter(pidAlive)).toEqual([]);
+    await waitFor('no agent process left', () => starts.flatMap((s) => [s.pid, s.grandchild, s.escaped]).every((p) => !pidAlive(p)), { timeoutMs: 5000 }).catch(() => undefined);
+    expect(starts.flatMap((s) => [s.pid, s.grandchild, s.escaped]).filter(pidAlive)).toEqual([]);
     expect(w.stderr()).toMatch(/stopping: no new runs/);
   });
 
@@ -189,6 +199,73 @@ describe.each(ENGINES)('runner processes on one $name store', (engine) => {
     console.log(`${engine.name}: --once with one failing agent: exit ${exit.code}; ${failing.stderr().match(/--once: .*/)?.[0]}`);
     expect(exit.code).toBe(1);
     expect(failing.stderr()).toMatch(/the agent exited with code 3/);
+
+    const store3 = another();
+    const [bobs] = await putMissions(store3, [once(3, 'stub:sleep=0')], new Date(), { user: 'bob', org: 'acme' });
+    const [alices] = await putMissions(store3, [once(4, 'stub:sleep=0')], new Date(), { user: 'alice', org: 'acme' });
+    await store3.close();
+    const onlyAlice = workers.start(['--store', location, '--agents', f.agentsFile, '--once', '--only-user', 'alice']);
+    expect((await onlyAlice.exited).code, onlyAlice.stderr()).toBe(0);
+    expect(f.starts().filter((s) => s.mission === alices!.id)).toHaveLength(1);
+    expect(f.starts().filter((s) => s.mission === bobs!.id)).toHaveLength(0);
+    expect(onlyAlice.stderr()).toMatch(/only the missions of user alice/);
+  });
+
+  // A few seconds of random tool calls per store; RUNNER_LOAD_SEED=N repeats a run.
+  it('random load: two worker processes while tools pause, resume, run and close runs by hand: never two agents of one mission alive at once', async () => {
+    fx = runnerFixture();
+    const f = fx;
+    const seed = Number(process.env.RUNNER_LOAD_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    let state = seed;
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const { store, location } = await engine.open();
+    const goals = Array.from({ length: 5 }, (_, i) => ({ title: `m${i}`, goal: `stub:sleep=${700 + i * 300} stub:term-delay=${400 + i * 250}`, schedule: { type: 'continuous', value: '1s' } }));
+    const missions = await putMissions(store, goals, new Date());
+    f.writeAgents();
+    const args = ['--store', location, '--agents', f.agentsFile, '--concurrency', '3'];
+    const procs = [workers.start(args, { MISSIONS_STOP_GRACE: '0' }), workers.start(args, { MISSIONS_STOP_GRACE: '0' })];
+    const deps = realDeps(store, { defaultMode: 'compact' });
+    let calls = 0;
+    let refused = 0;
+    const call = async (tool: AnyTool, input: Record<string, unknown>) => {
+      calls++;
+      if ((await callTool(tool, input, deps, () => undefined)).isError) refused++;
+    };
+    const gap = (x: number) => new Promise((r) => setTimeout(r, x * 300));
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const id = missions[Math.floor(random() * missions.length)]!.id;
+      const dice = random();
+      if (dice < 0.4) {
+        // The sequence of the issue: stop it, start it again at once, while the agent still stops.
+        await call(pauseMission, { id });
+        await gap(random());
+        await call(resumeMission, { id });
+        await call(runMission, { id });
+      } else if (dice < 0.6) await call(updateMission, { id, status: 'pending' }); // a run closed by hand
+      else if (dice < 0.8) await call(runMission, { id });
+      else await call(resumeMission, { id });
+      await gap(random());
+    }
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exited));
+    await store.close();
+
+    const events = f.events();
+    const ends = new Map(events.filter((e) => e.event === 'end').map((e) => [e.run, e.t]));
+    const overlaps: string[] = [];
+    for (const m of missions) {
+      const starts = events.filter((e) => e.event === 'start' && e.mission === m.id).sort((a, b) => a.spawnedAt! - b.spawnedAt!);
+      let lastEnd = -Infinity;
+      for (const s of starts) {
+        if (s.spawnedAt! <= lastEnd) overlaps.push(`${m.id}: run ${s.run} started ${lastEnd === Infinity ? 'while an agent never ended' : `${lastEnd - s.spawnedAt!} ms before the previous agent exited`}`);
+        lastEnd = Math.max(lastEnd, ends.get(s.run) ?? Infinity);
+      }
+    }
+    const agents = events.filter((e) => e.event === 'start').length;
+    console.log(`${engine.name}: random load, seed ${seed}: ${calls} tool calls (${refused} refused), ${agents} agents started, ${overlaps.length} overlaps${overlaps.length ? `:\n  ${overlaps.join('\n  ')}` : ''}`);
+    expect(agents).toBeGreaterThan(5);
+    expect(overlaps).toEqual([]);
   });
 
   it('a bad agents file is bad usage (exit 2) naming the file and the field inside it', async () => {

@@ -5,7 +5,8 @@
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectStdio, inbox, ok } from './helpers.js';
-import { killStubs, runnerFixture, waitFor, type RunnerFixture } from './runner-helpers.js';
+import { killStubs, runnerFixture, type RunnerFixture } from './runner-helpers.js';
+import { waitFor } from './wait.js';
 
 let fx: RunnerFixture | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -32,7 +33,7 @@ describe('serve --runner', () => {
     const done = await waitFor('the run to end', async () => {
       const { runs } = await ok(h.client, 'listRuns', { missionId: mission.id });
       return runs[0]?.status === 'succeeded' ? runs[0] : undefined;
-    }, 30_000, 100);
+    }, { everyMs: 100 });
     expect(done).toMatchObject({ trigger: 'schedule', attempt: 1, exitCode: 0, agentType: 'claude' });
     expect((await ok(h.client, 'getRun', { id: done.id })).run.output).toContain('stub says hello');
     expect((await ok(h.client, 'getMission', { id: mission.id })).mission).toMatchObject({ status: 'completed', schedule: { runCount: 1 } });
@@ -50,7 +51,7 @@ describe('serve --runner', () => {
     const refused = await waitFor('a refused mission', async () => {
       const { missions } = await ok(h.client, 'listMissions', { status: 'failed' });
       return missions[0];
-    }, 45_000, 200);
+    }, { timeoutMs: 45_000, everyMs: 200 });
     const all = (await ok(h.client, 'listMissions', { sort: 'createdAt', order: 'asc', limit: 100 })).missions;
     // root (a person's), then depth 1 and 2 run and each makes one more; depth 3 is refused.
     expect(all.map((m: { origin: { depth: number } | null }) => m.origin?.depth ?? 0)).toEqual([0, 1, 2, 3]);

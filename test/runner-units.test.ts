@@ -1,5 +1,5 @@
 // The runner's pure parts: the agents file (defaults, merging, errors that name the path inside the
-// file), the prompt text, and the bounded output tail.
+// file), the prompt text, the bounded output tail, and the tenant filter of a worker (--only-user, --only-org).
 import { describe, expect, it } from 'vitest';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
@@ -7,6 +7,8 @@ import { newImportId } from '../src/ids.js';
 import { AgentsFileError, DEFAULT_COMMANDS, defaultAgents, describeAgents, parseAgents } from '../src/runner/agents.js';
 import { OutputTail } from '../src/runner/output-tail.js';
 import { promptFor } from '../src/runner/prompt.js';
+import { UsageError, resolveConfig } from '../src/config.js';
+import { describeOnly } from '../src/run/fair.js';
 
 const mission = (raw: Record<string, unknown>) =>
   newMission(CreateMissionInput.parse(raw), { now: new Date('2026-01-01T00:00:00Z'), newImportId, id: 'msn_AAAAAAAAAAAAAAAAAAAA', owner: { user: 'local', org: null } });
@@ -97,5 +99,20 @@ describe('output tail', () => {
     const small = new OutputTail(100);
     small.push(Buffer.from('hello'));
     expect(small.text()).toBe('hello');
+  });
+});
+
+describe('a worker per tenant: --only-user, --only-org', () => {
+  it('flags and variables give the filter (a flag wins); blank names are bad usage; the worker says which tenant it serves', () => {
+    expect(resolveConfig({}, {}).runner.only).toBeUndefined();
+    expect(resolveConfig({ 'only-user': 'alice' }, {}).runner.only).toEqual({ user: 'alice' });
+    expect(resolveConfig({}, { MISSIONS_ONLY_ORG: 'acme', MISSIONS_ONLY_USER: 'bob' }).runner.only).toEqual({ user: 'bob', org: 'acme' });
+    expect(resolveConfig({ 'only-org': 'globex' }, { MISSIONS_ONLY_ORG: 'acme' }).runner.only).toEqual({ org: 'globex' });
+    expect(resolveConfig({}, { MISSIONS_ONLY_USER: '' }).runner.only).toBeUndefined(); // an empty variable counts as unset
+    expect(() => resolveConfig({ 'only-user': ' ' }, {})).toThrow(/--only-user \(MISSIONS_ONLY_USER\) must be a user or org name of 1 to 200 characters/);
+    expect(() => resolveConfig({ 'only-org': 'x'.repeat(201) }, {})).toThrow(UsageError);
+    expect(describeOnly({ user: 'alice', org: 'acme' })).toBe('only the missions of user alice in org acme');
+    expect(describeOnly({ org: 'acme' })).toBe('only the missions of org acme');
+    expect(describeOnly(undefined)).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_STDIO_LINE_BYTES } from '../src/line-limit.js';
 import { BIN, tempDir } from './helpers.js';
+import { waitFor } from './wait.js';
 
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
@@ -30,12 +31,11 @@ function start() {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   /** Resolves once stdout holds the answer to request `id`. */
   const answer = async (id: number) => {
-    for (;;) {
-      const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
-      if (line) return JSON.parse(line);
-      if (child.exitCode !== null) throw new Error(`exited before answering ${id}: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const line = await waitFor(`the answer to request ${id} on stdout`, () => {
+      if (child.exitCode !== null && !stdout.includes(`"id":${id}`)) throw new Error(`exited before answering ${id}: ${stderr}`);
+      return stdout.split('\n').find((l) => l.includes(`"id":${id}`));
+    }, { everyMs: 10, detail: () => `stderr: ${stderr}` });
+    return JSON.parse(line);
   };
   const write = (text: string | Buffer) => new Promise<void>((resolve) => child.stdin!.write(text, () => resolve()));
   return { child, exited, answer, write, stdout: () => stdout, stderr: () => stderr };

@@ -7,13 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_USER, canSee, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { newMission } from '../src/mission/build.js';
 import { CreateMissionInput } from '../src/mission/input.js';
-import { STATUSES, VISIBILITIES, type Mission } from '../src/mission/model.js';
+import { STATUSES, VISIBILITIES, type Mission, type Owner } from '../src/mission/model.js';
+import type { OwnerFilter } from '../src/run/fair.js';
+import { isDue } from '../src/run/lifecycle.js';
 import { SORTS, compare, compileFilter, keyOf, type ListMissionsInput, type Order } from '../src/mission/query.js';
 import { newImportId, newMissionId } from '../src/ids.js';
 import type { RunRecord } from '../src/run/model.js';
 import { openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
 import { ENGINES } from './store-engines.js';
+import { testRandom, type Random } from './random.js';
 import { claimMission, expireLostRuns } from '../src/runner/store-ops.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -72,18 +75,6 @@ async function allPages(store: MissionStore, q: ListMissionsInput, who: Identity
   return pages;
 }
 
-/** A seeded random source (mulberry32), so that a failure replays the same store. */
-function random(seed: number) {
-  const next = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
-type Random = ReturnType<typeof random>;
-
 /** 3 users × (2 orgs and none), and the local user. */
 const OWNERS = [...['alice', 'bob', 'carol'].flatMap((user) => ['acme', 'globex', null].map((org) => ({ user, org }))), { user: 'local', org: null }];
 /** The local user; users of each org and of none; alice of no org (not alice of acme); dave, who owns nothing. */
@@ -94,7 +85,7 @@ const TIMES = [0, 1, 2, 3, 4].map((h) => new Date(NOW.getTime() + (h - 2) * 3_60
 /** A mission with random owner, visibility, status, title (ties in lower case), times (ties) and nextRun (null sometimes). */
 function randomMission(r: Random): Mission {
   const input = CreateMissionInput.parse({ title: r.pick(TITLES), goal: r.pick(['post weekly', 'answer mail']), agentType: r.pick(['claude', 'gemini'] as const) });
-  const m = newMission(input, { now: new Date(r.pick(TIMES)), newImportId, id: newMissionId(), owner: r.pick(OWNERS) });
+  const m = newMission(input, { now: new Date(r.pick(TIMES)), newImportId: () => r.id('imp_', 16), id: r.id('msn_'), owner: r.pick(OWNERS) });
   return {
     ...m,
     visibility: r.pick(VISIBILITIES),
@@ -220,6 +211,41 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
     for (const m of due) expect(m.status === 'pending' && Date.parse(m.schedule.nextRun!) <= NOW.getTime()).toBe(true);
   });
 
+  it('due work round robin over owners: each owner\'s soonest first, rotated after the owner served last, one tenant only, as brute force says', async () => {
+    const r = testRandom('due work round robin');
+    const { store } = await open();
+    const recurring = (m: Mission): Mission => ({ ...m, status: r.next() < 0.7 ? 'pending' : m.status, schedule: { ...m.schedule, type: 'continuous', value: '1m' } });
+    const missions = Array.from({ length: 200 }, () => recurring(randomMission(r)));
+    await store.write(() => ({ put: missions, result: null }));
+    // Then a fifth of them change (status, nextRun, owner), so that the index follows missions that move.
+    const moved = missions.slice(0, 40).map((m) => ({ ...recurring(m), owner: r.pick(OWNERS), schedule: { ...m.schedule, nextRun: r.pick(TIMES) } }));
+    await store.write(() => ({ put: moved, remove: [missions[199]!.id], result: null }));
+    const current = new Map(missions.map((m) => [m.id, m]));
+    for (const m of moved) current.set(m.id, m);
+    current.delete(missions[199]!.id);
+    const ownerOrder = (a: Owner, b: Owner) => (a.user !== b.user ? (a.user < b.user ? -1 : 1) : a.org === b.org ? 0 : a.org === null ? -1 : b.org === null ? 1 : a.org < b.org ? -1 : 1);
+    /** Brute force: every due mission ranked within its owner, then by round, then owners after `after` first. */
+    const expected = (limit: number, after: Owner | undefined, only: OwnerFilter | undefined) => {
+      const due = [...current.values()].filter((m) => isDue(m, NOW) && (!only?.user || m.owner.user === only.user) && (!only?.org || m.owner.org === only.org));
+      const rank = new Map<string, number>();
+      for (const m of due) rank.set(m.id, due.filter((o) => ownerOrder(o.owner, m.owner) === 0 && compare({ key: keyOf(o, 'nextRun'), id: o.id }, { key: keyOf(m, 'nextRun'), id: m.id }, 'asc') < 0).length);
+      const late = (o: Owner) => (after && ownerOrder(o, after) <= 0 ? 1 : 0);
+      return due.sort((a, b) => rank.get(a.id)! - rank.get(b.id)! || late(a.owner) - late(b.owner) || ownerOrder(a.owner, b.owner)).slice(0, limit).map((m) => m.id);
+    };
+    let asked = 0;
+    for (const after of [undefined, ...OWNERS, { user: 'zed', org: null }]) {
+      for (const only of [undefined, { user: 'bob' }, { org: 'acme' }, { user: 'alice', org: 'globex' }, { user: 'nobody' }]) {
+        for (const limit of [1, 5, 1000]) {
+          const got = (await store.due(NOW, limit, { after: after ?? null, ...(only && { only }) })).map((m) => m.id);
+          expect(got, `after ${JSON.stringify(after)}, only ${JSON.stringify(only)}, limit ${limit}`).toEqual(expected(limit, after, only));
+          asked++;
+        }
+      }
+    }
+    expect(expected(1000, undefined, undefined).length).toBeGreaterThan(20);
+    expect(asked).toBe(180);
+  });
+
   it('runs: pages newest first with visibility, each mission\'s runs, outputs, active runs', async () => {
     const { store } = await open();
     const missions = fixtures();
@@ -281,7 +307,7 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
   });
 
   it('pages exactly as brute force (canSee, filters, compare) for every caller, sort, order, filter and page size', async () => {
-    const r = random(11);
+    const r = testRandom('300 random missions, paged');
     const { store } = await open();
     const missions = Array.from({ length: 300 }, () => randomMission(r));
     await store.write(() => ({ put: missions, result: null }));
@@ -316,7 +342,7 @@ describe.each(ENGINES)('the store contract on $name', (engine) => {
   });
 
   it('writes between pages (creates, deletes, visibility and sort-key changes) never repeat or skip a mission that stayed put', async () => {
-    const r = random(7);
+    const r = testRandom('150 random missions, written between pages');
     const { store, another } = await open();
     const other = another();
     const state = new Map(Array.from({ length: 150 }, () => randomMission(r)).map((m) => [m.id, m]));

@@ -10,6 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './helpers.js';
 import { readOnDisk } from './on-disk.js';
+import { testRandom } from './random.js';
 
 interface Server {
   client: Client;
@@ -77,6 +78,7 @@ describe('store: kill -9 at a random moment', () => {
     let tornTails = 0;
 
     const lane = async (laneNo: number) => {
+      const random = testRandom(`store-crash lane ${laneNo}`);
       const file = join(temp.dir, `lane${laneNo}`, 'missions.json');
       // Odd lanes fold the journal into a new snapshot every few writes, so kills also land mid-compaction.
       const env: Record<string, string> = laneNo % 2 === 1 ? { MISSIONS_COMPACT_AT_BYTES: '0' } : {};
@@ -90,8 +92,8 @@ describe('store: kill -9 at a random moment', () => {
         let firstAckAt: number | undefined;
         const started = Date.now();
         // Kill after a random number of acknowledged creates (at least 3), plus a random delay.
-        const killAfter = 3 + Math.floor(Math.random() * 20);
-        const extraDelay = Math.floor(Math.random() * 120);
+        const killAfter = 3 + random.int(20);
+        const extraDelay = random.int(120);
         let killNow!: () => void;
         const killSignal = new Promise<void>((r) => (killNow = r));
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openJsonFileStore } from '../src/store/index.js';
 import { call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
 import { readOnDisk } from './on-disk.js';
+import { waitFor } from './wait.js';
 
 const temp = tempDir('missions-journal-');
 afterAll(() => temp.cleanup());
@@ -291,9 +292,8 @@ describe('journal: compaction under load', () => {
     const h = await connectStdio(['--store', file]);
     await ok(h.client, 'createMission', { title: 'Last one', goal: 'g' });
     await h.close();
-    await new Promise((r) => setTimeout(r, 300)); // the process exits after closing stdin
-    for (let i = 0; i < 50 && existsSync(`${file}.journal`); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(existsSync(`${file}.journal`)).toBe(false);
+    // the process folds the journal in as it exits, after its stdin closed
+    await waitFor('the last process to fold the journal into missions.json and remove it', () => !existsSync(`${file}.journal`), { timeoutMs: 10_000 });
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.missions).toHaveLength(5);
     expect(doc.seq).toBe(5);

@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claim, finish } from '../src/run/lifecycle.js';
+import { ORPHAN_END_MS, claim, finish } from '../src/run/lifecycle.js';
+import { expireLostRuns, finishRun, keepAlive } from '../src/runner/store-ops.js';
 import { agentChecker } from '../src/runner/agent-check.js';
 import { openJsonFileStore, openMemoryStore } from '../src/store/index.js';
 import type { MissionStore } from '../src/store/types.js';
@@ -22,6 +23,53 @@ async function workerClaims(store: MissionStore, id: string, now: Date, runId = 
     return { put: c.change.mission ? [c.change.mission] : [], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run };
   });
 }
+
+describe('one agent of a mission at a time', () => {
+  it('a worker that died with its run cancelled: its lease holds ORPHAN_END_MS past its end (the supervisor ends the agent), then the mission runs again', async () => {
+    const clock = fixedClock('2026-12-02T10:00:00.000Z');
+    const store = openMemoryStore();
+    const h = await harness({ store, now: clock.now });
+    const { mission } = await ok(h.client, 'createMission', { title: 'Worker', goal: 'G', schedule: { type: 'once' } });
+    const run = await workerClaims(store, mission.id, clock.now());
+    await ok(h.client, 'updateMission', { id: mission.id, status: 'pending' }); // closed by hand; its worker then dies
+    await ok(h.client, 'runMission', { id: mission.id });
+    const leaseEnds = Date.parse(run.leaseExpiresAt!);
+    clock.advance(leaseEnds + ORPHAN_END_MS - clock.now().getTime());
+    await expect(workerClaims(store, mission.id, clock.now(), 'run_BBBBBBBBBBBBBBBBBBBB')).rejects.toThrow('not due');
+    clock.advance(1);
+    expect((await workerClaims(store, mission.id, clock.now(), 'run_BBBBBBBBBBBBBBBBBBBB')).status).toBe('running');
+  });
+
+  it('its worker renews the lease of a run closed elsewhere while the agent stops, and never revives a dropped one', async () => {
+    const clock = fixedClock('2026-12-02T10:00:00.000Z');
+    const store = openMemoryStore();
+    const h = await harness({ store, now: clock.now });
+    const { mission } = await ok(h.client, 'createMission', { title: 'Worker', goal: 'G', schedule: { type: 'once' } });
+    const run = await workerClaims(store, mission.id, clock.now());
+    await ok(h.client, 'pauseMission', { id: mission.id });
+    clock.advance(20_000);
+    const beat = () => ({ id: 'w1', host: 'h', pid: 1, startedAt: run.startedAt, seenAt: clock.now().toISOString(), leaseSeconds: 60 });
+    await keepAlive(store, beat(), [run.id], 60_000);
+    expect((await store.getRun(run.id))!.leaseExpiresAt).toBe(new Date(clock.now().getTime() + 60_000).toISOString());
+    await finishRun(store, run.id, 'w1', { status: 'cancelled' }, '', clock.now(), { retries: 0, retryDelayMs: 0 });
+    await keepAlive(store, beat(), [run.id], 60_000);
+    expect((await store.getRun(run.id))!.leaseExpiresAt).toBeNull();
+  });
+
+  it('a lost run keeps its lease: the retry waits until it has passed by ORPHAN_END_MS', async () => {
+    const clock = fixedClock('2026-12-02T10:00:00.000Z');
+    const store = openMemoryStore();
+    const h = await harness({ store, now: clock.now });
+    const { mission } = await ok(h.client, 'createMission', { title: 'Worker', goal: 'G', schedule: { type: 'once' } });
+    const run = await workerClaims(store, mission.id, clock.now());
+    clock.advance(60_001);
+    const [lost] = await expireLostRuns(store, clock.now(), () => ({ retries: 1, retryDelayMs: 0 }));
+    expect(lost).toMatchObject({ status: 'lost', leaseExpiresAt: run.leaseExpiresAt });
+    await expect(workerClaims(store, mission.id, clock.now(), 'run_BBBBBBBBBBBBBBBBBBBB')).rejects.toThrow('not due');
+    clock.advance(ORPHAN_END_MS);
+    expect((await workerClaims(store, mission.id, clock.now(), 'run_BBBBBBBBBBBBBBBBBBBB')).trigger).toBe('retry');
+  });
+});
 
 describe('runMission', () => {
   it('makes a pending mission due now as a manual run, warns that no runner is seen, and is idempotent', async () => {
@@ -117,6 +165,13 @@ describe('manual runs: setting running by hand', () => {
 
     await ok(h.client, 'resumeMission', { id: mission.id });
     await ok(h.client, 'runMission', { id: mission.id });
+    // The first agent may still be stopping: while its worker holds the lease, no second agent starts.
+    expect((await ok(h.client, 'getRun', { id: run.id })).run.leaseExpiresAt).toBe(run.leaseExpiresAt);
+    await expect(workerClaims(store, mission.id, clock.now(), 'run_BBBBBBBBBBBBBBBBBBBB')).rejects.toThrow('not due');
+    // Its agent gone, the worker drops the lease and keeps the output: then the mission may run again.
+    const policy = { retries: 0, retryDelayMs: 0 };
+    expect(await finishRun(store, run.id, 'w1', { status: 'cancelled', outputBytes: 5 }, 'bye\n', clock.now(), policy)).toEqual({ written: false, released: true });
+    expect((await ok(h.client, 'getRun', { id: run.id })).run).toMatchObject({ status: 'cancelled', leaseExpiresAt: null, output: 'bye\n', outputBytes: 5 });
     await workerClaims(store, mission.id, clock.now(), 'run_CCCCCCCCCCCCCCCCCCCC');
     expect((await call(h.client, 'deleteMission', { id: mission.id })).body.error.code).toBe('conflict');
     await ok(h.client, 'deleteMission', { id: mission.id, force: true });

@@ -4,7 +4,8 @@ import { ModeInput } from '../src/mission/input.js';
 import { RunOutput, renderRun, runSeenBy } from '../src/render/run.js';
 import { RUN_ID } from '../src/run/model.js';
 import { defineTool } from '../src/tool.js';
-import { findVisible, modeOf } from './common.js';
+import { canSee } from '../src/mission/access.js';
+import { modeOf } from './common.js';
 
 const notFound = (id: string) =>
   new MissionError('not_found', `Run ${id} not found. Use listRuns to find run ids (runs of a deleted mission go with it).`, { param: 'id' });
@@ -24,11 +25,10 @@ export const getRun = defineTool({
   handler: async (args, deps) => {
     const record = await deps.store.getRun(args.id);
     if (!record) throw notFound(args.id);
-    try {
-      await findVisible(deps.store, record.missionId, deps);
-    } catch {
-      throw notFound(args.id);
-    }
+    // A run of a mission the caller may not see is not found, as the mission is; a store that cannot
+    // be read answers store_error, as for every other tool.
+    const mission = await deps.store.get(record.missionId);
+    if (!mission || !canSee(mission, deps.identity)) throw notFound(args.id);
     const output = await deps.store.readRunOutput(record);
     return { run: renderRun(runSeenBy({ ...record, output }, deps.identity), modeOf(args, deps)) };
   },

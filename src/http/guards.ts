@@ -14,13 +14,42 @@ export type HttpErrorCode =
   | 'too_many_sessions'
   | 'unavailable';
 
-/** Every refusal of the HTTP layer: `{ "error": { "code", "message" } }` (SPEC §9). */
-export function sendError(res: ServerResponse, status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {
+/**
+ * How a refusal is written. A 2025 caller (and a browser, the board) gets SPEC §9's
+ * `{ "error": { "code", "message" } }`; a 2026-07-28 caller gets a JSON-RPC error object, as that
+ * revision wants every HTTP error body: `jsonrpc`, the request's `id` when it was read (else null), the
+ * integer code -32000 (the SDK's own code for HTTP-layer refusals) and our word for it in `data.code`.
+ */
+export interface ErrorStyle {
+  jsonrpc: boolean;
+  id?: string | number | null;
+}
+
+export const SPEC9_STYLE: ErrorStyle = { jsonrpc: false };
+
+/** The first 2026 revision: a caller that names it (or a later one) in MCP-Protocol-Version is a modern caller. */
+export const MODERN_REVISION = '2026-07-28';
+
+/** Whether a request comes from a 2026-07-28 client, by its headers (the body may not be read yet). */
+export function errorStyleOf(req: IncomingMessage): ErrorStyle {
+  const version = req.headers['mcp-protocol-version'];
+  const modern = (typeof version === 'string' && /^\d{4}-\d\d-\d\d$/.test(version.trim()) && version.trim() >= MODERN_REVISION) || req.headers['mcp-method'] !== undefined;
+  return { jsonrpc: modern };
+}
+
+/** The JSON-RPC id of a parsed single request, for an error that answers it. */
+export function requestIdOf(body: unknown): string | number | null {
+  const id = !Array.isArray(body) && body !== null && typeof body === 'object' ? (body as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** Every refusal of the HTTP layer, in the caller's style (see ErrorStyle). */
+export function sendError(res: ServerResponse, status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}, style: ErrorStyle = SPEC9_STYLE): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const body = JSON.stringify({ error: { code, message } });
+  const body = JSON.stringify(style.jsonrpc ? { jsonrpc: '2.0', id: style.id ?? null, error: { code: -32000, message, data: { code } } } : { error: { code, message } });
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(body);
 }
@@ -155,11 +184,11 @@ export type BodyResult = { ok: true; text: string } | { ok: false };
  * Reads a request body of at most `limit` bytes. Over the limit it answers 413 itself (at once when
  * Content-Length says so), discards what else arrives up to a bound, and closes the connection.
  */
-export function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, res: ServerResponse, limit: number, style: ErrorStyle = SPEC9_STYLE): Promise<BodyResult> {
   const tooLarge = () => {
     sendError(res, 413, 'payload_too_large', `The request body is larger than ${limit} bytes, the limit of this server (--max-body, MISSIONS_MAX_BODY).`, {
       Connection: 'close',
-    });
+    }, style);
     // Let the client finish sending so it can read the answer, but do not read forever.
     let discarded = 0;
     req.on('data', (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_USER, type Identity } from '../mission/access.js';
 import type { Authenticator } from './auth.js';
 import type { BoardFiles } from './board.js';
-import { repeatedHeader, sendError, sendJson, type Guards } from './guards.js';
+import { errorStyleOf, repeatedHeader, sendError, sendJson, type ErrorStyle, type Guards } from './guards.js';
 import type { Health } from './health.js';
 import { MCP_PATH } from './streamable.js';
 import { MESSAGES_PATH, SSE_PATH, type SseHandlers } from './sse.js';
@@ -17,12 +17,12 @@ export interface Routes {
   health(): Health;
   /** The store's own health, for a store that can go away (PostgreSQL); absent for a file. */
   storeHealth?: () => Promise<{ ok: boolean; detail: string }>;
-  mcp(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void>;
+  mcp(req: IncomingMessage, res: ServerResponse, identity: Identity, style: ErrorStyle): Promise<void>;
   sse: SseHandlers;
 }
 
 /** The caller, or null when a 401 was sent. */
-function identify(auth: Authenticator, req: IncomingMessage, res: ServerResponse): Identity | null {
+function identify(auth: Authenticator, req: IncomingMessage, res: ServerResponse, style: ErrorStyle): Identity | null {
   if (!auth.required) return LOCAL_USER;
   const who = auth.identify(req);
   if (who) return who;
@@ -33,6 +33,7 @@ function identify(auth: Authenticator, req: IncomingMessage, res: ServerResponse
     'unauthorized',
     presented ? 'The bearer token is not valid for this server.' : 'This server needs "Authorization: Bearer <token>".',
     { 'WWW-Authenticate': presented ? 'Bearer realm="missions-mcp", error="invalid_token"' : 'Bearer realm="missions-mcp"' },
+    style,
   );
   return null;
 }
@@ -51,21 +52,24 @@ const MCP_ROUTES: Record<string, string> = { [MCP_PATH]: 'any', [SSE_PATH]: 'GET
 export function createRouter(routes: Routes): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { guards, board } = routes;
   return async (req, res) => {
+    // A 2026-07-28 caller (by its MCP-Protocol-Version or Mcp-Method header) hears every refusal as a
+    // JSON-RPC error object; anyone else as SPEC §9 says (guards.ts, ErrorStyle).
+    const style = errorStyleOf(req);
     if (routes.stopping()) {
       res.setHeader('Connection', 'close');
-      return sendError(res, 503, 'unavailable', 'The server is shutting down.');
+      return sendError(res, 503, 'unavailable', 'The server is shutting down.', {}, style);
     }
     const repeated = repeatedHeader(req);
-    if (repeated) return sendError(res, 400, 'bad_request', `The request has several ${repeated} headers; send exactly one.`);
+    if (repeated) return sendError(res, 400, 'bad_request', `The request has several ${repeated} headers; send exactly one.`, {}, style);
     const refusal = guards.refuse(req);
-    if (refusal) return sendError(res, 403, 'forbidden', refusal);
+    if (refusal) return sendError(res, 403, 'forbidden', refusal, {}, style);
     corsHeaders(guards, req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST, DELETE',
-        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID',
         'Access-Control-Max-Age': '600',
       });
       res.end();
@@ -80,12 +84,12 @@ export function createRouter(routes: Routes): (req: IncomingMessage, res: Server
     if (board.serves(path)) return board.handle(req, res, path); // the mission board's page (SPEC §14)
     const method = MCP_ROUTES[path];
     if (method === undefined) {
-      return sendError(res, 404, 'not_found', `Nothing at ${path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`);
+      return sendError(res, 404, 'not_found', `Nothing at ${path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`, {}, style);
     }
-    if (method !== 'any' && req.method !== method) return sendError(res, 405, 'method_not_allowed', `Use ${method} ${path}.`, { Allow: method });
-    const identity = identify(routes.auth, req, res);
+    if (method !== 'any' && req.method !== method) return sendError(res, 405, 'method_not_allowed', `Use ${method} ${path}.`, { Allow: method }, style);
+    const identity = identify(routes.auth, req, res, style);
     if (!identity) return;
-    if (path === MCP_PATH) return routes.mcp(req, res, identity);
+    if (path === MCP_PATH) return routes.mcp(req, res, identity, style);
     if (path === SSE_PATH) return routes.sse.open(res, identity);
     return routes.sse.post(req, res, url, identity);
   };

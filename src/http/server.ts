@@ -19,6 +19,11 @@ import { SessionRegistry } from './sessions.js';
 import { shutdownGracefully } from './shutdown.js';
 import { sseHandlers } from './sse.js';
 import { streamableHandler } from './streamable.js';
+import { realDeps } from '../deps.js';
+import { StoreChangeFeed } from '../modern/change-feed.js';
+import { createModernHttp } from '../modern/http.js';
+import { createModernServer } from '../modern/server.js';
+import { taskToolsOf } from '../modern/tasks.js';
 
 export type { Health };
 
@@ -65,6 +70,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const limits = new SessionLimits({ perPrincipal: config.maxSessionsPerPrincipal, total: config.maxSessions });
   const requests = new RequestCounter(sessions);
   const kit = createSessionKit(options, sessions, limits, requests);
+  // 2026-07-28: a v2 server per request; listeners hear the store's own change feed (one per process,
+  // made with the first modern request, so that a server no 2026 client talks to never reads it).
+  let changeFeed: StoreChangeFeed | undefined;
+  const feed = () => (changeFeed ??= new StoreChangeFeed(options.store, log));
+  const tasks = taskToolsOf(options.tools);
+  const modern = createModernHttp({
+    newServer: (identity) =>
+      createModernServer(realDeps(options.store, { defaultMode: options.outputMode, identity, limits: options.limits, agents: options.agents }), {
+        tools: options.tools,
+        readOnly: options.readOnly,
+        log,
+        era: 'modern',
+        feed: feed(),
+        ...(tasks ? { tasks } : {}),
+      }),
+    feed,
+    maxListenersPerPrincipal: config.maxSessionsPerPrincipal,
+    maxBody: config.maxBody,
+    log,
+  });
   let stopping = false;
   const health = (): Health => healthOf(sessions, limits, requests, stopping);
   const handle = createRouter({
@@ -74,7 +99,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     stopping: () => stopping,
     health,
     ...(options.store.health ? { storeHealth: () => options.store.health!() } : {}),
-    mcp: streamableHandler(kit),
+    mcp: streamableHandler(kit, modern),
     sse: sseHandlers(kit),
   });
 
@@ -106,7 +131,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     health,
     async shutdown(graceMs = 20_000) {
       stopping = true;
-      return shutdownGracefully(httpServer, sessions, requests, graceMs);
+      return shutdownGracefully(httpServer, sessions, requests, graceMs, () => modern.close());
     },
   };
 }

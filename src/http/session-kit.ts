@@ -10,7 +10,7 @@ import type { Mode } from '../mission/input.js';
 import { createServer, type MissionServer } from '../server.js';
 import type { MissionStore } from '../store/types.js';
 import type { AnyTool } from '../tool.js';
-import { readBody, sendError, sendJson } from './guards.js';
+import { SPEC9_STYLE, readBody, sendError, sendJson, type ErrorStyle } from './guards.js';
 import type { RequestCounter } from './requests.js';
 import type { Admission, SessionLimits } from './session-limits.js';
 import type { SessionRegistry } from './sessions.js';
@@ -35,11 +35,11 @@ export interface SessionKit {
   readonly sessions: SessionRegistry;
   readonly requests: RequestCounter;
   /** A slot for one more session of this caller, or undefined when the refusal was sent (429/503). */
-  admit(res: ServerResponse, identity: Identity): Slot | undefined;
+  admit(res: ServerResponse, identity: Identity, style?: ErrorStyle): Slot | undefined;
   /** The MCP server of a new session; `canNotify` is false while its client cannot hear notices. */
   newServer(identity: Identity, canNotify?: () => boolean): MissionServer;
   /** A JSON body within the size limit, or undefined when an answer was already sent. */
-  jsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
+  jsonBody(req: IncomingMessage, res: ServerResponse, style?: ErrorStyle): Promise<unknown>;
 }
 
 export function createSessionKit(options: SessionKitOptions, sessions: SessionRegistry, limits: SessionLimits, requests: RequestCounter): SessionKit {
@@ -47,16 +47,16 @@ export function createSessionKit(options: SessionKitOptions, sessions: SessionRe
   return {
     sessions,
     requests,
-    admit(res, identity) {
+    admit(res, identity, style = SPEC9_STYLE) {
       const admission = limits.admit(principalKey(identity));
       if (admission.ok) return admission;
-      sendError(res, admission.status, 'too_many_sessions', admission.message);
+      sendError(res, admission.status, 'too_many_sessions', admission.message, {}, style);
       return undefined;
     },
     newServer: (identity, canNotify) =>
       createServer(realDeps(store, { defaultMode: options.outputMode, identity, limits: options.limits, agents: options.agents }), { tools: options.tools, readOnly: options.readOnly, log, canNotify }),
-    async jsonBody(req, res) {
-      const body = await readBody(req, res, options.http.maxBody);
+    async jsonBody(req, res, style = SPEC9_STYLE) {
+      const body = await readBody(req, res, options.http.maxBody, style);
       if (!body.ok) return undefined;
       try {
         return JSON.parse(body.text);

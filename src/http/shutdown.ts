@@ -5,7 +5,8 @@ import type { RequestCounter } from './requests.js';
 import type { SessionRegistry } from './sessions.js';
 
 /** True when everything in progress finished within `graceMs`; false when some of it was cut. */
-export async function shutdownGracefully(httpServer: Server, sessions: SessionRegistry, requests: RequestCounter, graceMs: number): Promise<boolean> {
+/** `closeStreams` ends what is open but not in progress (2026-07-28 listen streams), once requests are done. */
+export async function shutdownGracefully(httpServer: Server, sessions: SessionRegistry, requests: RequestCounter, graceMs: number, closeStreams: () => Promise<void> = async () => undefined): Promise<boolean> {
   const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   httpServer.closeIdleConnections();
   let timer: NodeJS.Timeout | undefined;
@@ -19,6 +20,7 @@ export async function shutdownGracefully(httpServer: Server, sessions: SessionRe
   })();
   const clean = await Promise.race([settled, timedOut]);
   clearTimeout(timer);
+  await closeStreams();
   await sessions.closeAll();
   httpServer.closeAllConnections();
   await closed;

@@ -18,10 +18,15 @@ export interface RetryPolicy {
 
 const RUNNABLE = new Set(['once', 'cron', 'continuous']);
 
+/** Due at some time (its nextRun): pending, with a nextRun, and a schedule that runs (or a run asked for by runMission). */
+export function mayBeDue(m: Mission): boolean {
+  if (m.status !== 'pending' || m.schedule.nextRun === null) return false;
+  return RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual';
+}
+
 /** Due (SPEC §12): pending, a schedule that runs (or a run asked for by runMission), nextRun at or before now. */
 export function isDue(m: Mission, now: Date): boolean {
-  if (m.status !== 'pending' || m.schedule.nextRun === null || Date.parse(m.schedule.nextRun) > now.getTime()) return false;
-  return RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual';
+  return mayBeDue(m) && Date.parse(m.schedule.nextRun!) <= now.getTime();
 }
 
 /**
@@ -37,6 +42,21 @@ export function dueMissions(byNextRun: readonly Mission[], now: Date, limit: num
   return out;
 }
 
+
+/**
+ * How long a lease still holds after it passes: a worker that died (and so stopped renewing) leaves
+ * its agent to the supervisor, which ends the agent's group within 5 s of the worker's end (SIGTERM,
+ * then SIGKILL); and a second more.
+ */
+export const ORPHAN_END_MS = 6000;
+
+/**
+ * A run whose lease still holds: running, or closed by someone else (a pause, a delete, a hand-made
+ * change, a lost lease) while its agent may still be stopping. Its worker renews the lease until the
+ * agent's process group is gone, then drops it; a dead worker's lease runs out, ORPHAN_END_MS later.
+ */
+export const leaseHeld = (r: RunRecord, now: Date): boolean =>
+  r.leaseExpiresAt !== null && Date.parse(r.leaseExpiresAt) + ORPHAN_END_MS >= now.getTime();
 
 /** The mission's run in progress, if any. */
 export function openRun(runs: readonly RunRecord[]): RunRecord | undefined {
@@ -131,7 +151,8 @@ export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
  *   request opens).
  */
 export function claim(m: Mission, runs: readonly RunRecord[], now: Date, opts: ClaimOptions): Claim {
-  if (!isDue(m, now) || openRun(runs)) return { kind: 'skip' };
+  // Never two agents of one mission: not while a run is open, nor while an earlier agent still stops.
+  if (!isDue(m, now) || openRun(runs) || runs.some((r) => leaseHeld(r, now))) return { kind: 'skip' };
   const queued = m.queuedRun;
   const newRun: NewRun = {
     id: opts.runId,
@@ -187,6 +208,8 @@ export interface Outcome {
   signal?: string | null;
   error?: string | null;
   outputBytes?: number;
+  /** The lease the run keeps once ended (a lost run: its agent may still be being ended); else none. */
+  leaseUntil?: string;
 }
 
 const FAILED: ReadonlySet<RunStatus> = new Set(['failed', 'timed_out', 'lost']);
@@ -231,7 +254,7 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
     exitCode: outcome.exitCode ?? null,
     signal: outcome.signal ?? null,
     error: outcome.error ?? null,
-    leaseExpiresAt: null,
+    leaseExpiresAt: outcome.leaseUntil ?? null,
     outputBytes: outcome.outputBytes ?? run.outputBytes,
   };
   const current = runs.find((r) => r.id === run.id);
@@ -270,9 +293,19 @@ export function finish(m: Mission | undefined, runs: readonly RunRecord[], run: 
 export const leaseExpired = (r: RunRecord, now: Date): boolean =>
   r.status === 'running' && r.leaseExpiresAt !== null && Date.parse(r.leaseExpiresAt) < now.getTime();
 
-/** The lost outcome for a run whose worker stopped renewing its lease. */
+/** The lost outcome for a run whose worker stopped renewing its lease; it keeps that lease (leaseHeld). */
 export const lostOutcome = (r: RunRecord): Outcome => ({
   status: 'lost',
   error: `worker ${r.worker} stopped renewing its lease (it was killed, or its machine stopped); the attempt counts as failed`,
+  ...(r.leaseExpiresAt !== null && { leaseUntil: r.leaseExpiresAt }),
 });
+
+/**
+ * A run closed by someone else whose agent has now ended: its worker drops the lease, so that the
+ * mission may run again, and keeps the agent's output. Undefined when there is nothing to release.
+ */
+export function releaseLease(r: RunRecord, worker: string, outputBytes: number): RunRecord | undefined {
+  if (r.status === 'running' || r.worker !== worker || r.leaseExpiresAt === null) return undefined;
+  return { ...r, leaseExpiresAt: null, outputBytes };
+}
 

@@ -34,7 +34,9 @@ function closeByHand(open: RunRecord, to: Status, now: Date): RunRecord {
     status,
     endedAt: now.toISOString(),
     durationMs: Math.max(0, now.getTime() - Date.parse(open.startedAt)),
-    leaseExpiresAt: null,
+    // A worker's agent may take seconds to stop: its worker keeps this lease until the agent is gone,
+    // and no agent of the mission starts while it holds (lifecycle.ts, leaseHeld).
+    leaseExpiresAt: open.worker === null ? null : open.leaseExpiresAt,
     error: status === 'cancelled' ? `cancelled: the mission was set to "${to}" while it ran` : null,
   };
 }

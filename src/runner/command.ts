@@ -22,7 +22,14 @@ export function createWorker(store: MissionStore, config: RunnerConfig, agents: 
   log(`runner on store ${store.location}; concurrency ${config.concurrency}; agents: ${describeAgents(agents)}`);
   return new Worker(
     { store, agents, now: () => new Date(), newRunId, log },
-    { concurrency: config.concurrency, leaseMs: config.leaseSeconds * 1000, maxDepth: config.maxDepth, once: config.once, stopGraceMs: config.stopGraceSeconds * 1000 },
+    {
+      concurrency: config.concurrency,
+      leaseMs: config.leaseSeconds * 1000,
+      maxDepth: config.maxDepth,
+      once: config.once,
+      stopGraceMs: config.stopGraceSeconds * 1000,
+      ...(config.only && { only: config.only }),
+    },
   );
 }
 

@@ -2,7 +2,7 @@
 // under the store's lock, so that what it checked still holds when it is written: two workers never
 // claim one slot, a lease is renewed only by the worker that holds it, a run ends only once.
 import type { AgentType, Mission } from '../mission/model.js';
-import { claim, finish, leaseExpired, lostOutcome, type Change, type Claim, type ClaimOptions, type Outcome, type RetryPolicy } from '../run/lifecycle.js';
+import { claim, finish, leaseExpired, lostOutcome, releaseLease, type Change, type Claim, type ClaimOptions, type Outcome, type RetryPolicy } from '../run/lifecycle.js';
 import { expire, requestExpired, type AgentLaunchView } from '../run/approval.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { MissionStore, WritePlan } from '../store/types.js';
@@ -76,14 +76,18 @@ export async function expireRequests(store: MissionStore, now: Date): Promise<Ru
 }
 
 export interface Finished {
+  /** Whether the outcome was recorded (false: the run was closed already). */
   written: boolean;
+  /** A run closed by someone else: its lease was dropped now that the agent is gone. */
+  released?: boolean;
   run?: RunRecord;
   mission?: Mission;
 }
 
 /**
- * Records how a run ended, if it is still running under this worker (a pause, a delete or a lost
- * lease may have closed it already: then nothing is written). Returns whether it wrote.
+ * Records how a run ended, if it is still running under this worker. A pause, a delete or a lost
+ * lease may have closed it already: then only its lease is dropped (the agent is gone, the mission
+ * may run again) and its output kept.
  */
 export function finishRun(
   store: MissionStore,
@@ -96,6 +100,8 @@ export function finishRun(
 ): Promise<Finished> {
   return store.write<Finished>(async (view) => {
     const r0 = await view.getRun(runId);
+    const released = r0 && releaseLease(r0, worker, outcome.outputBytes ?? 0);
+    if (released) return { runs: [released], outputs: { [runId]: output }, result: { written: false, released: true } };
     if (!r0 || r0.status !== 'running' || r0.worker !== worker) return { result: { written: false } };
     // The mission first, then its runs again: a store that locks rows locks the mission before its runs.
     const mission = await view.get(r0.missionId);
@@ -127,8 +133,9 @@ export async function expireLostRuns(store: MissionStore, now: Date, policyOf: (
 }
 
 /**
- * One write every lease/3: this worker's heartbeat, and the leases of its runs moved on (only those
- * still running under it). Workers silent for ten of their leases are forgotten.
+ * One write every lease/3: this worker's heartbeat, and the leases of its agents moved on: runs still
+ * running under it, and runs closed by someone else whose agent is still stopping (their lease not yet
+ * dropped). Workers silent for ten of their leases are forgotten.
  */
 export function keepAlive(store: MissionStore, me: WorkerRecord, runIds: readonly string[], leaseMs: number): Promise<void> {
   const now = Date.parse(me.seenAt);
@@ -137,7 +144,7 @@ export function keepAlive(store: MissionStore, me: WorkerRecord, runIds: readonl
     const runs: RunRecord[] = [];
     for (const id of runIds) {
       const r = await view.getRun(id);
-      if (r && r.status === 'running' && r.worker === me.id) runs.push({ ...r, leaseExpiresAt: until });
+      if (r && r.worker === me.id && r.leaseExpiresAt !== null) runs.push({ ...r, leaseExpiresAt: until });
     }
     const stale = (await view.workers()).filter((w) => w.id !== me.id && Date.parse(w.seenAt) + 10 * w.leaseSeconds * 1000 < now).map((w) => w.id);
     return { runs, workers: [me], removeWorkers: stale, result: undefined };

@@ -1,8 +1,10 @@
 // The worker (SPEC §12): every tick it keeps its heartbeat and leases alive, marks runs whose worker
 // vanished as lost, stops agents whose run was closed by someone else (pause, delete, manual change),
-// and claims due missions up to its concurrency. Each claim and each outcome is one store write.
+// and claims due missions up to its concurrency, round robin over their owners (src/run/fair.ts).
+// Each claim and each outcome is one store write.
 import { hostname } from 'node:os';
-import type { Mission } from '../mission/model.js';
+import type { Mission, Owner } from '../mission/model.js';
+import { describeOnly, type OwnerFilter } from '../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { MissionStore } from '../store/types.js';
 import { retryPolicyOf, type Agents } from './agents.js';
@@ -48,6 +50,8 @@ export interface WorkerOptions {
   once?: boolean;
   /** How long an approval request waits for a person (--approval-timeout, 24 h). */
   approvalTimeoutMs?: number;
+  /** Only this tenant's missions (run --only-user / --only-org). */
+  only?: OwnerFilter;
 }
 
 /** What became of one claimed run, as this worker saw it. */
@@ -81,6 +85,8 @@ export class Worker {
   private wake: (() => void) | undefined;
   private nothingToClaim = false;
   private readonly launchView: LaunchView;
+  /** The owner whose mission this worker claimed last: the next round robin starts after it. */
+  private lastOwner: Owner | null = null;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -118,7 +124,8 @@ export class Worker {
 
   private async runLoop(): Promise<void> {
     const { store } = this.deps;
-    this.deps.log(`worker ${this.id}: concurrency ${this.options.concurrency}, lease ${seconds(this.options.leaseMs)}, max depth ${this.options.maxDepth}${this.options.once ? ', once' : ''}`);
+    const only = describeOnly(this.options.only);
+    this.deps.log(`worker ${this.id}: concurrency ${this.options.concurrency}, lease ${seconds(this.options.leaseMs)}, max depth ${this.options.maxDepth}${this.options.once ? ', once' : ''}${only ? `, ${only}` : ''}`);
     for (;;) {
       await this.tick().catch((error: unknown) => this.deps.log(`tick failed (will try again): ${(error as Error).message}`));
       if (this.active.size === 0 && (this.stopping || (this.options.once && this.nothingToClaim))) break;
@@ -178,7 +185,7 @@ export class Worker {
     if (free <= 0) return;
     const t = now();
     const wanted = free * 2 + 4;
-    const due = await store.due(t, wanted + (this.options.once ? this.tried.size : 0));
+    const due = await store.due(t, wanted + (this.options.once ? this.tried.size : 0), { after: this.lastOwner, ...(this.options.only && { only: this.options.only }) });
     const candidates: Mission[] = due.filter((m) => !(this.options.once && this.tried.has(m.id))).slice(0, wanted);
     this.nothingToClaim = candidates.length === 0;
     for (const candidate of candidates) {
@@ -200,6 +207,7 @@ export class Worker {
       } else if (c.kind === 'budget') {
         this.deps.log(`${candidate.id} paused: ${c.reason}`);
       } else if (c.kind === 'run') {
+        this.lastOwner = candidate.owner;
         this.launch(c.mission!, c.run!, c.view!);
         free--;
       }
@@ -257,7 +265,7 @@ export class Worker {
         const took = seconds(Date.now() - (a.deadline - agents.agent(a.run.agentType).timeoutSeconds * 1000));
         const detail = exit.error ? `: ${exit.error}` : exit.exitCode !== null ? ` (exit ${exit.exitCode})` : '';
         const next = w.run?.retryAt ? `; retry at ${w.run.retryAt}` : w.mission ? `; mission ${w.mission.status}${w.mission.schedule.nextRun ? `, next run ${w.mission.schedule.nextRun}` : ''}` : '';
-        this.deps.log(`run ${a.run.id} of ${a.run.missionId} ${status} after ${took}${detail}${next}${w.written ? '' : ' (already closed in the store)'}`);
+        this.deps.log(`run ${a.run.id} of ${a.run.missionId} ${status} after ${took}${detail}${next}${w.written ? '' : ` (already closed in the store${w.released ? '; lease dropped' : ''})`}`);
         return;
       } catch (error) {
         if (attempt >= 3) {

@@ -3,6 +3,7 @@
 import { canSee, type Identity } from '../mission/access.js';
 import type { Owner } from '../mission/model.js';
 import { listPage, type ListMissionsInput } from '../mission/query.js';
+import type { DueOrder } from '../run/fair.js';
 import { dueMissions } from '../run/lifecycle.js';
 import { listRunsPage, type ListRunsInput } from '../run/query.js';
 import { awaitsPerson } from '../run/model.js';
@@ -47,7 +48,9 @@ export function indexQueries(fresh: () => Promise<MissionIndex>): StoreQueries {
     list: ask((i, input: ListMissionsInput, who: Identity, now: Date) =>
       listPage((sort) => i.visibleOrders(sort, who), input, now),
     ),
-    due: ask((i, now: Date, limit: number) => dueMissions(i.sorted('nextRun'), now, limit, waitingForPeople(i))),
+    due: ask((i, now: Date, limit: number, order?: DueOrder) =>
+      order ? i.dueByOwner(now, limit, order, waitingForPeople(i)) : dueMissions(i.sorted('nextRun'), now, limit, waitingForPeople(i)),
+    ),
     listRuns: ask((i, input: ListRunsInput, who: Identity) =>
       listRunsPage(i.runs, input, (missionId) => {
         const m = i.get(missionId);

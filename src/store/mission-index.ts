@@ -5,6 +5,8 @@ import type { Identity } from '../mission/access.js';
 import type { Mission, Owner } from '../mission/model.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { Sort } from '../mission/query.js';
+import type { DueOrder } from '../run/fair.js';
+import { DueIndex } from './due-index.js';
 import { RunIndex, lowerBound } from './run-index.js';
 import { SortedOrder } from './sorted-order.js';
 import { VisibilityBuckets } from './visibility-buckets.js';
@@ -35,6 +37,8 @@ export class MissionIndex {
   private inserted: Mission[] | undefined;
   /** Missions per owner (user and org), for quotas. */
   private readonly owners = new Map<string, number>();
+  /** Due work by owner, for workers (built on first use). */
+  private dueIndex: DueIndex | undefined;
 
   constructor(
     missions: Iterable<Mission> = [],
@@ -77,6 +81,12 @@ export class MissionIndex {
     return order.items;
   }
 
+  /** Due work at `now`, round robin over owners (src/run/fair.ts). */
+  dueByOwner(now: Date, limit: number, order: DueOrder, skip: ReadonlySet<string> = new Set()): Mission[] {
+    this.dueIndex ??= new DueIndex(this.byId.values());
+    return this.dueIndex.due(now, limit, order, skip);
+  }
+
   /** Disjoint ascending orders for one sort that together hold exactly the missions `who` may see. */
   visibleOrders(sort: Sort, who: Identity): (readonly Mission[])[] {
     return who.kind === 'local' ? [this.sorted(sort)] : this.buckets.parts(sort, who);
@@ -110,6 +120,8 @@ export class MissionIndex {
     }
     if (old) this.buckets.remove(old);
     this.buckets.insert(m);
+    if (old) this.dueIndex?.remove(old);
+    this.dueIndex?.insert(m);
     if (old) this.inserted = undefined;
     else this.inserted?.push(m);
   }
@@ -123,6 +135,7 @@ export class MissionIndex {
     this.count(old, -1);
     for (const order of this.orders.values()) order.remove(old);
     this.buckets.remove(old);
+    this.dueIndex?.remove(old);
     this.inserted = undefined;
   }
 

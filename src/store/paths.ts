@@ -1,23 +1,29 @@
 // Where the default store lives (SPEC §8): the user's data folder, never the package or npx cache.
 import { readlinkSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, posix, resolve, win32 } from 'node:path';
 
 export const APP_DIR = 'missions-mcp';
 export const STORE_FILE = 'missions.json';
 
+/**
+ * The data folder on `platform`, with that platform's separators (so that it can be checked for every
+ * platform on any). XDG_DATA_HOME counts only when absolute, as the XDG Base Directory spec says: a
+ * relative one would put the store wherever the process happens to start.
+ */
 export function defaultDataDir(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_DIR);
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR);
-  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), APP_DIR);
+  if (platform === 'win32') return win32.join(env.APPDATA || win32.join(home, 'AppData', 'Roaming'), APP_DIR);
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', APP_DIR);
+  const xdg = env.XDG_DATA_HOME;
+  return posix.join(xdg && posix.isAbsolute(xdg) ? xdg : posix.join(home, '.local', 'share'), APP_DIR);
 }
 
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env, platform = process.platform, home = homedir()): string {
-  return join(defaultDataDir(env, platform, home), STORE_FILE);
+  return (platform === 'win32' ? win32 : posix).join(defaultDataDir(env, platform, home), STORE_FILE);
 }
 
 /**

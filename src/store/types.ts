@@ -8,6 +8,7 @@
 import type { Identity } from '../mission/access.js';
 import type { Mission, Owner, Visibility } from '../mission/model.js';
 import type { ListMissionsInput, Page } from '../mission/query.js';
+import type { DueOrder } from '../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { ListRunsInput, RunPage } from '../run/query.js';
 
@@ -50,8 +51,12 @@ export interface WriteView {
 export interface StoreQueries extends WriteView {
   /** One page of listMissions for `who` (same filters, order and cursor on every store). */
   list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page>;
-  /** Missions due at `now` (SPEC §12), soonest nextRun first, at most `limit`; not those whose approval request waits for a person (SPEC §15). */
-  due(now: Date, limit: number): Promise<Mission[]>;
+  /**
+   * Missions due at `now` (SPEC §12), at most `limit`: soonest nextRun first; or, with `order`, round
+   * robin over their owners after `order.after`, of `order.only`'s tenant (src/run/fair.ts). Never those
+   * whose approval request waits for a person (SPEC §15): that is not work for a worker.
+   */
+  due(now: Date, limit: number, order?: DueOrder): Promise<Mission[]>;
   /** One page of listRuns over the runs of missions `who` may see. */
   listRuns(input: ListRunsInput, who: Identity): Promise<RunPage>;
   /** The missions changed after `version` (undefined: none yet; just the current version). */

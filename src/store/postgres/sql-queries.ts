@@ -4,6 +4,7 @@ import type { Identity } from '../../mission/access.js';
 import { resolveQueryTime } from '../../mission/fields.js';
 import type { ListMissionsInput, Sort } from '../../mission/query.js';
 import { pageRequest, type PageRequest } from '../../mission/query.js';
+import type { DueOrder } from '../../run/fair.js';
 import { runPageRequest, type ListRunsInput } from '../../run/query.js';
 import { OPEN_RUN_STATUSES } from '../../run/model.js';
 
@@ -89,15 +90,36 @@ export function listSql(input: ListMissionsInput, who: Identity, now: Date): { r
 /** `('running', 'awaiting_approval')`: the open run statuses (run/model.ts), as SQL. */
 export const OPEN_STATUSES_SQL = `(${OPEN_RUN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
-/** A request that waits for a person (awaitsPerson in run/model.ts), as SQL over a runs row `r`. */
-const AWAITS_PERSON_SQL = "r.status = 'awaiting_approval' AND (r.record->>'decision') IS NULL";
+/** Not a mission whose approval request waits for a person (awaitsPerson in run/model.ts), as SQL over missions row `t`. */
+const NOT_AWAITING_PERSON = (t: string) =>
+  `NOT EXISTS (SELECT 1 FROM runs r WHERE r.mission_id = ${t}id AND r.status = 'awaiting_approval' AND (r.record->>'decision') IS NULL)`;
 
-export function dueSql(now: Date, limit: number): Sql {
+/** The owners' fixed order of src/run/fair.ts (compareOwners), over columns of `t`. */
+const ownerKey = (t: string) => `${t}owner_user COLLATE "C", ${t}owner_org IS NOT NULL, coalesce(${t}owner_org, '') COLLATE "C"`;
+
+export function dueSql(now: Date, limit: number, order?: DueOrder): Sql {
+  if (!order) {
+    return {
+      text: `SELECT doc FROM missions WHERE status = 'pending' AND runnable AND next_run_ms <= $1 AND ${NOT_AWAITING_PERSON('missions.')} ORDER BY next_run, id LIMIT $2`,
+      values: [now.getTime(), limit],
+    };
+  }
+  // Round robin over owners: each due mission numbered within its owner (a window per owner), then
+  // round 1 (every owner's first), round 2, …; within a round, owners after `after` first.
+  const w = new Where();
+  w.add("status = 'pending' AND runnable");
+  w.add(`next_run_ms <= ${w.param(now.getTime())}`);
+  w.add(NOT_AWAITING_PERSON('missions.'));
+  if (order.only?.user !== undefined) w.add(`owner_user = ${w.param(order.only.user)}`);
+  if (order.only?.org !== undefined) w.add(`owner_org = ${w.param(order.only.org)}`);
+  const after = order.after
+    ? `(${ownerKey('d.')}) <= (${w.param(order.after.user)}::text COLLATE "C", ${w.param(order.after.org !== null)}::boolean, ${w.param(order.after.org ?? '')}::text COLLATE "C"), `
+    : '';
   return {
     text:
-      "SELECT doc FROM missions m WHERE status = 'pending' AND runnable AND next_run_ms <= $1 " +
-      `AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.mission_id = m.id AND ${AWAITS_PERSON_SQL}) ORDER BY next_run, id LIMIT $2`,
-    values: [now.getTime(), limit],
+      `SELECT m.doc FROM (SELECT id, owner_user, owner_org, row_number() OVER (PARTITION BY owner_user, owner_org ORDER BY next_run, id) AS round ` +
+      `FROM missions ${w}) d JOIN missions m ON m.id = d.id ORDER BY d.round, ${after}${ownerKey('d.')} LIMIT ${w.param(limit)}`,
+    values: w.values,
   };
 }
 

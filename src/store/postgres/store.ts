@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Identity } from '../../mission/access.js';
 import type { Mission, Owner } from '../../mission/model.js';
 import { pageOf, type ListMissionsInput, type Page } from '../../mission/query.js';
+import type { DueOrder } from '../../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../../run/model.js';
 import { runPageOf, type ListRunsInput, type RunPage } from '../../run/query.js';
 import type { Changes, MissionChange, MissionStore, Plan } from '../types.js';
@@ -130,8 +131,8 @@ export class PostgresStore implements MissionStore {
     return pageOf(missions, counted[0]!.n, rows.length > req.limit, req);
   }
 
-  async due(now: Date, limit: number): Promise<Mission[]> {
-    const { text, values } = dueSql(now, limit);
+  async due(now: Date, limit: number, order?: DueOrder): Promise<Mission[]> {
+    const { text, values } = dueSql(now, limit, order);
     return (await this.query<{ doc: Mission }>(text, values)).map((r) => r.doc);
   }
 
