@@ -24,7 +24,7 @@ async function main() {
 
   const { tools } = await client.listTools();
   const total = tokens({ tools });
-  console.log(`tools/list: ${total} o200k tokens for ${tools.length} tools (budget 3,800)`);
+  console.log(`tools/list: ${total} o200k tokens for ${tools.length} tools (budget 4,400)`);
   console.log('  tool            total  input  output  description');
   for (const t of tools) {
     const row = [tokens(t), tokens(t.inputSchema), tokens(t.outputSchema ?? {}), tokens(t.description ?? '')];

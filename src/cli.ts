@@ -119,7 +119,7 @@ async function serveHttp(config: Config, io: Io): Promise<number> {
   const store = openConfiguredStore(config);
   let running;
   try {
-    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), log });
+    running = await startHttpServer({ http: config.http, store, auth, outputMode: config.outputMode, readOnly: config.readOnly, tools: selectTools({ readOnly: config.readOnly }), limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile, config.runner.approvalTimeoutMs), log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BindRefusedError) throw new UsageError(error.message);
@@ -157,7 +157,7 @@ async function serve(config: Config, io: Io): Promise<number> {
   // SDK v2's serveStdio pins each connection's era on its first message: 2025 clients (initialize) and
   // 2026-07-28 clients (server/discover, or any request with the _meta envelope) get a server from
   // the same factory, for that era (docs/protocol.md).
-  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), runClaim: runClaimFromEnv(io.env) });
+  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile, config.runner.approvalTimeoutMs), runClaim: runClaimFromEnv(io.env) });
   const tools = selectTools({ readOnly: config.readOnly });
   let changeFeed: StoreChangeFeed | undefined; // made for the first 2026-07-28 connection only
   const taskTools = taskToolsOf(tools);
@@ -240,7 +240,7 @@ async function call(config: Config, positionals: string[], values: Record<string
     input = { ...input, mode: values.mode };
   }
   const store = openConfiguredStore(config);
-  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile), runClaim: runClaimFromEnv(io.env) });
+  const deps = realDeps(store, { defaultMode: config.outputMode, limits: config.limits, agents: agentsKnowledge(config.runner.agentsFile, config.runner.approvalTimeoutMs), runClaim: runClaimFromEnv(io.env) });
   const result = await callTool(tool, input, deps, lineLogger(io.err));
   await store.close().catch(() => undefined);
   const first = result.content[0];

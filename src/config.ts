@@ -4,6 +4,8 @@ import type { Mode } from './mission/input.js';
 import type { OwnerFilter } from './run/fair.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { defaultStorePath } from './store/paths.js';
+import { COOL_DOWN, coolDownMs } from './mission/schedule.js';
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from './run/approval.js';
 
 export class UsageError extends Error {}
 
@@ -29,6 +31,8 @@ export interface RunnerConfig {
   concurrency: number;
   leaseSeconds: number;
   maxDepth: number;
+  /** How long an approval request waits for a person before it expires (SPEC §15; default 24 h). */
+  approvalTimeoutMs: number;
   /** `run --once`: run what is due now, wait, exit. */
   once: boolean;
   /** `MISSIONS_STOP_GRACE` (no flag: a tuning knob): on SIGTERM, the most a running agent is given to finish (30 s). */
@@ -85,6 +89,7 @@ export const OPTIONS = {
   concurrency: { type: 'string', env: 'MISSIONS_CONCURRENCY', help: 'run: agents at once per worker (default 2)' },
   lease: { type: 'string', env: 'MISSIONS_LEASE', help: 'run: seconds a claim holds without renewal (default 60)' },
   'max-depth': { type: 'string', env: 'MISSIONS_MAX_DEPTH', help: 'run: deepest chain of missions created by runs that may run (default 3)' },
+  'approval-timeout': { type: 'string', env: 'MISSIONS_APPROVAL_TIMEOUT', help: 'run: how long an approval request waits for a person, e.g. 30s, 24h (default 24h)' },
   once: { type: 'boolean', env: 'MISSIONS_ONCE', help: 'run: run what is due now, wait, exit (0 if all succeeded, else 1)' },
   'only-user': { type: 'string', env: 'MISSIONS_ONLY_USER', help: 'run: only the missions this user owns (a worker per tenant)' },
   'only-org': { type: 'string', env: 'MISSIONS_ONLY_ORG', help: 'run: only the missions owned in this org (with --only-user: that user in it)' },
@@ -153,6 +158,7 @@ export function resolveConfig(values: Partial<Record<OptionName, string | boolea
       concurrency: atLeastOne('--concurrency (MISSIONS_CONCURRENCY)', pick('concurrency') as string | undefined, 2, 256),
       leaseSeconds: atLeastOne('--lease (MISSIONS_LEASE)', pick('lease') as string | undefined, 60, 24 * 3600),
       maxDepth: integer('--max-depth (MISSIONS_MAX_DEPTH)', pick('max-depth') as string | undefined, 3, 100),
+      approvalTimeoutMs: duration('--approval-timeout (MISSIONS_APPROVAL_TIMEOUT)', pick('approval-timeout') as string | undefined, DEFAULT_APPROVAL_TIMEOUT_MS),
       once: (pick('once') as boolean | undefined) ?? false,
       stopGraceSeconds: integer('MISSIONS_STOP_GRACE', env.MISSIONS_STOP_GRACE || undefined, 30, 3600),
       only: ownerFilter(pick('only-user') as string | undefined, pick('only-org') as string | undefined),
@@ -165,6 +171,14 @@ function integer(name: string, raw: string | undefined, fallback: number, max: n
   const v = raw.trim();
   if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${name} must be a whole number from 0 to ${max}, not "${raw}"`);
   return Number(v);
+}
+
+/** A duration as schedules write it ("30s", "5m", "24h", "7d"), from 1 s to 365 days. */
+function duration(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const v = raw.trim();
+  if (!COOL_DOWN.test(v) || coolDownMs(v) > 365 * 86_400_000) throw new UsageError(`${name} must be a duration such as 30s, 5m, 24h or 7d (at most 365d), not "${raw}"`);
+  return coolDownMs(v);
 }
 
 function atLeastOne(name: string, raw: string | undefined, fallback: number, max = 1_000_000): number {

@@ -9,6 +9,7 @@ import type { MissionStore } from './store/types.js';
 import type { ToolDeps } from './tool.js';
 import { agentChecker } from './runner/agent-check.js';
 import { lazyLaunchView } from './runner/launch-view.js';
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from './run/approval.js';
 
 export interface DepsOptions {
   defaultMode: Mode;
@@ -24,11 +25,14 @@ export interface DepsOptions {
   runClaim?: RunClaim | null;
 }
 
-export type AgentsKnowledge = Pick<ToolDeps, 'agentProblem' | 'launchView'>;
+export type AgentsKnowledge = Pick<ToolDeps, 'agentProblem' | 'launchView' | 'approvalTimeoutMs'>;
 
-/** From this process's agents file (--agents), if any, else the built-in agent commands; read on first use. */
-export function agentsKnowledge(agentsFile: string | undefined): AgentsKnowledge {
-  return { agentProblem: agentChecker(agentsFile), launchView: lazyLaunchView(agentsFile, process.cwd()) };
+/**
+ * From this process's agents file (--agents), if any, else the built-in agent commands (read on first
+ * use), and its --approval-timeout.
+ */
+export function agentsKnowledge(agentsFile: string | undefined, approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS): AgentsKnowledge {
+  return { agentProblem: agentChecker(agentsFile), launchView: lazyLaunchView(agentsFile, process.cwd()), approvalTimeoutMs };
 }
 
 export function realDeps(store: MissionStore, options: DepsOptions): ToolDeps {

@@ -33,6 +33,8 @@ export interface ToolDeps {
   limits: Limits;
   /** What the agent of a mission would get if it started now, as this process sees it (its agents file): what runMission asks a person to approve. */
   launchView: (m: Mission, runs: readonly RunRecord[]) => AgentLaunchView;
+  /** How long an approval request that runMission opens waits for a person (--approval-timeout). */
+  approvalTimeoutMs: number;
   /** The person at the client, when a server can ask them (src/ask.ts); absent in the CLI. */
   ask?: Asking;
   /** How the call reached the server, when the client says so (the board: `_meta["missions-mcp/via"]: "board"`). */

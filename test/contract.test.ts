@@ -35,9 +35,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('every tool', () => {
-  it('is listed, and the list is exactly the ten tools of the spec (§5, §12)', () => {
+  it('is listed, and the list is exactly the twelve tools of the spec (§5, §12, §15, §16)', () => {
     expect(listed.map((t) => t.name).sort()).toEqual(
-      ['createMission', 'deleteMission', 'getMission', 'getRun', 'listMissions', 'listRuns', 'pauseMission', 'resumeMission', 'runMission', 'updateMission'],
+      ['createMission', 'decideRun', 'deleteMission', 'getMission', 'getRun', 'listMissions', 'listRuns', 'pauseMission', 'reportProgress', 'resumeMission', 'runMission', 'updateMission'],
     );
     expect(allTools.map((t) => t.name).sort()).toEqual(listed.map((t) => t.name).sort());
   });

@@ -17,6 +17,7 @@
 // and (c) arbitrary JSON objects, some over the real field names. Arguments are JSON round-tripped, as
 // on the wire. The cases come from the run's TEST_SEED (test/random.ts; printed on failure), FUZZ_RUNS sets the
 // cases per tool.
+import { RUN_STATUSES } from '../src/run/model.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -91,6 +92,8 @@ const statuses = ['pending', 'running', 'paused', 'completed', 'failed', 'archiv
 const mode = fc.constantFrom('full', 'compact');
 const emoji = fc.constantFrom('📈', '🎯', '🚀', '🇫🇷', '👩‍💻', '❤️');
 const zone = fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Etc/GMT+12', 'utc');
+/** The most days each month has (February in a leap year). */
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const cron = fc.oneof(
   fc.constantFrom('0 9 * * 1-5', '*/15 * * * *', '30 8 1,15 * *', '0 0 29 2 *', '0 12 * JAN-MAR MON', '5 4 * * SUN', '0 2 31 * *', '59 23 * * 0-6'),
   fc
@@ -101,9 +104,12 @@ const cron = fc.oneof(
       fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 12 }).map(String), fc.constant('FEB')),
       fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 6 }).map(String), fc.constant('1-5')),
     )
+    // A day of the month that its month never has (30 FEB, 31 APR) never matches: refused, so not valid.
+    // With a day of the week as well, either matching is enough (cron's rule), so that one is valid.
+    .filter(([, , dom, month, dow]) => dow !== '*' || dom === '*' || month === '*' || Number(dom) <= DAYS_IN_MONTH[month === 'FEB' ? 2 : Number(month)]!)
     .map((f) => f.join(' ')),
 );
-const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *');
+const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *', '0 0 31 2 *', '0 0 30 FEB *', '* * 31 4 *');
 /**
  * Dates in the forms the schema accepts, mostly near now, some far away.
  * The far range stops where neither an offset nor 3650 days can leave the years 0000–9999 in UTC, so
@@ -257,7 +263,7 @@ const validGet = fc.record({ id: someId, mode }, { requiredKeys: ['id'] });
 const validDelete = fc.record({ id: someId, force: fc.boolean() }, { requiredKeys: ['id'] });
 
 // runMission takes what getMission takes; listRuns and getRun name runs and filter them.
-const runStatuses = ['running', 'succeeded', 'failed', 'timed_out', 'lost', 'cancelled'] as const;
+const runStatuses = RUN_STATUSES;
 const validRunId = fc.stringMatching(/^[A-Za-z0-9]{16,64}$/).map((s) => `run_${s}`);
 const badRunId: unknown[] = ['', 'run_', 'run_short', 'abc', 'RUN_AAAAAAAAAAAAAAAA', 'run_AAAAAAAAAAAAAAAA!', 'run_' + 'A'.repeat(65), 'msn_AAAAAAAAAAAAAAAA', ' run_AAAAAAAAAAAAAAAA', 5, null, true, [], {}];
 const existingRun = fc.nat({ max: 63 }).map(RUN);
@@ -265,8 +271,8 @@ const someRunId = fc.oneof({ weight: 4, arbitrary: existingRun }, { weight: 1, a
 const validGetRun = fc.record({ id: someRunId, mode }, { requiredKeys: ['id'] });
 const runStatusFilter = fc.oneof(
   fc.constantFrom(...runStatuses),
-  fc.uniqueArray(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: 6 }),
-  fc.array(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: 6 }), // repeats are allowed
+  fc.uniqueArray(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: runStatuses.length }),
+  fc.array(fc.constantFrom(...runStatuses), { minLength: 1, maxLength: runStatuses.length }), // repeats are allowed
 );
 const validListRuns: fc.Arbitrary<Args> = fc
   .tuple(fc.record({ missionId: someId, status: runStatusFilter, limit: fc.integer({ min: 1, max: 100 }), mode }, { requiredKeys: [] }), fc.boolean())
@@ -415,7 +421,7 @@ const getRunMutations: Mutation[] = [m('id', undefined, ...badRunId), modeMutati
 const b64 = (json: string) => Buffer.from(json).toString('base64url');
 const listRunsMutations: Mutation[] = [
   m('missionId', ...badMissionId),
-  m('status', 'bogus', 'Succeeded', 'pending', 'active', '', [], ['succeeded', 'bogus'], ['failed', 5], Array(7).fill('failed'), 5, null, {}),
+  m('status', 'bogus', 'Succeeded', 'pending', 'active', '', [], ['succeeded', 'bogus'], ['failed', 5], Array(RUN_STATUSES.length + 1).fill('failed'), 5, null, {}),
   m('limit', 0, 101, 1.5, -5, '20', null, true),
   m('cursor', 'x'.repeat(501), 5, null, [], {}),
   // Strings the schema takes but that are no listRuns cursor: refused at cursor once the mission is found.

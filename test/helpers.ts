@@ -41,6 +41,8 @@ export interface InMemoryOptions {
   agentProblem?: (agentType: 'claude' | 'gemini' | 'codex') => string | undefined;
   /** As if the caller were the agent of this run (the run need not exist). */
   origin?: { runId: string; missionId: string } | null;
+  /** How long a request runMission opens waits (24 h). */
+  approvalTimeoutMs?: number;
   /** What an agent would get (default: the built-in agents in this folder). */
   launchView?: ToolDeps['launchView'];
   /** The person at the client, for elicitation (a client that can be asked). */
@@ -64,6 +66,7 @@ export function testDeps(options: InMemoryOptions = {}): ToolDeps {
     origin: options.origin ?? null,
     agentProblem: options.agentProblem ?? (() => undefined),
     launchView: options.launchView ?? launchView(defaultAgents(), process.cwd()),
+    approvalTimeoutMs: options.approvalTimeoutMs ?? 24 * 3_600_000,
     ...(options.ask ? { ask: options.ask } : {}),
     newImportId,
     defaultMode: options.defaultMode ?? 'full',

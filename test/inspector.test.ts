@@ -11,7 +11,7 @@ import { spawnHttp, type HttpServerProcess } from './http-helpers.js';
 import { INSTALL_TIMEOUT_MS, node22Tools, type Node22Tools } from './node22.js';
 import { BIN, ROOT, tempDir } from './helpers.js';
 
-const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'];
+const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun', 'decideRun', 'reportProgress'];
 const TOKEN = 'inspector-test-token-0123456789abcdef';
 /** The Inspector's exit code for a tool result with isError: true. */
 const TOOL_ERROR_EXIT = 5;
@@ -88,7 +88,7 @@ const transports: { name: string; target: () => string[] }[] = [
 ];
 
 describe.each(transports)('the Inspector CLI over $name', ({ target }) => {
-  it('lists the ten tools, each with both schemas, and finds no error-severity portability problem (--strict)', async () => {
+  it('lists the twelve tools, each with both schemas, and finds no error-severity portability problem (--strict)', async () => {
     const out = await inspect(target(), 'tools/list', ['--strict']);
     expect(out.code, out.stderr).toBe(0);
     expect(out.json.tools.map((t: { name: string }) => t.name)).toEqual(TOOLS);

@@ -1,5 +1,5 @@
 // Token costs, counted with the o200k tokenizer that current OpenAI models use (a fair proxy for any):
-// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools; issue 10: 3,800 for ten; issue 12's
+// the whole tools/list stays within its budget (issue 5: 3,000 for the seven tools; issue 10: 3,800 for ten; issue 18: 4,400 for twelve; issue 12's
 // `_meta: { ui: { resourceUri } }` on listMissions and getMission, the MCP App link, adds 28 and still fits), and SPEC §6's
 // compact text for a page of 20 typical missions costs at most a quarter of the tokens of full text.
 // `npm run bench:tokens` prints the same figures per tool.
@@ -19,12 +19,12 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('tools/list', () => {
-  it('costs at most 3,800 tokens for the ten tools', async () => {
+  it('costs at most 4,400 tokens for the twelve tools', async () => {
     const { tools } = await h.client.listTools();
-    expect(tools).toHaveLength(10);
+    expect(tools).toHaveLength(12);
     const total = tokens(JSON.stringify({ tools }));
     console.log(`tools/list: ${total} tokens (${tools.map((t) => `${t.name} ${tokens(JSON.stringify(t))}`).join(', ')})`);
-    expect(total).toBeLessThanOrEqual(3_800);
+    expect(total).toBeLessThanOrEqual(4_400);
   });
 });
 

@@ -19,6 +19,7 @@ const { cleanups, harness } = closedAfterEach(afterEach);
 async function workerClaims(store: MissionStore, id: string, now: Date, runId = 'run_AAAAAAAAAAAAAAAAAAAA') {
   return store.write(async (view) => {
     const c = claim((await view.get(id))!, await view.runsOf(id), now, { runId, worker: 'w1', leaseMs: 60_000, maxDepth: 3 });
+    if (c.kind === 'skip') throw new Error('not due');
     if (c.kind !== 'run') throw new Error(`not started: ${c.kind}`);
     return { put: c.change.mission ? [c.change.mission] : [], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run };
   });

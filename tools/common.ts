@@ -9,6 +9,9 @@ import type { Mission } from '../src/mission/model.js';
 import { checkMissionSize } from '../src/mission/size.js';
 import { MissionOutput } from '../src/render/index.js';
 import { runsForStatusChange } from '../src/run/manual.js';
+import { awaitingRun, needsApproval, requestAfterEdit } from '../src/run/approval.js';
+import type { RunRecord } from '../src/run/model.js';
+import { budgetSpent, budgetWarning, missionSpend } from '../src/run/results.js';
 import { missionWarnings } from '../src/run/warnings.js';
 import type { WriteView } from '../src/store/types.js';
 import type { ToolDeps } from '../src/tool.js';
@@ -22,6 +25,11 @@ export const MissionWithWarnings = z.looseObject({ mission: MissionOutput, warni
 /** `{ warnings }` when there are any, else nothing (results stay small). */
 export async function warningsOf(m: Mission, view: WriteView, deps: ToolDeps): Promise<{ warnings?: string[] }> {
   const warnings = missionWarnings(m, await view.workers(), deps.now(), deps.agentProblem);
+  // A budgeted mission (SPEC §16): say when its spend has reached the budget (its runs are read only then).
+  if (m.plan.constraints.budgetCents !== null && m.status !== 'completed' && m.status !== 'archived') {
+    const spent = missionSpend(await view.runsOf(m.id));
+    if (budgetSpent(m, spent)) warnings.push(budgetWarning(spent, m.plan.constraints.budgetCents));
+  }
   return warnings.length > 0 ? { warnings } : {};
 }
 
@@ -40,6 +48,14 @@ export async function findChangeable(view: WriteView, id: string, deps: ToolDeps
   return m;
 }
 
+/** The mission's open approval request, superseded if the change means its agent would get something else (SPEC §15). */
+function voidedRequest(before: Mission, after: Mission, runs: readonly RunRecord[], deps: ToolDeps, now: Date): RunRecord | undefined {
+  const open = awaitingRun(runs);
+  if (!open) return undefined;
+  const samePrompt = deps.launchView(before, runs).prompt === deps.launchView(after, runs).prompt;
+  return requestAfterEdit(before, after, open, samePrompt, now);
+}
+
 /**
  * Applies a patch under the store's lock; writes only if something changed. Into `running` by hand
  * opens a manual run; out of `running` closes the open run (a worker's run is cancelled, and its
@@ -54,9 +70,13 @@ export function changeMission(deps: ToolDeps, id: string, patch: MissionPatch): 
     if (updated.length === 0) return { result: { mission: before, updated, ...(await warningsOf(before, view, deps)) } };
     const mission = { ...after, updatedAt: ctx.now.toISOString() };
     checkMissionSize(mission, before, deps.limits.maxMissionBytes);
-    // Runs are read only when a run opens or closes (into or out of running), not on every update.
+    // Runs are read only when a run opens or closes (into or out of running), or when the mission has an
+    // approval request that the change may void (SPEC §15), not on every update.
     const runsMove = (before.status === 'running') !== (mission.status === 'running');
-    const runs = runsMove ? runsForStatusChange(before, mission, await view.runsOf(id), ctx.now, deps.newRunId) : {};
-    return { put: [mission], ...runs, result: { mission, updated, ...(await warningsOf(mission, view, deps)) } };
+    const runs = runsMove || needsApproval(before) ? await view.runsOf(id) : [];
+    const moved = runsMove ? runsForStatusChange(before, mission, runs, ctx.now, deps.newRunId) : { runs: [], removeRuns: [] };
+    const voided = needsApproval(before) ? voidedRequest(before, mission, runs, deps, ctx.now) : undefined;
+    const runChanges = { runs: [...moved.runs, ...(voided ? [voided] : [])], removeRuns: moved.removeRuns };
+    return { put: [mission], ...runChanges, result: { mission, updated, ...(await warningsOf(mission, view, deps)) } };
   });
 }

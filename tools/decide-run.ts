@@ -14,13 +14,12 @@ export const decideRun = defineTool({
   name: 'decideRun',
   title: 'Approve or reject a run',
   description:
-    'Approve or reject a run that awaits approval (missions whose plan.constraints.requireApproval is true ask before ' +
-    'each run; listRuns { status: "awaiting_approval" } lists them, getRun shows the command and folder). Approve: the ' +
-    'next runner starts it. Reject: the slot is skipped (a once mission is paused). Deciding twice is a conflict.',
+    'Approve or reject a run awaiting approval (plan.constraints.requireApproval; listRuns { status: "awaiting_approval" } ' +
+    'lists them). Approve: the next runner starts it. Reject: the slot is skipped (a once mission pauses).',
   inputSchema: z.strictObject({
     id: z.string().regex(RUN_ID, { message: 'Expected a run id like "run_…" as returned by listRuns' }).describe('run id, run_…'),
     decision: z.enum(['approve', 'reject']).describe('approve or reject'),
-    note: z.string().max(2000).optional().describe('why, kept on the run'),
+    note: z.string().max(2000).optional().describe('why'),
     mode: ModeInput,
   }),
   outputSchema: z.looseObject({ run: RunOutput }),

@@ -12,11 +12,11 @@ export const getMission = defineTool({
   title: 'Get mission',
   description:
     'Read one mission by id (from listMissions or createMission) with its schedule, nextRun, brief, plan, stats and ' +
-    'imports. compact cuts the goal and names the brief/plan parts; full has everything. expand ["progress"] adds what ' +
-    'its runs reported: percent, stage, summary, KPI trends and history, run counts, spend against budget.',
+    'imports. compact cuts the goal and names the brief/plan parts; full has everything. expand ["progress"] adds its ' +
+    'runs\' reports: percent, summary, KPI trends, spend against budget.',
   inputSchema: z.strictObject({
     id: MissionId,
-    expand: z.array(z.enum(['progress'])).max(1).optional().describe('["progress"]: add its runs\' reports'),
+    expand: z.array(z.enum(['progress'])).max(1).optional().describe('["progress"]'),
     mode: ModeInput,
   }),
   outputSchema: MissionResult.extend({ progress: z.looseObject({}).optional() }),

@@ -1,6 +1,8 @@
 // The one list of every tool. src/cli.ts picks from it for the server it starts (stdio or HTTP); the contract tests read it.
 import type { AnyTool } from '../src/tool.js';
 import { createMission } from './create-mission.js';
+import { decideRun } from './decide-run.js';
+import { reportProgress } from './report-progress.js';
 import { deleteMission } from './delete-mission.js';
 import { getMission } from './get-mission.js';
 import { getRun } from './get-run.js';
@@ -22,6 +24,8 @@ export const allTools: readonly AnyTool[] = [
   runMission,
   listRuns,
   getRun,
+  decideRun,
+  reportProgress,
 ];
 
 /** The tools a server offers: with readOnly, only those whose annotations say they change nothing. */

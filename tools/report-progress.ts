@@ -5,6 +5,7 @@ import { LIMITS } from '../src/mission/fields.js';
 import { RUN_ID, SUMMARY_MAX } from '../src/run/model.js';
 import { applyReport, missionSpend } from '../src/run/results.js';
 import { defineTool } from '../src/tool.js';
+import { RunOutput } from '../src/render/run.js';
 
 const runNotFound = (id: string) => new MissionError('not_found', `Run ${id} not found. An agent reports on its own run: MISSION_RUN_ID.`, { param: 'runId' });
 
@@ -12,22 +13,21 @@ export const reportProgress = defineTool({
   name: 'reportProgress',
   title: 'Report run progress',
   description:
-    'For an agent during its run (its MISSION_RUN_ID): say what it did and where it stands. Sets the run\'s summary, ' +
-    'percent and stage, each named KPI\'s current value (KPIs of the mission\'s plan), and adds costCents to its spend. ' +
-    'Call as often as useful; the next run\'s prompt starts from the last summary. After the run ended: conflict.',
+    'For an agent during its run (MISSION_RUN_ID): report what it did. Sets the run\'s summary, percent, stage and ' +
+    'plan KPIs\' current values; adds costCents to the spend. The next run starts from the summary.',
   inputSchema: z.strictObject({
     runId: z.string().regex(RUN_ID, { message: 'Expected a run id like "run_…" (MISSION_RUN_ID)' }).describe('the run, MISSION_RUN_ID'),
-    summary: z.string().min(1).max(SUMMARY_MAX).optional().describe('what the run did so far'),
+    summary: z.string().min(1).max(SUMMARY_MAX).optional().describe('what it did'),
     kpis: z
       .record(z.string().min(1).max(LIMITS.name), z.number().finite())
       .refine((k) => Object.keys(k).length <= LIMITS.listItems, `at most ${LIMITS.listItems} KPIs`)
       .optional()
-      .describe('{ metric: value } for KPIs of the plan'),
+      .describe('{ metric: value }'),
     progressPercent: z.number().min(0).max(100).optional().describe('0–100'),
-    stage: z.string().min(1).max(200).optional().describe('e.g. "drafting"'),
-    costCents: z.number().int().min(0).max(100_000_000).optional().describe('AI spend since the last report, cents'),
+    stage: z.string().min(1).max(200).optional().describe('stage'),
+    costCents: z.number().int().min(0).max(100_000_000).optional().describe('spend since last report'),
   }),
-  outputSchema: z.looseObject({ run: z.looseObject({ id: z.string(), status: z.string() }), spentCents: z.number(), budgetCents: z.number().nullable() }),
+  outputSchema: z.looseObject({ run: RunOutput }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (args, deps) => {
     const { runId, ...input } = args;
@@ -46,7 +46,7 @@ export const reportProgress = defineTool({
         throw new MissionError('conflict', `Run ${runId} is ${r.status}, not running: a report belongs to a run in progress. Nothing was recorded.`, { param: 'runId' });
       }
       const done = applyReport(mission, r, input, missionSpend(runs), deps.now());
-      const run = { id: done.run.id, status: done.run.status, report: done.run.report, costCents: done.run.costCents ?? 0 };
+      const run = { id: done.run.id, missionId: done.run.missionId, status: done.run.status, report: done.run.report, costCents: done.run.costCents ?? 0 };
       return { put: [done.mission], runs: [done.run], result: { run, spentCents: done.run.spentCents ?? 0, budgetCents: mission.plan.constraints.budgetCents } };
     });
   },

@@ -21,6 +21,11 @@ export const CompactRun = z.strictObject({
   signal: z.string().optional(),
   error: z.string().optional(),
   retryAt: z.string().optional(),
+  expiresAt: z.string().optional().describe('an open approval request expires then'),
+  decision: z.string().optional().describe('"approve by alice" / "reject by bob"'),
+  summary: z.string().optional().describe('what the agent reported'),
+  progressPercent: z.number().optional(),
+  costCents: z.number().optional(),
   output: z.string().optional().describe('the end of the output; "…" marks a cut'),
 });
 export type CompactRun = z.infer<typeof CompactRun>;
@@ -38,6 +43,11 @@ export function compactRun(r: RunRecord, output?: string): CompactRun {
   if (r.signal !== null) out.signal = r.signal;
   if (r.error !== null) out.error = r.error;
   if (r.retryAt !== null) out.retryAt = r.retryAt;
+  if (r.status === 'awaiting_approval' && r.approval && !r.decision) out.expiresAt = r.approval.expiresAt;
+  if (r.decision) out.decision = `${r.decision.decision} by ${r.decision.by.user}`;
+  if (r.report?.summary) out.summary = r.report.summary.length > OUTPUT_EXCERPT ? `${r.report.summary.slice(0, OUTPUT_EXCERPT)}…` : r.report.summary;
+  if (r.report?.progressPercent != null) out.progressPercent = r.report.progressPercent;
+  if (r.costCents) out.costCents = r.costCents;
   if (output) out.output = output.length > OUTPUT_EXCERPT ? `…${output.slice(-OUTPUT_EXCERPT)}` : output;
   return out;
 }
@@ -51,12 +61,17 @@ export function runSeenBy<R extends RunRecord>(r: R, who: Identity): R {
   return { ...r, worker: `worker-${createHash('sha256').update(r.worker).digest('hex').slice(0, 12)}` };
 }
 
+/** Full mode: every field present, those an older record lacks as null or 0 (SPEC §2's rule for missions, kept for runs). */
+export function fullRun<R extends RunRecord>(r: R): R {
+  return { promptHash: null, approval: null, decision: null, report: null, costCents: 0, spentCents: 0, ...r };
+}
+
 /** A run with its output (getRun). */
 export function renderRun(run: Run, mode: Mode): Run | CompactRun {
-  return mode === 'full' ? run : compactRun(run, run.output);
+  return mode === 'full' ? fullRun(run) : compactRun(run, run.output);
 }
 
 /** A run in a list: without output in both modes (getRun has it). */
 export function renderRunItem(r: RunRecord, mode: Mode): RunRecord | CompactRun {
-  return mode === 'full' ? r : compactRun(r);
+  return mode === 'full' ? fullRun(r) : compactRun(r);
 }

@@ -10,6 +10,9 @@ import type { Mission } from '../mission/model.js';
 import { coolDownMs, computeNextRun } from '../mission/schedule.js';
 import type { ApprovalRequest, Decision, RunRecord } from './model.js';
 
+/** --approval-timeout's default: a request nobody decides in a day expires. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
+
 export const needsApproval = (m: Pick<Mission, 'plan'>): boolean => m.plan.constraints.requireApproval === true;
 
 /** What the agent of a run would get; its hash is what an approval binds. */

@@ -5,7 +5,7 @@ import { changeStatus } from '../mission/lifecycle.js';
 import type { Mission } from '../mission/model.js';
 import { coolDownMs } from '../mission/schedule.js';
 import { RUNS_KEPT_PER_MISSION, type RunRecord, type RunStatus, type Trigger } from './model.js';
-import { approvedFor, awaitingRun, needsApproval, promptHash, requestRecord, supersede, type AgentLaunchView } from './approval.js';
+import { DEFAULT_APPROVAL_TIMEOUT_MS, approvedFor, awaitingRun, needsApproval, promptHash, requestRecord, supersede, type AgentLaunchView } from './approval.js';
 import { budgetSpent, budgetWarning, missionSpend } from './results.js';
 
 /** How an agent type is retried; from the agents file (or its defaults). */
@@ -139,7 +139,7 @@ export interface ClaimOptions {
   approvalTimeoutMs?: number;
 }
 
-export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
+export { DEFAULT_APPROVAL_TIMEOUT_MS };
 
 /**
  * A worker takes a due mission: one write moves it to running (runCount and lastRun, except for a

@@ -26,6 +26,7 @@ export function createWorker(store: MissionStore, config: RunnerConfig, agents: 
       concurrency: config.concurrency,
       leaseMs: config.leaseSeconds * 1000,
       maxDepth: config.maxDepth,
+      approvalTimeoutMs: config.approvalTimeoutMs,
       once: config.once,
       stopGraceMs: config.stopGraceSeconds * 1000,
       ...(config.only && { only: config.only }),
