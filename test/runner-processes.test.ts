@@ -1,6 +1,7 @@
 // SPEC §12 with real worker processes (`missions-mcp run`) on one real store (a file, then PostgreSQL) and a stub agent:
 // exactly once across processes, SIGKILL of workers at random instants, SIGTERM, --once, shell
 // metacharacters, a bad agents file. Exactly-once is proven by the stub's own log, not the store.
+import { withoutPassword } from '../src/store/postgres/target.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -186,7 +187,7 @@ describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) =>
     const [start] = f.starts();
     expect(start!.stdin).toBe(`# Mission: ${title}\n\n${goal}\n`);
     expect(start!.mission).toBe(m!.id);
-    expect(start!.store).toBe(location);
+    expect(start!.store).toBe(engine.name === 'postgres' ? withoutPassword(location) : location); // never with its password (SPEC §12)
     expect(existsSync(pwned)).toBe(false);
     expect(existsSync(f.agentsFile)).toBe(true);
     console.log(`${engine.name}: metacharacters: the stub read ${start!.stdin!.length} characters verbatim; ${pwned} not created`);
