@@ -91,6 +91,8 @@ const statuses = ['pending', 'running', 'paused', 'completed', 'failed', 'archiv
 const mode = fc.constantFrom('full', 'compact');
 const emoji = fc.constantFrom('📈', '🎯', '🚀', '🇫🇷', '👩‍💻', '❤️');
 const zone = fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Etc/GMT+12', 'utc');
+/** The most days each month has (February in a leap year). */
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const cron = fc.oneof(
   fc.constantFrom('0 9 * * 1-5', '*/15 * * * *', '30 8 1,15 * *', '0 0 29 2 *', '0 12 * JAN-MAR MON', '5 4 * * SUN', '0 2 31 * *', '59 23 * * 0-6'),
   fc
@@ -101,9 +103,12 @@ const cron = fc.oneof(
       fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 12 }).map(String), fc.constant('FEB')),
       fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 6 }).map(String), fc.constant('1-5')),
     )
+    // A day of the month that its month never has (30 FEB, 31 APR) never matches: refused, so not valid.
+    // With a day of the week as well, either matching is enough (cron's rule), so that one is valid.
+    .filter(([, , dom, month, dow]) => dow !== '*' || dom === '*' || month === '*' || Number(dom) <= DAYS_IN_MONTH[month === 'FEB' ? 2 : Number(month)]!)
     .map((f) => f.join(' ')),
 );
-const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *');
+const badCron = fc.constantFrom('0 25 * * *', '60 * * * *', '* * * *', '* * * * * *', 'every day', '', '0 9 * * MOO', '*/0 * * * *', '0 9 32 * *', '0 9 * 13 *', '0 0 31 2 *', '0 0 30 FEB *', '* * 31 4 *');
 /**
  * Dates in the forms the schema accepts, mostly near now, some far away.
  * The far range stops where neither an offset nor 3650 days can leave the years 0000–9999 in UTC, so
