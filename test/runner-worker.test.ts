@@ -17,7 +17,7 @@ import type { MissionStore } from '../src/store/index.js';
 import { pauseMission } from '../tools/pause-mission.js';
 import { resumeMission } from '../tools/resume-mission.js';
 import { runMission } from '../tools/run-mission.js';
-import { ENGINES, type Engine } from './store-engines.js';
+import { ENGINES, SHARED_ENGINES, type Engine } from './store-engines.js';
 import { killStubs, pidAlive, putMissions, runnerFixture, type RunnerFixture } from './runner-helpers.js';
 import { waitFor } from './wait.js';
 
@@ -69,7 +69,7 @@ async function setup(engine: Engine, agentSettings: Record<string, unknown> = {}
   };
 }
 
-describe.each(ENGINES)('runner worker on the $name store: schedules with a fake clock', (engine) => {
+describe.each(SHARED_ENGINES)('runner worker on the $name store: schedules with a fake clock', (engine) => {
   it('cron advances across slots: one run per slot, nothing between them', async () => {
     const t = await setup(engine);
     t.setClock('2026-01-05T08:00:00Z');
@@ -179,7 +179,7 @@ describe.each(ENGINES)('runner worker on the $name store: schedules with a fake 
   });
 });
 
-describe.each(ENGINES)('runner worker on the $name store: the agent process', (engine) => {
+describe.each(SHARED_ENGINES)('runner worker on the $name store: the agent process', (engine) => {
   it('spaces pick the working folder; the agent environment carries the mission, run, attempt and store (without its password); output keeps the last 16 KB', async () => {
     const t = await setup(engine);
     const web = join(t.f.dir, 'web-folder');
