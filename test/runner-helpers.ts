@@ -24,6 +24,7 @@ const SDK_DIR = join(ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'dist
 // stub:env (prints its environment as "ENV name=value" lines)
 // stub:cli-list (lists missions with "missions-mcp call" as it inherited: MISSIONS_STORE, MISSION_RUN_ID)
 // stub:mcp-list (an MCP client through MISSIONS_MCP_CONFIG: lists missions, then creates one)
+// stub:report (reportProgress through MISSIONS_MCP_CONFIG: the n-th start of a mission reports STUB_REPORTS[n-1], a JSON file)
 // stub:http-spawn (over HTTP with STUB_URL and STUB_TOKEN, naming its run: creates a mission that does the same)
 // Each callback prints one line "<KIND> <json>" on stdout, which the run's output keeps.
 const STUB = `
@@ -40,6 +41,21 @@ async function mcpList() {
   const made = await client.callTool({ name: 'createMission', arguments: { title: 'made by the agent of ' + process.env.MISSION_ID, goal: 'g' } });
   await client.close();
   return { titles: list.structuredContent?.missions?.map((m) => m.title) ?? list.content, made: made.structuredContent?.mission ?? made.content };
+}
+/** stub:report: the report of this start (the n-th start of this mission takes the n-th of STUB_REPORTS), through the run's MCP configuration. */
+async function report() {
+  const { Client } = await sdk('client/index.js');
+  const { StdioClientTransport } = await sdk('client/stdio.js');
+  const starts = readFileSync(process.env.STUB_LOG, 'utf8').split('\\n').filter((l) => l.includes('"event":"start"') && l.includes(process.env.MISSION_ID)).length;
+  const reports = JSON.parse(readFileSync(process.env.STUB_REPORTS, 'utf8'));
+  const args = { runId: process.env.MISSION_RUN_ID, ...reports[Math.min(starts, reports.length) - 1] };
+  const server = JSON.parse(readFileSync(process.env.MISSIONS_MCP_CONFIG, 'utf8')).mcpServers.missions;
+  const client = new Client({ name: 'stub-agent', version: '1' });
+  await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env: server.env, stderr: 'ignore' }));
+  const answer = await client.callTool({ name: 'reportProgress', arguments: args });
+  await client.close();
+  if (answer.isError) throw new Error(answer.content[0].text);
+  return answer.structuredContent;
 }
 async function httpSpawn() {
   const { Client } = await sdk('client/index.js');
@@ -84,6 +100,7 @@ process.stdin.on('end', () => {
     process.stdout.write('CLI ' + JSON.stringify(JSON.parse(text).missions.map((m) => m.title)) + '\\n');
   }
   if (input.includes('stub:mcp-list')) callbacks.push(mcpList().then((r) => process.stdout.write('MCP ' + JSON.stringify(r) + '\\n')));
+  if (input.includes('stub:report')) callbacks.push(report().then((r) => process.stdout.write('REPORT ' + JSON.stringify(r) + '\\n')));
   if (input.includes('stub:http-spawn')) callbacks.push(httpSpawn().then((r) => process.stdout.write('HTTP ' + JSON.stringify(r) + '\\n')));
   Promise.all(callbacks).catch((e) => { process.stdout.write('CALLBACK-ERROR ' + e.message + '\\n'); process.exitCode = 3; }).then(() => finish());
 });
