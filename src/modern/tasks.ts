@@ -62,7 +62,17 @@ function runOf(runs: readonly RunRecord[], ref: TaskRef): RunRecord | undefined 
   return runs.find((r) => r.trigger === 'manual' && Date.parse(r.startedAt) >= after);
 }
 
-const ENDED: Partial<Record<RunRecord['status'], TaskStatus>> = { succeeded: 'completed', failed: 'completed', timed_out: 'completed', lost: 'completed', cancelled: 'cancelled' };
+const ENDED: Partial<Record<RunRecord['status'], TaskStatus>> = {
+  succeeded: 'completed',
+  failed: 'completed',
+  timed_out: 'completed',
+  lost: 'completed',
+  cancelled: 'cancelled',
+  // An approval request that ended without a start (SPEC §15): the run the task waits for will not come.
+  rejected: 'cancelled',
+  expired: 'cancelled',
+  superseded: 'cancelled',
+};
 
 export interface TaskTools {
   getRun: AnyTool;
@@ -118,8 +128,12 @@ export function taskMethods(deps: ToolDeps, tools: TaskTools, log: Logger) {
       if (queued || mission.status === 'running') return { ...base, status: 'working', statusMessage: 'Queued: waiting for a runner to start the agent.', lastUpdatedAt: mission.updatedAt };
       return { ...base, status: 'cancelled', statusMessage: `The run never started: the mission is ${mission.status}.`, lastUpdatedAt: mission.updatedAt };
     }
-    const status = run.status === 'running' ? 'working' : (ENDED[run.status] ?? 'completed');
+    const status = run.status === 'running' || run.status === 'awaiting_approval' ? 'working' : (ENDED[run.status] ?? 'completed');
     const lastUpdatedAt = run.endedAt ?? run.startedAt;
+    if (run.status === 'awaiting_approval') {
+      const waitsFor = run.decision ? 'approved: waiting for a runner to start it' : `awaits a person's approval (decideRun, or the board) until ${run.approval?.expiresAt}`;
+      return { ...base, status, statusMessage: `Run ${run.id} ${waitsFor}.`, lastUpdatedAt };
+    }
     if (status === 'working') return { ...base, status, statusMessage: `Run ${run.id} is running (attempt ${run.attempt}).`, lastUpdatedAt };
     if (status === 'cancelled') return { ...base, status, statusMessage: run.error ?? `Run ${run.id} was cancelled.`, lastUpdatedAt };
     // The result is what getRun answers for the run: its record and output (SPEC §12).
