@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { MissionError } from '../src/errors.js';
 import { ModeInput } from '../src/mission/input.js';
-import { RunOutput, renderRun, runSeenBy } from '../src/render/run.js';
+import { fitItems, truncationNote } from '../src/render/budget.js';
+import { RunOutput, compactRun, renderRun, runSeenBy } from '../src/render/run.js';
+import { promptToApprove } from '../src/run/approval.js';
 import { RUN_ID } from '../src/run/model.js';
 import { defineTool } from '../src/tool.js';
 import { canSee } from '../src/mission/access.js';
@@ -14,8 +16,8 @@ export const getRun = defineTool({
   name: 'getRun',
   title: 'Get run',
   description:
-    'Read one run by id (from listRuns) with its output: the last 16 KB of the agent\'s stdout and stderr (compact: ' +
-    'its last 600 characters), exit code, error and times.',
+    'Read one run by id (from listRuns) with its output (last 16 KB of the agent\'s stdout and stderr), exit code, ' +
+    'error and times, and for a run awaiting approval the prompt to approve.',
   inputSchema: z.strictObject({
     id: z.string().regex(RUN_ID, { message: 'Expected a run id like "run_…" as returned by listRuns' }).describe('run id, run_…'),
     mode: ModeInput,
@@ -30,6 +32,12 @@ export const getRun = defineTool({
     const mission = await deps.store.get(record.missionId);
     if (!mission || !canSee(mission, deps.identity)) throw notFound(args.id);
     const output = await deps.store.readRunOutput(record);
-    return { run: renderRun(runSeenBy({ ...record, output }, deps.identity), modeOf(args, deps)) };
+    // An open request shows the prompt a person is asked to approve (SPEC §15): the board's queue reads it here.
+    const prompt = record.status === 'awaiting_approval' ? promptToApprove(record, deps.launchView(mission, await deps.store.runsOf(mission.id))) : null;
+    const run = runSeenBy({ ...record, output, prompt }, deps.identity);
+    const mode = modeOf(args, deps);
+    const budget = deps.limits.maxAnswerBytes; // a prompt may be as large as its mission
+    const cut = (r: typeof run, bytes: number) => ({ ...compactRun(r, r.output, r.prompt), truncated: truncationNote(bytes, budget) });
+    return { run: fitItems([run], (r) => renderRun(r, mode), cut, budget).items[0]! };
   },
 });

@@ -26,6 +26,7 @@ export const CompactRun = z.strictObject({
   summary: z.string().optional().describe('what the agent reported'),
   progressPercent: z.number().optional(),
   costCents: z.number().optional(),
+  prompt: z.string().optional().describe('the start of the prompt an open request asks to approve'),
   output: z.string().optional().describe('the end of the output; "…" marks a cut'),
 });
 export type CompactRun = z.infer<typeof CompactRun>;
@@ -34,7 +35,9 @@ const str = z.string();
 /** Advertised shape: an object, valid for both modes (the exact shapes are RunRecord and CompactRun). */
 export const RunOutput = z.looseObject({ id: str, missionId: str, status: str }).meta({ advertiseWithout: ['properties', 'required'] });
 
-export function compactRun(r: RunRecord, output?: string): CompactRun {
+const cut = (text: string): string => (text.length > OUTPUT_EXCERPT ? `${text.slice(0, OUTPUT_EXCERPT)}…` : text);
+
+export function compactRun(r: RunRecord, output?: string, prompt?: string | null): CompactRun {
   const out: CompactRun = { id: r.id, missionId: r.missionId, status: r.status, startedAt: r.startedAt };
   if (r.trigger !== 'schedule') out.trigger = r.trigger;
   if (r.attempt !== 1) out.attempt = r.attempt;
@@ -45,9 +48,10 @@ export function compactRun(r: RunRecord, output?: string): CompactRun {
   if (r.retryAt !== null) out.retryAt = r.retryAt;
   if (r.status === 'awaiting_approval' && r.approval && !r.decision) out.expiresAt = r.approval.expiresAt;
   if (r.decision) out.decision = `${r.decision.decision} by ${r.decision.by.user}`;
-  if (r.report?.summary) out.summary = r.report.summary.length > OUTPUT_EXCERPT ? `${r.report.summary.slice(0, OUTPUT_EXCERPT)}…` : r.report.summary;
+  if (r.report?.summary) out.summary = cut(r.report.summary);
   if (r.report?.progressPercent != null) out.progressPercent = r.report.progressPercent;
   if (r.costCents) out.costCents = r.costCents;
+  if (prompt) out.prompt = cut(prompt);
   if (output) out.output = output.length > OUTPUT_EXCERPT ? `…${output.slice(-OUTPUT_EXCERPT)}` : output;
   return out;
 }
@@ -66,9 +70,12 @@ export function fullRun<R extends RunRecord>(r: R): R {
   return { promptHash: null, approval: null, decision: null, report: null, costCents: 0, spentCents: 0, ...r };
 }
 
-/** A run with its output (getRun). */
-export function renderRun(run: Run, mode: Mode): Run | CompactRun {
-  return mode === 'full' ? fullRun(run) : compactRun(run, run.output);
+/** A run as getRun answers it: its output, and for an open approval request the prompt to approve (null when none). */
+export type RunWithPrompt = Run & { prompt?: string | null };
+
+/** A run with its output (getRun, decideRun). */
+export function renderRun(run: RunWithPrompt, mode: Mode): RunWithPrompt | CompactRun {
+  return mode === 'full' ? fullRun(run) : compactRun(run, run.output, run.prompt);
 }
 
 /** A run in a list: without output in both modes (getRun has it). */

@@ -35,6 +35,16 @@ export function awaitingRun(runs: readonly RunRecord[]): RunRecord | undefined {
   return undefined;
 }
 
+/**
+ * The prompt an open request asks a person to approve (getRun shows it): what the agent would get now,
+ * if it still hashes to the request with the request's own agent type and folder (so this process's
+ * agents file and folder do not matter); null otherwise (the request is about to be voided).
+ */
+export function promptToApprove(r: RunRecord, view: Pick<AgentLaunchView, 'prompt'>): string | null {
+  if (r.status !== 'awaiting_approval' || !r.approval || !r.promptHash) return null;
+  return promptHash({ prompt: view.prompt, agentType: r.agentType, cwd: r.approval.cwd }) === r.promptHash ? view.prompt : null;
+}
+
 /** An approved request whose prompt is still the one approved: the next worker may start it. */
 export const approvedFor = (r: RunRecord, hash: string): boolean => r.decision?.decision === 'approve' && r.promptHash === hash;
 
