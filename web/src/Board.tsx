@@ -1,9 +1,12 @@
-// The mission board: filters, the coming week, a page of missions, and the open mission's detail.
+// The mission board: the approval queue, filters, the coming week, a page of missions, and the open
+// mission's detail.
 // It needs only a BoardApi, so the same board runs in a browser tab and inside an MCP host.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { BoardApi, Mission } from './api';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { FROM_BOARD, type BoardApi, type Mission } from './api';
 import type { Act, Action } from './Actions';
+import { ApprovalQueue } from './ApprovalQueue';
+import type { Decide } from './ApprovalRequest';
 import { ConfirmDelete } from './ConfirmDelete';
 import { Filters } from './Filters';
 import { MissionDetail } from './MissionDetail';
@@ -61,6 +64,21 @@ export function Board({ api, onAuthError = () => false, toolbar, openId = null }
 
   const act: Act = (action, mission) => (action === 'delete' ? setConfirming(mission) : void perform(action, mission));
 
+  // The decision records via "board" (SPEC §15): the call says where it came from in its _meta.
+  const decide: Decide = useCallback(
+    async (request, decision, note) => {
+      try {
+        await api.call('decideRun', { id: request.id, decision, ...(note && { note }) }, FROM_BOARD);
+        setMessage(decision === 'approve' ? `Approved: ${request.title}. The next runner starts it.` : `Rejected: ${request.title}. This run is skipped.`);
+      } catch (error) {
+        if (!onAuthError(error)) setMessage(`Could not ${decision} the run of “${request.title}”: ${(error as Error).message}`);
+      }
+      await refresh();
+    },
+    [api, refresh, onAuthError],
+  );
+  const awaiting = useMemo(() => new Set(data.requests.map((r) => r.missionId)), [data.requests]);
+
   const page = data.page;
   const first = cursors.length * PAGE_SIZE + 1;
   return (
@@ -81,12 +99,13 @@ export function Board({ api, onAuthError = () => false, toolbar, openId = null }
           {data.error}
         </p>
       )}
+      <ApprovalQueue api={api} requests={data.requests} cut={data.requestsCut} now={now} generation={data.generation} decide={decide} onOpen={setSelected} />
       <Filters value={filters} onChange={changeFilters} />
       <Timeline missions={data.upcoming} now={now} cut={data.upcomingCut} onOpen={setSelected} />
       <div class={`panes${selected ? ' with-detail' : ''}`}>
         <main class="list" aria-labelledby="list-title">
           <h2 id="list-title">All missions</h2>
-          {page && <MissionList missions={page.missions} now={now} selectedId={selected} onOpen={setSelected} act={act} />}
+          {page && <MissionList missions={page.missions} now={now} selectedId={selected} awaiting={awaiting} onOpen={setSelected} act={act} />}
           {page && (page.hasMore || cursors.length > 0) && (
             <nav class="pager" aria-label="Pages">
               <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>

@@ -1,6 +1,8 @@
-// One mission in full: what it is for (goal, brief, plan and KPIs), when it runs, and what ran.
+// One mission in full: what it is for (goal, brief, plan), when it runs, what its runs reported
+// (progress, KPIs with their trends, spend against budget), and what ran.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ToolError, type BoardApi, type Mission } from './api';
+import { ToolError, type BoardApi, type Mission, type Progress } from './api';
+import { KpiTable, ProgressSummary, hasProgress } from './Progress';
 import { Actions, type Act } from './Actions';
 import { RunHistory } from './RunHistory';
 import { Field, Moment } from './Facts';
@@ -18,11 +20,12 @@ interface Props {
 
 export function MissionDetail({ api, id, generation, now, act, onClose }: Props) {
   const [mission, setMission] = useState<Mission | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    api.call<{ mission: Mission }>('getMission', { id, mode: 'full' }).then(
-      (r) => (setMission(r.mission), setError(null)),
+    api.call<{ mission: Mission; progress: Progress }>('getMission', { id, mode: 'full', expand: ['progress'] }).then(
+      (r) => (setMission(r.mission), setProgress(r.progress), setError(null)),
       (e: Error) => setError(e instanceof ToolError && e.code === 'not_found' ? 'This mission is gone (deleted, or no longer visible to you).' : e.message),
     );
   }, [id, generation]);
@@ -57,6 +60,13 @@ export function MissionDetail({ api, id, generation, now, act, onClose }: Props)
         <Field term="Owner">{mission.owner.user}{mission.owner.org ? ` (${mission.owner.org})` : ''}, {mission.visibility}</Field>
         {(mission.startsAt || mission.endsAt) && <Field term="Window">{when(mission.startsAt)} to {when(mission.endsAt)}</Field>}
       </dl>
+      {progress && hasProgress(progress) && <ProgressSummary progress={progress} now={now} />}
+      {plan.kpis.length > 0 && (
+        <>
+          <h3>KPIs</h3>
+          <KpiTable kpis={plan.kpis} progress={progress} />
+        </>
+      )}
       <h3>Goal</h3>
       <p class="goal">{mission.goal}</p>
       {(brief.targetAudience || brief.desiredAction || brief.offer) && (
@@ -76,21 +86,6 @@ export function MissionDetail({ api, id, generation, now, act, onClose }: Props)
           <h3>Plan</h3>
           {plan.objectives.length > 0 && <ul>{plan.objectives.map((o) => <li key={o}>{o}</li>)}</ul>}
           {plan.platforms.length > 0 && <p>Platforms: {plan.platforms.join(', ')}</p>}
-        </>
-      )}
-      {plan.kpis.length > 0 && (
-        <>
-          <h3>KPIs</h3>
-          <table class="kpis">
-            <thead>
-              <tr><th scope="col">Metric</th><th scope="col">Current</th><th scope="col">Target</th><th scope="col">Platform</th></tr>
-            </thead>
-            <tbody>
-              {plan.kpis.map((k) => (
-                <tr key={`${k.metric}-${k.platform}`}><th scope="row">{k.metric}</th><td>{k.current ?? '—'}</td><td>{k.target ?? '—'}</td><td>{k.platform ?? '—'}</td></tr>
-              ))}
-            </tbody>
-          </table>
         </>
       )}
       <h3>Runs</h3>

@@ -1,5 +1,5 @@
-// One page of missions: each a row with its status, schedule in words, next and last run, and the
-// buttons that steer it. The title opens the mission's detail.
+// One page of missions: each a row with its status (and a badge when a run awaits approval), schedule
+// in words, next and last run, and the buttons that steer it. The title opens the mission's detail.
 import type { Mission } from './api';
 import { Field, Moment } from './Facts';
 import { scheduleInWords } from './schedule';
@@ -10,11 +10,13 @@ interface Props {
   missions: readonly Mission[];
   now: number;
   selectedId: string | null;
+  /** Missions with an approval request that waits for a person. */
+  awaiting: ReadonlySet<string>;
   onOpen: (id: string) => void;
   act: Act;
 }
 
-export function MissionList({ missions, now, selectedId, onOpen, act }: Props) {
+export function MissionList({ missions, now, selectedId, awaiting, onOpen, act }: Props) {
   if (missions.length === 0) return <p class="empty">No missions match.</p>;
   return (
     <ul class="missions" aria-label="Missions">
@@ -30,6 +32,7 @@ export function MissionList({ missions, now, selectedId, onOpen, act }: Props) {
             <span class={`status status-${m.status}`} title={STATUS_WORDS[m.status]}>
               {STATUS_WORDS[m.status]}
             </span>
+            {awaiting.has(m.id) && <span class="badge awaiting">Awaits approval</span>}
           </div>
           <dl class="facts">
             <Field term="Schedule" valueClass="schedule">{scheduleInWords(m.schedule)}</Field>

@@ -1,16 +1,39 @@
-// A mission's runs, newest first, each with its outcome; "Show output" reads the run with getRun.
+// A mission's runs, newest first, each with its outcome, what its agent reported, and how a person
+// decided it when it needed approval; "Show output" reads the run with getRun.
 import { useEffect, useState } from 'preact/hooks';
-import type { BoardApi, Run, RunPage } from './api';
+import type { BoardApi, Decision, Run, RunPage, RunStatus } from './api';
+import { cents } from './numbers';
 import { when } from './schedule';
 
-const RUN_WORDS: Record<Run['status'], string> = {
+const RUN_WORDS: Record<RunStatus, string> = {
   running: 'Running',
   succeeded: 'Succeeded',
   failed: 'Failed',
   timed_out: 'Timed out',
   lost: 'Lost (its worker died)',
   cancelled: 'Cancelled',
+  awaiting_approval: 'Awaiting approval',
+  rejected: 'Rejected',
+  expired: 'Expired (nobody decided)',
+  superseded: 'Superseded (the mission changed)',
 };
+
+/** Runs that never started an agent (approval requests): they have no output. */
+const REQUESTS: ReadonlySet<RunStatus> = new Set(['awaiting_approval', 'rejected', 'expired', 'superseded']);
+
+const statusWords = (run: Run) =>
+  run.status === 'awaiting_approval' && run.decision?.decision === 'approve' ? 'Approved, waiting for a runner' : RUN_WORDS[run.status];
+
+const VIA_WORDS: Record<Decision['via'], string> = { tool: 'with decideRun', board: 'on the board', elicitation: 'when asked' };
+
+function DecisionLine({ decision }: { decision: Decision }) {
+  return (
+    <p class="run-decision">
+      {decision.decision === 'approve' ? 'Approved' : 'Rejected'} by {decision.by.user} {VIA_WORDS[decision.via]}, {when(decision.at)}
+      {decision.note && <>: <q>{decision.note}</q></>}
+    </p>
+  );
+}
 
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
@@ -49,16 +72,19 @@ export function RunHistory({ api, missionId, generation }: { api: BoardApi; miss
         {runs.runs.map((run) => (
           <li key={run.id} class={`run run-${run.status}`}>
             <div class="run-head">
-              <span class={`status status-run-${run.status}`}>{RUN_WORDS[run.status]}</span>
+              <span class={`status status-run-${run.status}`}>{statusWords(run)}</span>
               <span>{when(run.startedAt)}</span>
               <span class="muted">
                 {run.trigger}
                 {run.attempt > 1 ? `, attempt ${run.attempt}` : ''} · {duration(run.durationMs)}
                 {run.exitCode !== null ? ` · exit ${run.exitCode}` : ''}
+                {run.costCents > 0 ? ` · ${cents(run.costCents)}` : ''}
               </span>
             </div>
+            {run.report?.summary && <p class="run-summary">{run.report.summary}</p>}
+            {run.decision && <DecisionLine decision={run.decision} />}
             {run.error && <p class="run-error">{run.error}</p>}
-            <RunOutput api={api} run={run} />
+            {!REQUESTS.has(run.status) && <RunOutput api={api} run={run} />}
           </li>
         ))}
       </ol>

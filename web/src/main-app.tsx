@@ -8,7 +8,7 @@ import { Board } from './Board';
 import './board.css';
 
 const app = new App({ name: 'missions-board', version: '1' });
-const api: BoardApi = { call: async (name, args) => resultOf(await app.callServerTool({ name, arguments: args }) as never) };
+const api: BoardApi = { call: async (name, args, meta) => resultOf((await app.callServerTool({ name, arguments: args, ...(meta && { _meta: meta }) })) as never) };
 
 let openId: string | null = null;
 const show = () => render(<Board api={api} openId={openId} />, document.getElementById('board')!);

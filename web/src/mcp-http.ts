@@ -95,14 +95,15 @@ export class McpHttpClient implements BoardApi {
     return this.starting;
   }
 
-  async call<T>(tool: string, args: Record<string, unknown>): Promise<T> {
+  async call<T>(tool: string, args: Record<string, unknown>, meta?: Record<string, unknown>): Promise<T> {
     if (!this.sessionId) await this.connect();
+    const params = { name: tool, arguments: args, ...(meta && { _meta: meta }) };
     try {
-      return resultOf<T>((await this.request('tools/call', { name: tool, arguments: args })) as never);
+      return resultOf<T>((await this.request('tools/call', params)) as never);
     } catch (error) {
       if (!(error instanceof SessionGone)) throw error;
       await this.connect();
-      return resultOf<T>((await this.request('tools/call', { name: tool, arguments: args })) as never);
+      return resultOf<T>((await this.request('tools/call', params)) as never);
     }
   }
 
