@@ -1,5 +1,6 @@
 // Missions for the board's tests and its screenshot: one of each schedule kind, a brief, a plan with
-// KPIs, a paused one, and one with a run history (runs opened and closed by hand, SPEC §12).
+// KPIs, a paused one, and one with a run history (runs opened and closed by hand, SPEC §12); then
+// (seedResults) a run that waits for a person's approval and runs that reported progress (SPEC §15, §16).
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ok } from './helpers.js';
 
@@ -54,4 +55,46 @@ export async function seedBoard(client: Client, now = new Date()): Promise<Recor
     plan: { kpis: [{ metric: 'summaries sent', target: 20, platform: null, current: 12 }] },
   });
   return ids;
+}
+
+export const NEWSLETTER = 'Developer newsletter';
+
+/**
+ * Runs opened by hand that report as an agent would (reportProgress while the run is open), each closed
+ * as succeeded: the mission's progress, KPI history and spend come from real reports.
+ */
+export async function reportRuns(client: Client, missionId: string, reports: Record<string, unknown>[]): Promise<string[]> {
+  const runIds: string[] = [];
+  for (const report of reports) {
+    await ok(client, 'updateMission', { id: missionId, status: 'running' });
+    const runId = (await ok(client, 'listRuns', { missionId, status: 'running', limit: 1 })).runs[0].id as string;
+    await ok(client, 'reportProgress', { runId, ...report });
+    await ok(client, 'updateMission', { id: missionId, status: 'pending' });
+    runIds.push(runId);
+  }
+  return runIds;
+}
+
+/**
+ * A mission that needs approval with its request open (runMission from a client that cannot be asked),
+ * and three reported runs of the launch campaign against a budget of 5,000 cents.
+ */
+export async function seedResults(client: Client, ids: Record<string, string>): Promise<{ requestId: string }> {
+  ids.newsletter = (
+    await ok(client, 'createMission', {
+      title: NEWSLETTER,
+      goal: "Draft this week's developer newsletter from the merged changelog entries and send it to the subscriber list.",
+      icon: '📰',
+      schedule: { type: 'cron', value: '0 10 * * 2', timezone: 'Europe/London' },
+      plan: { constraints: { requireApproval: true } },
+    })
+  ).mission.id;
+  const { approvalRequestId } = await ok(client, 'runMission', { id: ids.newsletter });
+  await ok(client, 'updateMission', { id: ids.launch, plan: { constraints: { budgetCents: 5000 } } });
+  await reportRuns(client, ids.launch!, [
+    { summary: 'Announced the API on LinkedIn and X.', kpis: { followers: 1250, 'docs clicks': 520 }, progressPercent: 20, stage: 'announce', costCents: 380 },
+    { summary: 'Published the dev.to tutorial; two threads on X.', kpis: { followers: 1320, 'docs clicks': 800 }, progressPercent: 45, stage: 'tutorials', costCents: 410 },
+    { summary: 'Answered questions under the tutorial and posted a changelog recap.', kpis: { followers: 1410, 'docs clicks': 1150 }, progressPercent: 60, stage: 'engage', costCents: 460 },
+  ]);
+  return { requestId: approvalRequestId as string };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextCronMatch } from '../src/mission/schedule.js';
-import { DIGEST, DIGEST_WORDS, seedBoard } from './board-seed.js';
+import { DIGEST, DIGEST_WORDS, NEWSLETTER, seedBoard, seedResults } from './board-seed.js';
 import { descendants, launchChromium } from './browser.js';
 import { BIN, ROOT, ok, tempDir } from './helpers.js';
 import { connectStreamable, spawnHttp, type HttpServerProcess } from './http-helpers.js';
@@ -43,6 +43,7 @@ beforeAll(async () => {
   server = await spawnHttp(['--store', store]);
   agent = await connectStreamable(server.origin);
   ids = await seedBoard(agent.client);
+  await seedResults(agent.client, ids);
   guarded = await spawnHttp(['--store', join(tmp.dir, 'guarded.json')], { MISSIONS_TOKEN: TOKEN });
   const owner = await connectStreamable(guarded.origin, TOKEN);
   await ok(owner.client, 'createMission', { title: 'Behind the token', goal: 'G' });
@@ -156,7 +157,7 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
 
       await page.getByRole('button', { name: 'Scheduling API launch campaign', exact: true }).click();
       const launch = page.getByRole('region', { name: 'Scheduling API launch campaign' });
-      await launch.getByRole('cell', { name: '1210' }).waitFor(WAIT);
+      await launch.getByRole('cell', { name: '1410' }).waitFor(WAIT); // the last of its three reports
       expect(await launch.getByRole('rowheader').allTextContents()).toEqual(['followers', 'docs clicks']);
       expect(await launch.textContent()).toContain('Grow developer followers by 15%');
     });
@@ -221,14 +222,18 @@ describe('the board in a browser', { timeout: 180_000 }, () => {
     );
   });
 
-  // The reviewed screenshot in the README is docs/board.png; a test run writes test-artifacts/board.png
+  // The reviewed screenshot in docs/board.md is docs/board.png (the queue, the list, and the launch campaign's progress); a test run writes test-artifacts/board.png
   // (UPDATE_SCREENSHOT=1 writes docs/board.png instead), so running the tests leaves the tree clean.
   it('saves a screenshot of the board', async () => {
     const path = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'board.png') : join(ROOT, 'test-artifacts', 'board.png');
     await withPage(async (page) => {
       await page.goto(server.origin + '/');
-      await page.getByRole('button', { name: 'Weekly competitor scan', exact: true }).click(WAIT);
-      await page.getByRole('list', { name: 'Runs, newest first' }).waitFor(WAIT);
+      const queue = page.getByRole('region', { name: 'Waiting for approval' });
+      await queue.getByRole('button', { name: `Approve the run of ${NEWSLETTER}` }).waitFor(WAIT);
+      await page.getByRole('button', { name: 'Scheduling API launch campaign', exact: true }).first().click(WAIT);
+      const detail = page.getByRole('region', { name: 'Scheduling API launch campaign' });
+      await detail.getByRole('img', { name: /^followers, the last 3 reports/ }).waitFor(WAIT);
+      await detail.getByRole('list', { name: 'Runs, newest first' }).waitFor(WAIT);
       await page.screenshot({ path, fullPage: true });
     });
     expect(statSync(path).size).toBeGreaterThan(20_000);

@@ -24,7 +24,7 @@ function Spend({ spend }: { spend: ProgressData['spend'] }) {
     <>
       <span class="spend">
         {num(costCents)} of {cents(budgetCents)}
-        {remainingCents === 0 ? ' (budget spent: no run starts until it is raised)' : ` (${cents(remainingCents ?? 0)} left)`}
+        {remainingCents === 0 ? ' (budget spent: no run starts until it is raised)' : ` (${num(remainingCents ?? 0)} left)`}
       </span>
       <meter class="spend-meter" min={0} max={Math.max(budgetCents, 1)} value={costCents} low={budgetCents * 0.75} high={budgetCents * 0.9} optimum={0} aria-label="Spend against budget" />
     </>
