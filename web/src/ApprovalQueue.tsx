@@ -25,8 +25,8 @@ export function ApprovalQueue({ api, requests, cut, now, generation, decide, onO
     <section class="queue" aria-labelledby="queue-title">
       <h2 id="queue-title">Waiting for approval</h2>
       <p class="muted">
-        {count} run{requests.length === 1 ? '' : 's'} of missions that need a person's yes before their agent starts. Approve lets the next
-        runner start it with the prompt shown; Reject skips this run.
+        {count} run{requests.length === 1 ? ' waits' : 's wait'} for a person's yes before {requests.length === 1 ? 'its agent starts' : 'their agents start'}. Approve
+        lets the next runner start it with the prompt shown; Reject skips that run.
       </p>
       <ol class="requests" aria-label="Approval requests">
         {requests.slice(0, shown).map((r) => (
