@@ -1,21 +1,24 @@
 // The mission board as an MCP App: the ui://missions/board resource read over MCP (its MIME type, one
 // self-contained HTML file), the `_meta` link on listMissions and getMission, and the app running in
 // a real headless Chromium inside a minimal host: a page that frames the app (sandboxed, srcdoc, as
-// hosts do) and answers its postMessage JSON-RPC (ui/initialize, tools/call) with a real MCP client.
+// hosts do) and answers its postMessage JSON-RPC (ui/initialize, tools/call) with a real MCP client;
+// Approve in the app's queue records the decision via "board" when the host forwards the call's _meta.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIGEST, DIGEST_WORDS, seedBoard } from './board-seed.js';
+import { DIGEST, DIGEST_WORDS, NEWSLETTER, seedBoard, seedResults } from './board-seed.js';
 import { launchChromium } from './browser.js';
 import { connectInMemory, ok, type Harness } from './helpers.js';
 
 const WAIT = { timeout: 30_000 };
 let h: Harness;
 let ids: Record<string, string>;
+let requestId: string;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
   h = await connectInMemory();
   ids = await seedBoard(h.client);
+  ({ requestId } = await seedResults(h.client, ids));
 });
 afterAll(async () => {
   await browser?.close();
@@ -64,7 +67,7 @@ const HOST = `<!doctype html><html><body><iframe id="app" sandbox="allow-scripts
     if (m.method === 'ui/initialize') {
       return reply(m.id, { result: { protocolVersion: m.params.protocolVersion, hostInfo: { name: 'test-host', version: '1' }, hostCapabilities: { serverTools: {} }, hostContext: {} } });
     }
-    if (m.method === 'tools/call') return reply(m.id, { result: await window.callTool(m.params.name, m.params.arguments ?? {}) });
+    if (m.method === 'tools/call') return reply(m.id, { result: await window.callTool(m.params.name, m.params.arguments ?? {}, m.params._meta) });
     reply(m.id, { error: { code: -32601, message: 'not supported by the test host: ' + m.method } });
   });
 </script></body></html>`;
@@ -76,9 +79,9 @@ describe('the MCP App inside a host', { timeout: 180_000 }, () => {
     try {
       const page = await context.newPage();
       const calls: string[] = [];
-      await page.exposeFunction('callTool', async (name: string, args: Record<string, unknown>) => {
+      await page.exposeFunction('callTool', async (name: string, args: Record<string, unknown>, meta?: Record<string, unknown>) => {
         calls.push(name);
-        return h.client.callTool({ name, arguments: args });
+        return h.client.callTool({ name, arguments: args, ...(meta && { _meta: meta }) }); // a host that forwards the app's _meta
       });
       await page.setContent(HOST);
       const html = (await readApp()).text;
@@ -92,6 +95,11 @@ describe('the MCP App inside a host', { timeout: 180_000 }, () => {
       await digestRow.locator('.status', { hasText: 'Paused' }).waitFor(WAIT);
       expect((await ok(h.client, 'getMission', { id: ids.digest })).mission.status).toBe('paused');
       expect(calls).toContain('pauseMission');
+
+      // the approval queue works through the host too, and the decision says it came from the board
+      await app.getByRole('button', { name: `Approve the run of ${NEWSLETTER}` }).click(WAIT);
+      await app.getByRole('region', { name: 'Waiting for approval' }).waitFor({ state: 'detached', ...WAIT });
+      expect((await ok(h.client, 'getRun', { id: requestId })).run.decision).toMatchObject({ decision: 'approve', via: 'board', by: { user: 'local' } });
 
       // the host hands the app a getMission result: the app opens that mission
       const result = await h.client.callTool({ name: 'getMission', arguments: { id: ids.launch } });
