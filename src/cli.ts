@@ -287,7 +287,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'run':
         return await runWorker(openConfiguredStore(config), config.runner, lineLogger(io.err, 'missions-mcp run'));
       case 'tools':
-        for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]}.\n`);
+        // the first sentence; a one-sentence description keeps its own full stop, not two
+        for (const t of selectTools({ readOnly: config.readOnly })) io.out(`${t.name.padEnd(15)} ${t.description.split('. ')[0]!.replace(/\.$/, '')}.\n`);
         return 0;
       case 'migrate':
         return await migrate(values, io);
