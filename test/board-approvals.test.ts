@@ -250,4 +250,15 @@ describe('approvals on the board', { timeout: 180_000 }, () => {
       expect((await run(opened)).decision?.via).toBe('tool');
     });
   });
+
+  it('a request one may see but not decide (a public mission of another org): the board says why, and nothing changes', async () => {
+    const id = (await ok(alice.client, 'createMission', { title: 'Public roadmap post', goal: 'Post the roadmap.', visibility: 'public', plan: { constraints: { requireApproval: true } } })).mission.id;
+    const opened = (await ok(alice.client, 'runMission', { id })).approvalRequestId as string;
+    await withPage(CAROL, async (page) => {
+      await card(page, opened).getByRole('button', { name: 'Approve the run of Public roadmap post' }).click(WAIT);
+      await page.getByRole('status').filter({ hasText: 'Could not approve the run of “Public roadmap post”: Access denied to this mission' }).waitFor(WAIT);
+      await card(page, opened).getByRole('button', { name: 'Reject the run of Public roadmap post' }).waitFor(WAIT); // still waiting, still offered
+    });
+    expect(await run(opened)).toMatchObject({ status: 'awaiting_approval', decision: null });
+  });
 });
