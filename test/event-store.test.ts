@@ -7,7 +7,7 @@ const note = (n: number, size = 10) => ({ jsonrpc: '2.0' as const, method: 'noti
 
 async function replay(store: SessionEventStore, after: string) {
   const sent: { id: string; n: number }[] = [];
-  const stream = await store.replayEventsAfter(after, { send: async (id, m) => void sent.push({ id, n: (m as { params: { n: number } }).params.n }) });
+  const stream = await store.replayEventsAfter(after, { send: async (id, m) => void sent.push({ id, n: (m as unknown as { params: { n: number } }).params.n }) });
   return { stream, sent };
 }
 
