@@ -38,20 +38,20 @@ describe('spend', () => {
     let runs: RunRecord[] = [];
     let mm: Mission = { ...m, status: 'pending' };
     let id = 0;
-    // 130 runs opened by hand (more than the 100 kept), each reporting 7 cents.
+    // 130 runs opened by hand (more than the 100 kept); the first 10 report 7 cents each, the others nothing.
     for (let i = 0; i < 130; i++) {
       const running = { ...mm, status: 'running' as const };
       const opened = runsForStatusChange(mm, running, runs, NOW, () => `run_${String(id++).padStart(20, '0')}`);
       runs = [...runs.filter((r) => !opened.removeRuns.includes(r.id)), ...opened.runs];
       const r = runs[runs.length - 1]!;
-      const reported = applyReport(running, r, { costCents: 7, kpis: { leads: i } }, missionSpend(runs), NOW);
-      runs = [...runs.slice(0, -1), reported.run];
+      if (i < 10) runs = [...runs.slice(0, -1), applyReport(running, r, { costCents: 7, kpis: { leads: i } }, missionSpend(runs), NOW).run];
       const closed = runsForStatusChange(running, mm, runs, NOW, () => 'unused');
       runs = runs.map((x) => closed.runs.find((c) => c.id === x.id) ?? x);
     }
     expect(runs.length).toBeLessThanOrEqual(100);
     expect(runsToDrop(runs).length).toBeGreaterThan(0);
-    expect(missionSpend(runs)).toBe(130 * 7);
+    expect(runs.some((r) => r.report)).toBe(false); // every run that reported was pruned
+    expect(missionSpend(runs)).toBe(10 * 7);
   });
 });
 
