@@ -19,7 +19,7 @@ export const getMission = defineTool({
     expand: z.array(z.enum(['progress'])).max(1).optional().describe('["progress"]'),
     mode: ModeInput,
   }),
-  outputSchema: MissionResult.extend({ progress: z.looseObject({}).optional() }),
+  outputSchema: MissionResult, // loose: with expand it also holds `progress`
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {

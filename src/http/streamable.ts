@@ -14,6 +14,10 @@ import type { ModernHttp } from '../modern/http.js';
 import { requestIdOf, sendError, sendJson, type ErrorStyle } from './guards.js';
 import { InFlightIds, claimErrors } from './request-ids.js';
 import { sessionGone, type SessionKit } from './session-kit.js';
+import { SessionEventStore } from './event-store.js';
+
+/** How soon a client whose stream broke should reconnect (the `retry:` of SSE). */
+export const RECONNECT_AFTER_MS = 1000;
 import type { Session } from './sessions.js';
 
 export const MCP_PATH = '/mcp';
@@ -82,6 +86,9 @@ export function streamableHandler(kit: SessionKit, modern: ModernHttp): (req: In
     let opened = false;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      // Resumable streams: the session's last events, replayed after Last-Event-ID (event-store.ts).
+      eventStore: new SessionEventStore(),
+      retryInterval: RECONNECT_AFTER_MS,
       onsessioninitialized: (id) => {
         opened = true;
         sessions.add(session(id));

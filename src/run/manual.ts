@@ -1,6 +1,7 @@
 // Runs opened and closed by hand (SPEC §12): an agent in a conversation may do a mission's work
 // itself. Setting a mission `running` opens a manual run; leaving `running` closes the open run. A
 // run a worker owns is cancelled instead, and its worker stops the agent when it sees that.
+import { missionSpend } from './results.js';
 import type { Mission, Status } from '../mission/model.js';
 import { openRun, runsToDrop, startRecord } from './lifecycle.js';
 import type { RunRecord, RunStatus } from './model.js';
@@ -14,7 +15,7 @@ const CLOSED_AS: Partial<Record<Status, RunStatus>> = { pending: 'succeeded', co
 
 export function runsForStatusChange(before: Mission, after: Mission, runs: readonly RunRecord[], now: Date, newRunId: () => string): RunChange {
   if (before.status !== 'running' && after.status === 'running') {
-    const run = startRecord(after, { id: newRunId(), trigger: 'manual', attempt: 1, slot: null, worker: null, leaseMs: null }, now);
+    const run = startRecord(after, { id: newRunId(), trigger: 'manual', attempt: 1, slot: null, worker: null, leaseMs: null }, now, missionSpend(runs));
     return { runs: [run], removeRuns: runsToDrop(runs) };
   }
   if (before.status === 'running' && after.status !== 'running') {
