@@ -75,7 +75,9 @@ describe('missions-mcp CLI', () => {
 
   it('tools lists each tool on one line; --read-only hides the tools that write', () => {
     const all = run(['tools']);
-    expect(all.stdout.trim().split('\n')).toHaveLength(10);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines).toHaveLength(12);
+    for (const line of lines) expect(line).toMatch(/^\w+ +\S.*[^.]\.$/); // a name, its first sentence, one full stop
     const readOnly = run(['tools'], { MISSIONS_READ_ONLY: 'true' });
     expect(readOnly.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['getMission', 'listMissions', 'listRuns', 'getRun']);
   });
