@@ -298,7 +298,12 @@ const validDecide = fc.record({ id: runTarget, decision: fc.constantFrom('approv
 /** KPI names: those the seeded missions have (see seedApprovals), others none has, and names every object already has. */
 const METRICS = ['followers', 'posts', 'signups', 'replies', 'constructor', 'Followers', 'a.b', 'toString', '__proto__'] as const;
 const kpiValue = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
-const reportKpis = fc.dictionary(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...METRICS) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }), kpiValue, { maxKeys: 3 });
+/** Mostly KPIs of the mission of the run the call names (by slot, resolved at call time), else any names. */
+const MISSION_KPIS = '\u0000kpis';
+const reportKpis = fc.oneof(
+  { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat({ max: 3 }), kpiValue), { minLength: 1, maxLength: 3 }).map((pairs) => ({ [MISSION_KPIS]: pairs })) },
+  { weight: 2, arbitrary: fc.dictionary(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...METRICS) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }), kpiValue, { maxKeys: 3 }) },
+);
 const validReport = fc.record(
   {
     runId: runTarget,
@@ -313,8 +318,12 @@ const validReport = fc.record(
 /** runMission also names the missions that need approval (seedApprovals): it opens their requests. */
 const APPROVAL = (slot: number) => `\u0000approval:${slot}`;
 const validRunMission = fc.record({ id: fc.oneof({ weight: 3, arbitrary: someId }, { weight: 1, arbitrary: fc.nat({ max: 4 }).map(APPROVAL) }), mode }, { requiredKeys: ['id'] });
-/** getMission also takes expand: ["progress"]. */
-const validGetMission = fc.record({ id: someId, expand: fc.constant(['progress']), mode }, { requiredKeys: ['id'] });
+/** getMission also takes expand: ["progress"], and names the missions whose runs reported (seedApprovals). */
+const EXTRA = (slot: number) => `\u0000extra:${slot}`;
+const validGetMission = fc.record(
+  { id: fc.oneof({ weight: 2, arbitrary: someId }, { weight: 1, arbitrary: fc.nat({ max: 9 }).map(EXTRA) }), expand: fc.constant(['progress']), mode },
+  { requiredKeys: ['id'] },
+);
 
 // --- one field made bad ---------------------------------------------------------------------------
 
@@ -868,6 +877,8 @@ async function openHarness(label: string) {
     await expectClaim(b1, 'request');
     const b2 = await create(bob, { title: 'Bob: by hand', goal: 'Worked on in a conversation. seed', ...org, plan: { constraints: { budgetCents: 500 }, kpis: [{ metric: 'signups', target: 20 }, { metric: 'constructor', target: 3 }] } }, false);
     await ok(bob, 'updateMission', { id: b2, status: 'running' });
+    const [b2run] = await store.runsOf(b2);
+    await ok(bob, 'reportProgress', { runId: b2run!.id, summary: 'Four signups so far.', kpis: { signups: 4 }, costCents: 120 });
     for (const [visibility, name] of [['public', 'public'], ['private', 'private']] as const) {
       const c1 = await create(carol, { title: `Carol: approved ${name}`, goal: 'Carol decides these. seed', visibility, schedule: { type: 'continuous' }, plan: approvalPlan(['followers']) }, true);
       await expectClaim(c1, 'request');
@@ -960,7 +971,7 @@ async function openHarness(label: string) {
   const settle = () => store.write(() => ({ result: undefined }));
   return {
     h, store, file, dir: temp.dir, clock, caller, pool, gone, disk, refill, settle, otherCursor, runs, outputs, work, otherRunCursor,
-    approvals, extras, cycle, ended: () => ended, toEnd: [] as string[], made: { runMission: 0, reports: 0 }, close, compactions: () => store.stats.compactions,
+    approvals, extras, cycle, ended: () => ended, toEnd: [] as string[], made: { runMission: 0, reports: 0, cases: 0, changed: false }, close, compactions: () => store.stats.compactions,
   };
 }
 type Fixture = Awaited<ReturnType<typeof openHarness>>;
@@ -974,6 +985,7 @@ async function resolve(fx: Fixture, tool: string, args: Args): Promise<Args> {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string' && v.startsWith('\u0000open:')) return open.length ? open[Number(v.slice(6)) % open.length] : fx.runs[0];
     if (typeof v === 'string' && v.startsWith('\u0000approval:')) return fx.approvals[Number(v.slice(10)) % fx.approvals.length];
+    if (typeof v === 'string' && v.startsWith('\u0000extra:')) return [...fx.extras.keys()][Number(v.slice(7)) % fx.extras.size];
     if (typeof v === 'string' && v.startsWith('\u0000id:')) return fx.pool[Number(v.slice(4))];
     if (typeof v === 'string' && v.startsWith('\u0000run:')) return fx.runs[Number(v.slice(5)) % fx.runs.length];
     if (typeof v === 'string' && v === OTHER_CURSOR) return fx.otherCursor;
@@ -983,6 +995,12 @@ async function resolve(fx: Fixture, tool: string, args: Args): Promise<Args> {
     return v;
   };
   const out = walk(args) as Args;
+  const slots = (out.kpis as Record<string, unknown> | undefined)?.[MISSION_KPIS] as [number, number][] | undefined;
+  if (slots) {
+    const run = typeof out.runId === 'string' ? await fx.store.getRun(out.runId) : undefined;
+    const metrics = (run && (await fx.store.get(run.missionId))?.plan.kpis.map((k) => k.metric)) || [];
+    out.kpis = Object.fromEntries(metrics.length ? slots.map(([slot, value]) => [metrics[slot % metrics.length]!, value]) : []);
+  }
   if (out.cursor === CURSOR) {
     const { cursor: _c, ...rest } = out;
     const first = await fx.h.client.callTool({ name: tool, arguments: { ...rest, limit: 1 } });
@@ -1036,10 +1054,12 @@ interface Issue {
 /** Calls one tool with one case and checks every property; returns the outcome. */
 async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   const schema = toolByName(tool).inputSchema;
-  // Between calls, as a worker and the owners would: requests decided or expired are followed by new ones.
-  if (RUN_CALLS.has(tool)) {
+  // Between calls, as a worker and the owners would: requests decided or expired are followed by new
+  // ones. After a call that changed something, and every tenth case (for the sweep).
+  if (RUN_CALLS.has(tool) && (fx.made.changed || ++fx.made.cases % 10 === 0)) {
     await fx.cycle(tool === 'decideRun' ? 'request' : 'running', fx.toEnd.splice(0)[0]);
     await fx.settle();
+    fx.made.changed = false;
   }
   const args = await resolve(fx, tool, c.args);
   // The mission (or, for getRun, the run) the call names, and whether it is missing.
@@ -1096,6 +1116,7 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
       fx.runs.push(await fx.work(args.id as string, n % 2 ? { status: 'succeeded', exitCode: 0 } : { status: 'failed', exitCode: 1, error: 'exit 1' }, n % 4 ? `run ${n}\n` : ''));
       await fx.settle();
     }
+    if (RUN_CALLS.has(tool)) fx.made.changed = true;
     // Now and then a worker ends a run that was just reported on (it then answers conflict).
     if (tool === 'reportProgress' && ++fx.made.reports % 5 === 0) fx.toEnd.push(args.runId as string);
     if (tool === 'deleteMission' && fx.pool.includes(args.id as string)) {
@@ -1171,6 +1192,8 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   return code;
 }
 
+const hasProtoKey = (v: unknown): boolean => v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k === '__proto__' || hasProtoKey(x));
+
 /** Who may see and change a mission, as SPEC §9 says (written here, apart from src/mission/access.ts). */
 function maySee(m: Mission, who: Identity): boolean {
   if (mayChange(m, who) || m.visibility === 'public') return true;
@@ -1199,7 +1222,8 @@ interface RunCallAnswer {
  * mission has (else invalid_request at kpis.<metric>, each of them).
  */
 async function runCallAnswer(fx: Fixture, tool: string, args: Args): Promise<RunCallAnswer> {
-  if (!toolByName(tool).inputSchema.safeParse(args).success) return { code: 'invalid_request' };
+  // (zod's records skip a "__proto__" key; the server refuses it wherever it is sent.)
+  if (!toolByName(tool).inputSchema.safeParse(args).success || hasProtoKey(args)) return { code: 'invalid_request' };
   const run = await fx.store.getRun((tool === 'decideRun' ? args.id : args.runId) as string);
   const mission = run ? await fx.store.get(run.missionId) : undefined;
   if (!run || !mission || !maySee(mission, fx.caller)) return { code: 'not_found' };
@@ -1451,6 +1475,94 @@ describe(`fuzz (${RUNS} cases per tool)`, () => {
       const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.issues[0].path).not.toBe('');
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): rejecting with a note of the 2,000 characters decideRun allows wrote a
+  // run whose error was longer than a run record may hold; every other process then refused the journal
+  // ("not a journal entry") and so the whole store, until someone edited it by hand.
+  it('a rejection with the longest note leaves a store that every other reader loads', async () => {
+    const fx = await openHarness('long-note');
+    try {
+      const { mission } = await ok(fx.h.client, 'createMission', { title: 'T', goal: 'G', schedule: { type: 'continuous' }, plan: { constraints: { requireApproval: true } } });
+      const { approvalRequestId } = await ok(fx.h.client, 'runMission', { id: mission.id });
+      const note = 'n'.repeat(2000);
+      const { run } = await ok(fx.h.client, 'decideRun', { id: approvalRequestId, decision: 'reject', note });
+      expect(run.decision.note).toBe(note);
+      expect(RunRecord.safeParse(run).success && run.error.length <= 2000).toBe(true);
+      const other = openJsonFileStore(fx.file, { log: () => undefined }); // another process, while the server runs
+      try {
+        expect((await other.getRun(approvalRequestId))?.status).toBe('rejected');
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): a mission with a KPI named "constructor" answered every report that
+  // named KPIs with an internal error (`"constructor" in kpis` is true of every object), and its progress
+  // history took a function for a value.
+  it('a KPI named like a member of every object is reported and read back as any other', async () => {
+    const fx = await openHarness('kpi-names');
+    try {
+      const kpis = [{ metric: 'signups', target: 10 }, { metric: 'constructor', target: 3 }, { metric: 'toString', target: null }];
+      const { mission } = await ok(fx.h.client, 'createMission', { title: 'T', goal: 'G', plan: { kpis } });
+      await ok(fx.h.client, 'updateMission', { id: mission.id, status: 'running' });
+      const [run] = await fx.store.runsOf(mission.id);
+      await ok(fx.h.client, 'reportProgress', { runId: run!.id, kpis: { signups: 4 } });
+      await ok(fx.h.client, 'reportProgress', { runId: run!.id, kpis: { toString: 2 } });
+      const { progress } = await ok(fx.h.client, 'getMission', { id: mission.id, expand: ['progress'] });
+      expect(progress.kpiProgress.map((k: { metric: string; current: number | null; history: { value: number }[] }) => [k.metric, k.current, k.history.map((h) => h.value)])).toEqual([
+        ['signups', 4, [4]],
+        ['constructor', null, []],
+        ['toString', 2, [2]],
+      ]);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): zod's records skip a "__proto__" key, so that a report of
+  // kpis: { "__proto__": 1 } (or stats: { "__proto__": 1 }) was answered ok and silently dropped.
+  it('a "__proto__" key is refused where it was sent, not dropped', async () => {
+    const fx = await openHarness('proto-keys');
+    try {
+      await ok(fx.h.client, 'updateMission', { id: fx.pool[4]!, plan: { kpis: [{ metric: 'followers' }] } });
+      const [run] = await fx.store.runsOf(fx.pool[4]!);
+      for (const [tool, json, path] of [
+        ['reportProgress', `{"runId":"${run!.id}","kpis":{"followers":1,"__proto__":2}}`, 'kpis.__proto__'],
+        ['createMission', '{"title":"T","goal":"G","stats":{"leads":1,"__proto__":5}}', 'stats.__proto__'],
+      ] as const) {
+        const before = onDisk(fx.file, fx.dir);
+        const raw = (await fx.h.client.callTool({ name: tool, arguments: JSON.parse(json) as Args })) as CallToolResult;
+        const item = raw.content[0];
+        const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
+        expect(body.error?.code, json).toBe('invalid_request');
+        expect(body.error.issues.map((i: Issue) => i.path), json).toEqual([path]);
+        expectUnchanged(before, onDisk(fx.file, fx.dir), json);
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): `param` named a field the tool does not take: listRuns' missionId was
+  // reported as "id", and pauseMission's refused change as "status".
+  it('param names the field the caller sent', async () => {
+    const fx = await openHarness('params');
+    try {
+      const listed = await fx.h.client.callTool({ name: 'listRuns', arguments: { missionId: 'msn_AAAAAAAAAAAAAAAAAAAA' } });
+      const paused = await fx.h.client.callTool({ name: 'pauseMission', arguments: { id: fx.pool[5]! } }); // archived
+      const errorOf = (raw: unknown) => {
+        const item = (raw as CallToolResult).content[0];
+        return JSON.parse(item?.type === 'text' ? item.text : '{}').error;
+      };
+      expect(errorOf(listed)).toMatchObject({ code: 'not_found', param: 'missionId' });
+      expect(errorOf(paused)).toMatchObject({ code: 'conflict', param: 'id' });
     } finally {
       await fx.close();
     }
