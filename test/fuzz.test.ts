@@ -55,7 +55,8 @@ function intFromEnv(name: string, fallback: number): number {
 }
 /** The run's seed (TEST_SEED, see test/random.ts); each tool's property takes its own from it. */
 const SEED = runSeed();
-const RUNS = intFromEnv('FUZZ_RUNS', 1_500);
+// 1,250 per tool: twelve tools and the 200 non-object cases make 15,200, what ten tools at 1,500 made before.
+const RUNS = intFromEnv('FUZZ_RUNS', 1_250);
 const NON_OBJECT_RUNS = 200;
 const COMPACT_AT = 256 * 1024;
 
@@ -805,6 +806,7 @@ async function openHarness(label: string) {
   const extras = new Map<string, Client>();
   const others: { close: () => Promise<void> }[] = [];
   let ended = 0;
+  let cycles = 0;
   /** The runner's own claim: starts an approved run, opens a request, or skips a mission that is not due. */
   const claimOf = async (id: string) => {
     const c = await claimMission(store, id, clock.now(), { runId: newRunId(), worker: WORKER, leaseMs: 60_000, maxDepth: 3, launchView: h.deps.launchView, approvalTimeoutMs: APPROVAL_TIMEOUT_MS });
@@ -885,6 +887,18 @@ async function openHarness(label: string) {
       const c2 = await create(carol, { title: `Carol: ${name}, by hand`, goal: 'Carol works on it. seed', visibility, plan: { kpis: [{ metric: 'followers', target: 50 }] } }, false);
       await ok(carol, 'updateMission', { id: c2, status: 'running' });
     }
+    if (label !== 'getMission') return;
+    // More reported runs than progress keeps (the last 10): worked on by hand twelve times, each run reporting.
+    const d = await create(me, { title: 'Reported often', goal: 'Worked on in conversations. seed', plan: { kpis: [{ metric: 'followers', target: 100 }] } }, false);
+    for (let i = 1; i <= 12; i++) {
+      await ok(me, 'updateMission', { id: d, status: 'running' });
+      const open = [...(await store.runsOf(d))].reverse().find(isOpenRun)!;
+      await ok(me, 'reportProgress', { runId: open.id, summary: `pass ${i}`, kpis: { followers: 10 * i } });
+      await ok(me, 'updateMission', { id: d, status: 'pending' });
+      clock.advance(1_000);
+    }
+    const { progress } = await ok(me, 'getMission', { id: d, expand: ['progress'] });
+    expect(progress.kpiProgress[0].history.map((h: { value: number }) => h.value)).toEqual([30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
   };
 
   /**
@@ -892,16 +906,20 @@ async function openHarness(label: string) {
    * decided in time; on each mission that needs approval, an approved request is started by the claim, a
    * run ends now and then, and a new request opens (by the claim, or by runMission when the slot is not
    * due yet). `want` says what each such mission should hold open afterwards: a request that waits for a
-   * person (decideRun's harness), or a run in progress (reportProgress's: its owner approves).
+   * person (decideRun's harness), or a run in progress (reportProgress's: its owner approves). In
+   * decideRun's harness the worker comes by every third cycle, so that an approved request waits a
+   * while for it (deciding it again is a conflict).
    */
   const cycle = async (want: 'request' | 'running', endOne?: string) => {
     await expireRequests(store, clock.now());
     if (endOne) await endRun(endOne);
+    const workerComes = want === 'running' || cycles++ % 3 === 0;
     for (const id of approvals) {
       const owner = extras.get(id)!;
       for (let step = 0; step < 6; step++) {
         const open = [...(await store.runsOf(id))].reverse().find(isOpenRun);
         if (want === 'request' ? open?.status === 'awaiting_approval' && !open.decision : open?.status === 'running') break;
+        if (!workerComes && open?.decision) break;
         if (open?.status === 'running') {
           await endRun(open.id);
           continue;
