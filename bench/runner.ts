@@ -241,8 +241,12 @@ async function decisionsAndReports(samples: number, reportRuns: number, reports:
     const ended = (mission: string) => within(30_000, `the end of ${mission}'s run`, async () => ((await peer.call('getMission', { id: mission, mode: 'compact' })).mission.status !== 'running' ? true : undefined));
     const approval: number[] = [];
     const plain: number[] = [];
+    // A run's end wakes the worker, which then ticks every 500 ms: a pause of 0–500 ms before each
+    // sample lets decisions land anywhere in the tick, as a person's would, not in step with it.
+    const offTick = () => new Promise((r) => setTimeout(r, Math.random() * 500));
     for (let i = 0; i < samples; i++) {
       for (const kind of i % 2 ? (['approval', 'plain'] as const) : (['plain', 'approval'] as const)) {
+        await offTick();
         if (kind === 'approval') {
           const { approvalRequestId } = await peer.call('runMission', { id: needing });
           const t0 = Date.now();
