@@ -143,9 +143,25 @@ export function toIssues(error: z.ZodError, schema: z.ZodType): Issue[] {
   return issues;
 }
 
+/**
+ * Every key named "__proto__" in the arguments (JSON.parse makes it an ordinary key). zod's records skip
+ * such a key, so that `stats: { "__proto__": 1 }` or reportProgress's `kpis: { "__proto__": 1 }` would be
+ * answered ok and silently dropped; SPEC §7 wants it refused where it was sent.
+ */
+function protoKeys(value: unknown, path: readonly PropertyKey[] = []): Issue[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === '__proto__'
+      ? [{ path: dottedPath([...path, key]), message: '"__proto__" is a name no field, counter or KPI may have; rename it' }]
+      : protoKeys(v, [...path, key]),
+  );
+}
+
 /** Parses tool arguments; throws `invalid_request` listing every problem. */
 export function parseArguments<T extends z.ZodType>(schema: T, args: unknown, toolName: string): z.output<T> {
   const result = schema.safeParse(args ?? {}, { error: errorMap });
-  if (result.success) return result.data;
-  throw invalidRequest(toIssues(result.error, schema), `arguments for ${toolName}`);
+  const issues = result.success ? [] : toIssues(result.error, schema);
+  const proto = protoKeys(args).filter((p) => !issues.some((i) => i.path === p.path)); // strict objects report it already
+  if (result.success && proto.length === 0) return result.data;
+  throw invalidRequest([...issues, ...proto], `arguments for ${toolName}`);
 }

@@ -1,34 +1,45 @@
 // Issue 3, fuzz: property-based tests (fast-check) over every tool's input, ≥ 10,000 generated cases per
 // run. One real MCP client talks in memory to a real server over a real JSON-file store (snapshot +
-// journal) in a temp dir, seeded through the tools so that ids exist (for runMission, listRuns and getRun
-// also runs of every status, made by a worker through the runner's own claim/finish and by hand). For every call:
+// journal) in a temp dir, seeded through the tools so that ids exist (for the run tools also runs of all ten
+// statuses, made by a worker through the runner's own claim/finish, by hand, and, for missions that need
+// approval, requests opened by the runner's claim, decided by decideRun, expired by the worker's sweep with a
+// later clock and superseded by an edit; and runs with reports). For every call:
 // - the call resolves: no JSON-RPC error (the client also validates structuredContent against outputSchema);
 // - the result is one text item holding minified JSON; a success matches the tool's exact output shapes;
-// - a rejection is invalid_request, not_found or conflict (internal or store_error would be a bug);
+// - a rejection is invalid_request, not_found, conflict or (for a caller who is not the local user)
+//   forbidden; internal or store_error would be a bug; its `param`, when set, names a place in the input;
 // - invalid_request lists issues, `param` is the first path, and every path is non-empty and names a
 //   place in the input (or a known field of the schema there: a required field that is missing); every unknown
 //   field sent is reported at its own path and named in its message;
 // - a case built to be bad in one field is rejected at that field's path; a case built to be valid is not
 //   rejected as invalid_request; runMission answers ok or conflict as the mission's status and maxRuns say;
 //   listRuns pages are newest first, within their filters and size, hasMore exactly when nextCursor;
+// - decideRun and reportProgress (called by alice of acme, beside missions of bob of acme and carol of
+//   globex) answer exactly what the run and its mission as they stand say: not_found for a run alice may
+//   not see, forbidden for one she may see but not change, then decideRun ok exactly when the run awaits
+//   approval without a decision (else conflict), reportProgress ok exactly when the run is running (else
+//   conflict), a KPI its mission lacks refused at kpis.<metric>; what they answer and store is what was asked;
 // - a rejected call of any code leaves the snapshot and the journal byte-identical, untouched (inode, size,
 //   mtime), and leaves no lock or temp file behind.
 // Inputs mix (a) valid arguments built from the field rules, (b) valid arguments with one field made bad,
 // and (c) arbitrary JSON objects, some over the real field names. Arguments are JSON round-tripped, as
 // on the wire. The cases come from the run's TEST_SEED (test/random.ts; printed on failure), FUZZ_RUNS sets the
 // cases per tool.
-import { RUN_STATUSES } from '../src/run/model.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { LOCAL_USER, tokenPrincipal, type Identity } from '../src/mission/access.js';
 import { Mission } from '../src/mission/model.js';
 import { CompactListItem, CompactMission } from '../src/render/compact.js';
+import { CompactProgress } from '../src/render/progress.js';
 import { CompactRun } from '../src/render/run.js';
 import { claim, finish, type Outcome } from '../src/run/lifecycle.js';
-import { RunRecord } from '../src/run/model.js';
+import { RUN_STATUSES, RunRecord, isOpenRun } from '../src/run/model.js';
+import { claimMission, expireRequests, finishRun } from '../src/runner/store-ops.js';
 import { openJsonFileStore, type JournalStore } from '../src/store/index.js';
 import { keysAt } from '../src/validation.js';
 import { allTools } from '../tools/index.js';
@@ -44,13 +55,14 @@ function intFromEnv(name: string, fallback: number): number {
 }
 /** The run's seed (TEST_SEED, see test/random.ts); each tool's property takes its own from it. */
 const SEED = runSeed();
-const RUNS = intFromEnv('FUZZ_RUNS', 1_500);
+// 1,250 per tool: twelve tools and the 200 non-object cases make 15,200, what ten tools at 1,500 made before.
+const RUNS = intFromEnv('FUZZ_RUNS', 1_250);
 const NON_OBJECT_RUNS = 200;
 const COMPACT_AT = 256 * 1024;
 
 type Args = Record<string, unknown>;
-type Code = 'ok' | 'invalid_request' | 'not_found' | 'conflict';
-const CODES: readonly Code[] = ['ok', 'invalid_request', 'not_found', 'conflict'];
+type Code = 'ok' | 'invalid_request' | 'not_found' | 'conflict' | 'forbidden';
+const CODES: readonly Code[] = ['ok', 'invalid_request', 'not_found', 'conflict', 'forbidden'];
 
 /**
  * What a generated case is:
@@ -278,6 +290,42 @@ const validListRuns: fc.Arbitrary<Args> = fc
   .tuple(fc.record({ missionId: someId, status: runStatusFilter, limit: fc.integer({ min: 1, max: 100 }), mode }, { requiredKeys: [] }), fc.boolean())
   .map(([filters, paged]) => (paged ? { ...filters, cursor: CURSOR } : filters));
 
+// decideRun and reportProgress name a run: mostly one that is open now (for decideRun a request, for
+// reportProgress a run in progress, whoever's it is; resolved at call time), else any that exists, else none.
+const OPEN_RUN = (slot: number) => `\u0000open:${slot}`;
+const runTarget = fc.oneof({ weight: 5, arbitrary: fc.nat({ max: 15 }).map(OPEN_RUN) }, { weight: 3, arbitrary: existingRun }, { weight: 1, arbitrary: validRunId });
+const note = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constant('n'.repeat(2000)));
+const validDecide = fc.record({ id: runTarget, decision: fc.constantFrom('approve', 'reject'), note, mode }, { requiredKeys: ['id', 'decision'] });
+/** KPI names: those the seeded missions have (see seedApprovals), others none has, and names every object already has. */
+const METRICS = ['followers', 'posts', 'signups', 'replies', 'constructor', 'Followers', 'a.b', 'toString', '__proto__'] as const;
+const kpiValue = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+/** Mostly KPIs of the mission of the run the call names (by slot, resolved at call time), else any names. */
+const MISSION_KPIS = '\u0000kpis';
+const reportKpis = fc.oneof(
+  { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat({ max: 3 }), kpiValue), { minLength: 1, maxLength: 3 }).map((pairs) => ({ [MISSION_KPIS]: pairs })) },
+  { weight: 2, arbitrary: fc.dictionary(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...METRICS) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }), kpiValue, { maxKeys: 3 }) },
+);
+const validReport = fc.record(
+  {
+    runId: runTarget,
+    summary: fc.oneof(nonBlank(4000), fc.constant(' ')),
+    kpis: reportKpis,
+    progressPercent: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 100, noNaN: true })),
+    stage: nonBlank(200),
+    costCents: fc.oneof(fc.nat({ max: 500 }), fc.constant(100_000_000)),
+  },
+  { requiredKeys: ['runId'] },
+);
+/** runMission also names the missions that need approval (seedApprovals): it opens their requests. */
+const APPROVAL = (slot: number) => `\u0000approval:${slot}`;
+const validRunMission = fc.record({ id: fc.oneof({ weight: 3, arbitrary: someId }, { weight: 1, arbitrary: fc.nat({ max: 4 }).map(APPROVAL) }), mode }, { requiredKeys: ['id'] });
+/** getMission also takes expand: ["progress"], and names the missions whose runs reported (seedApprovals). */
+const EXTRA = (slot: number) => `\u0000extra:${slot}`;
+const validGetMission = fc.record(
+  { id: fc.oneof({ weight: 2, arbitrary: someId }, { weight: 1, arbitrary: fc.nat({ max: 9 }).map(EXTRA) }), expand: fc.constant(['progress']), mode },
+  { requiredKeys: ['id'] },
+);
+
 // --- one field made bad ---------------------------------------------------------------------------
 
 /**
@@ -431,6 +479,22 @@ const listRunsMutations: Mutation[] = [
   m('mode', 'tiny', null, 0),
 ];
 
+const decideMutations: Mutation[] = [
+  m('id', undefined, ...badRunId),
+  m('decision', undefined, 'approved', 'Approve', 'yes', '', null, true, 1),
+  m('note', 'n'.repeat(2001), 5, null, [], {}),
+  modeMutation,
+];
+const reportMutations: Mutation[] = [
+  m('runId', undefined, ...badRunId),
+  m('summary', '', 's'.repeat(4001), 5, null, []),
+  m('kpis', [], 'followers', null, 5, { followers: 'x' }, { followers: null }, { posts: true }, { '': 1 }, { ['k'.repeat(201)]: 1 }, Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))),
+  m('progressPercent', -1, 100.5, 101, '50', null, true),
+  m('stage', '', 's'.repeat(201), 5, null),
+  m('costCents', -1, 1.5, 100_000_001, '5', null),
+];
+const getMissionMutations: Mutation[] = [...idMutations, modeMutation, m('expand', 'progress', ['runs'], ['progress', 'progress'], ['PROGRESS'], null, [null])];
+
 /** Top-level names no schema has, and names the server hints about. */
 const unknownKey = fc.oneof(
   fc.constantFrom('name', 'description', 'cron', 'nextRun', 'runCount', 'owner', 'imports', 'createdAt', 'pausedAt', 'titel', 'zzz', 'missionId', '__proto__x', 'constructor'),
@@ -503,9 +567,16 @@ function arbitraryJson(tool: string): fc.Arbitrary<Case> {
   const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: fc.constantFrom(...KNOWN_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
   const dict = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }).map((args): Case => ({ kind: 'any', args }));
   // Valid-looking objects with one known field set to anything at all.
-  const oneField = fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), tool === 'getRun' ? existingRun : existingId).map(([k, v, id]): Case => ({
+  const namesRun = tool === 'getRun' || tool === 'decideRun' || tool === 'reportProgress';
+  const oneField = fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), namesRun ? runTarget : existingId).map(([k, v, id]): Case => ({
     kind: 'any',
-    args: { ...(keys.includes('id') ? { id } : {}), ...(keys.includes('title') ? { title: 'T', goal: 'G' } : {}), [k]: v },
+    args: {
+      ...(keys.includes('id') ? { id } : {}),
+      ...(keys.includes('runId') ? { runId: id } : {}),
+      ...(keys.includes('decision') ? { decision: 'approve' } : {}),
+      ...(keys.includes('title') ? { title: 'T', goal: 'G' } : {}),
+      [k]: v,
+    },
   }));
   return fc.oneof(dict, oneField);
 }
@@ -539,7 +610,15 @@ function casesFor(tool: string): fc.Arbitrary<Case> {
       return fc.oneof({ weight: 4, arbitrary: valid(validListRuns) }, { weight: 4, arbitrary: mutated(validListRuns, listRunsMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
     case 'getRun':
       return fc.oneof({ weight: 4, arbitrary: valid(validGetRun) }, { weight: 3, arbitrary: mutated(validGetRun, getRunMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
-    default: // getMission, pauseMission, resumeMission, runMission
+    case 'decideRun':
+      return fc.oneof({ weight: 4, arbitrary: valid(validDecide) }, { weight: 3, arbitrary: mutated(validDecide, decideMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    case 'reportProgress':
+      return fc.oneof({ weight: 4, arbitrary: valid(validReport) }, { weight: 3, arbitrary: mutated(validReport, reportMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    case 'getMission':
+      return fc.oneof({ weight: 4, arbitrary: valid(validGetMission) }, { weight: 3, arbitrary: mutated(validGetMission, getMissionMutations, tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    case 'runMission':
+      return fc.oneof({ weight: 4, arbitrary: valid(validRunMission) }, { weight: 3, arbitrary: mutated(validGet, [...idMutations, modeMutation], tool) }, { weight: 2, arbitrary: arbitraryJson(tool) });
+    default: // pauseMission, resumeMission
       return fc.oneof(
         { weight: 4, arbitrary: valid(validGet) },
         { weight: 3, arbitrary: mutated(validGet, [...idMutations, modeMutation], tool) },
@@ -620,7 +699,19 @@ interface Tally {
 }
 const tallies: Record<string, Tally> = {};
 
-const RUN_TOOLS = new Set(['runMission', 'listRuns', 'getRun']);
+/** Tools whose harness holds runs of every status (and, for the two that decide and report, other people's missions). */
+const RUN_TOOLS = new Set(['runMission', 'listRuns', 'getRun', 'decideRun', 'reportProgress']);
+/** Tools whose answer depends on the run the call names and on who calls (runCallAnswer). */
+const RUN_CALLS = new Set(['decideRun', 'reportProgress']);
+const ALICE = tokenPrincipal('alice', 'acme');
+const BOB = tokenPrincipal('bob', 'acme');
+const CAROL = tokenPrincipal('carol', 'globex');
+/** Who calls in each tool's harness: alice where who may decide or report matters, else the local user. */
+const callerOf = (label: string): Identity => (RUN_CALLS.has(label) ? ALICE : LOCAL_USER);
+/** Short, so that requests nobody decides expire during the fuzz (each case moves the clock a minute). */
+const APPROVAL_TIMEOUT_MS = 2 * 3_600_000;
+const WORKER = 'w-fuzz';
+const NO_RETRY = { retries: 0, retryDelayMs: 0 };
 
 async function openHarness(label: string) {
   const temp = tempDir(`missions-fuzz-${label}-`);
@@ -630,11 +721,17 @@ async function openHarness(label: string) {
   const clock = fixedClock('2026-11-24T11:00:00Z');
   let missions = 0;
   let imports = 0;
-  const h = await connectInMemory({ store, now: clock.now, newMissionId: () => `msn_fuzz${String(++missions).padStart(16, '0')}` });
-  h.deps.newImportId = () => `imp_fuzz${++imports}`;
   let runIds = 0;
   const newRunId = () => `run_fuzz${String(++runIds).padStart(12, '0')}`;
-  h.deps.newRunId = newRunId; // runs opened by hand
+  const caller = callerOf(label);
+  /** A client of its own server on the same store, the same clock and the same id counters, for `identity`. */
+  const connect = async (identity: Identity) => {
+    const c = await connectInMemory({ store, identity, now: clock.now, approvalTimeoutMs: APPROVAL_TIMEOUT_MS, newMissionId: () => `msn_fuzz${String(++missions).padStart(16, '0')}` });
+    c.deps.newImportId = () => `imp_fuzz${++imports}`;
+    c.deps.newRunId = newRunId; // runs opened by hand, and requests runMission opens
+    return c;
+  };
+  const h = await connect(caller);
   await h.client.listTools(); // so that the client validates structuredContent against each outputSchema
   const pool: string[] = [];
   /** Pool ids deleted by the fuzz: they stay in their slot (a case naming it expects not_found) until refilled. */
@@ -659,19 +756,19 @@ async function openHarness(label: string) {
   /** What a worker does with a due mission, through the runner's own pure functions: claims it, then finishes the run. */
   const work = async (id: string, outcome: Outcome, output = '') => {
     const run = await store.write(async (view) => {
-      const c = claim((await view.get(id))!, await view.runsOf(id), clock.now(), { runId: newRunId(), worker: 'w-fuzz', leaseMs: 60_000, maxDepth: 3 });
+      const c = claim((await view.get(id))!, await view.runsOf(id), clock.now(), { runId: newRunId(), worker: WORKER, leaseMs: 60_000, maxDepth: 3 });
       if (c.kind !== 'run') throw new Error(`${id} is not due`);
       return { put: [c.change.mission!], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run };
     });
     clock.advance(90_000 + 1_000 * worked++);
     await store.write(async (view) => {
-      const c = finish(await view.get(id), await view.runsOf(id), run, { ...outcome, outputBytes: Buffer.byteLength(output) }, clock.now(), { retries: 0, retryDelayMs: 0 });
+      const c = finish(await view.get(id), await view.runsOf(id), run, { ...outcome, outputBytes: Buffer.byteLength(output) }, clock.now(), NO_RETRY);
       return { put: c.mission ? [c.mission] : [], runs: c.runs, removeRuns: c.removeRuns, ...(output && { outputs: { [run.id]: output } }), result: null };
     });
     if (output) outputs.set(run.id, output);
     return run.id;
   };
-  /** Runs of every status and trigger, made by a worker and by hand, so that getRun and listRuns have real ids and pages. */
+  /** Runs of the first six statuses and every trigger, made by a worker and by hand, so that getRun and listRuns have real ids and pages. */
   const seedRuns = async () => {
     const [cron, continuous, once, paused, , , done] = pool as [string, string, string, string, string, string, string];
     const runNow = (id: string) => ok(h.client, 'runMission', { id });
@@ -693,37 +790,186 @@ async function openHarness(label: string) {
     await set(paused, 'pending'); // a worker's run cancelled by a pause
     await runNow(paused);
     const claimed = await store.write(async (view) => {
-      const c = claim((await view.get(paused))!, await view.runsOf(paused), clock.now(), { runId: newRunId(), worker: 'w-fuzz', leaseMs: 60_000, maxDepth: 3 });
+      const c = claim((await view.get(paused))!, await view.runsOf(paused), clock.now(), { runId: newRunId(), worker: WORKER, leaseMs: 60_000, maxDepth: 3 });
       if (c.kind !== 'run') throw new Error('not due');
       return { put: [c.change.mission!], runs: c.change.runs, removeRuns: c.change.removeRuns, result: c.run.id };
     });
     await ok(h.client, 'pauseMission', { id: paused });
     expect((await ok(h.client, 'getRun', { id: claimed })).run.status).toBe('cancelled');
-    await store.write(() => ({ result: undefined })); // idle before the fuzz (as settle does)
   };
+
+  // --- missions that need approval, and other people's missions ------------------------------------
   const runs: string[] = [];
+  /** Missions that need approval: cycle() keeps a request (or a run) open on each. */
+  const approvals: string[] = [];
+  /** Every mission made outside the pool, and the client of its owner. */
+  const extras = new Map<string, Client>();
+  const others: { close: () => Promise<void> }[] = [];
+  let ended = 0;
+  let cycles = 0;
+  /** The runner's own claim: starts an approved run, opens a request, or skips a mission that is not due. */
+  const claimOf = async (id: string) => {
+    const c = await claimMission(store, id, clock.now(), { runId: newRunId(), worker: WORKER, leaseMs: 60_000, maxDepth: 3, launchView: h.deps.launchView, approvalTimeoutMs: APPROVAL_TIMEOUT_MS });
+    if (c.run && !runs.includes(c.run.id)) runs.push(c.run.id);
+    return c;
+  };
+  /** A worker's run ends: succeeded, with a line of output. */
+  const endRun = async (runId: string) => {
+    const output = `run ${runId} done\n`;
+    const f = await finishRun(store, runId, WORKER, { status: 'succeeded', exitCode: 0, outputBytes: Buffer.byteLength(output) }, output, clock.now(), NO_RETRY);
+    if (f.written) {
+      outputs.set(runId, output);
+      ended++;
+    }
+  };
+  const create = async (client: Client, args: Args, approval: boolean): Promise<string> => {
+    const id: string = (await ok(client, 'createMission', args)).mission.id;
+    extras.set(id, client);
+    if (approval) approvals.push(id);
+    return id;
+  };
+  const approvalPlan = (kpis: string[], budgetCents: number | null = null) => ({
+    constraints: { requireApproval: true, budgetCents },
+    kpis: kpis.map((metric, i) => ({ metric, target: 100 * (i + 1) })),
+  });
+  const expectClaim = async (id: string, kind: string) => {
+    const c = await claimOf(id);
+    expect(c.kind, `the claim of ${id}`).toBe(kind);
+    return c.run!.id;
+  };
+  /**
+   * The four statuses of a request, each the way it comes about (SPEC §15), and runs with reports:
+   * - A1 (alice's, needs approval): rejected by decideRun; superseded by an edit; expired by the worker's
+   *   sweep with a later clock; approved, started by the claim, reported on, succeeded; then a request open.
+   * - A2 (alice's, needs approval): approved and started: running, with a report.
+   * - B1/B2 (bob of acme's, for the organization): a request open; a run in progress by hand, with a budget.
+   * - C1/C2 (carol of globex's, public: alice sees, may not change) and C3/C4 (carol's, private: alice
+   *   does not see them): a request open and a run in progress by hand on each.
+   */
+  const seedApprovals = async () => {
+    const bobs = await connect(BOB);
+    const carols = await connect(CAROL);
+    others.push(bobs, carols);
+    const [bob, carol] = [bobs.client, carols.client];
+    const me = h.client;
+    const a1 = await create(me, { title: 'Approved digest', goal: 'Post the weekly digest once a person says yes. seed', schedule: { type: 'continuous' }, plan: approvalPlan(['followers', 'posts']) }, true);
+    await ok(me, 'decideRun', { id: await expectClaim(a1, 'request'), decision: 'reject', note: 'not this week' });
+    clock.advance(61_000); // past the cool-down of the rejected slot
+    await expectClaim(a1, 'request');
+    await ok(me, 'updateMission', { id: a1, goal: 'Post the weekly digest, with the new numbers, once a person says yes. seed' }); // supersedes it
+    await expectClaim(a1, 'request');
+    clock.advance(APPROVAL_TIMEOUT_MS + 1_000);
+    expect((await expireRequests(store, clock.now())).map((r) => r.status)).toEqual(['expired']);
+    clock.advance(61_000);
+    const approved = await expectClaim(a1, 'request');
+    await ok(me, 'decideRun', { id: approved, decision: 'approve' });
+    expect(await expectClaim(a1, 'run')).toBe(approved);
+    await ok(me, 'reportProgress', { runId: approved, summary: 'Posted the digest; 12 new followers.', kpis: { followers: 12, posts: 1 }, progressPercent: 25, stage: 'posting', costCents: 40 });
+    await endRun(approved);
+    clock.advance(61_000);
+    await expectClaim(a1, 'request');
+
+    const a2 = await create(me, { title: 'Approved outreach', goal: 'Write to the signups once approved. seed', schedule: { type: 'continuous' }, plan: approvalPlan(['followers', 'signups']) }, true);
+    await ok(me, 'decideRun', { id: await expectClaim(a2, 'request'), decision: 'approve', note: 'go' });
+    const running = await expectClaim(a2, 'run');
+    await ok(me, 'reportProgress', { runId: running, summary: 'Wrote to 10 of 40.', kpis: { signups: 3 }, progressPercent: 25 });
+
+    const org = { visibility: 'organization' };
+    const b1 = await create(bob, { title: 'Bob: approved replies', goal: 'Answer replies once approved. seed', ...org, schedule: { type: 'continuous' }, plan: approvalPlan(['replies']) }, true);
+    await expectClaim(b1, 'request');
+    const b2 = await create(bob, { title: 'Bob: by hand', goal: 'Worked on in a conversation. seed', ...org, plan: { constraints: { budgetCents: 500 }, kpis: [{ metric: 'signups', target: 20 }, { metric: 'constructor', target: 3 }] } }, false);
+    await ok(bob, 'updateMission', { id: b2, status: 'running' });
+    const [b2run] = await store.runsOf(b2);
+    await ok(bob, 'reportProgress', { runId: b2run!.id, summary: 'Four signups so far.', kpis: { signups: 4 }, costCents: 120 });
+    for (const [visibility, name] of [['public', 'public'], ['private', 'private']] as const) {
+      const c1 = await create(carol, { title: `Carol: approved ${name}`, goal: 'Carol decides these. seed', visibility, schedule: { type: 'continuous' }, plan: approvalPlan(['followers']) }, true);
+      await expectClaim(c1, 'request');
+      const c2 = await create(carol, { title: `Carol: ${name}, by hand`, goal: 'Carol works on it. seed', visibility, plan: { kpis: [{ metric: 'followers', target: 50 }] } }, false);
+      await ok(carol, 'updateMission', { id: c2, status: 'running' });
+    }
+    if (label !== 'getMission') return;
+    // More reported runs than progress keeps (the last 10): worked on by hand twelve times, each run reporting.
+    const d = await create(me, { title: 'Reported often', goal: 'Worked on in conversations. seed', plan: { kpis: [{ metric: 'followers', target: 100 }] } }, false);
+    for (let i = 1; i <= 12; i++) {
+      await ok(me, 'updateMission', { id: d, status: 'running' });
+      const open = [...(await store.runsOf(d))].reverse().find(isOpenRun)!;
+      await ok(me, 'reportProgress', { runId: open.id, summary: `pass ${i}`, kpis: { followers: 10 * i } });
+      await ok(me, 'updateMission', { id: d, status: 'pending' });
+      clock.advance(1_000);
+    }
+    const { progress } = await ok(me, 'getMission', { id: d, expand: ['progress'] });
+    expect(progress.kpiProgress[0].history.map((h: { value: number }) => h.value)).toEqual([30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
+  };
+
+  /**
+   * What a worker and the missions' owners do between cases: the worker's sweep expires what nobody
+   * decided in time; on each mission that needs approval, an approved request is started by the claim, a
+   * run ends now and then, and a new request opens (by the claim, or by runMission when the slot is not
+   * due yet). `want` says what each such mission should hold open afterwards: a request that waits for a
+   * person (decideRun's harness), or a run in progress (reportProgress's: its owner approves). In
+   * decideRun's harness the worker comes by every third cycle, so that an approved request waits a
+   * while for it (deciding it again is a conflict).
+   */
+  const cycle = async (want: 'request' | 'running', endOne?: string) => {
+    await expireRequests(store, clock.now());
+    if (endOne) await endRun(endOne);
+    const workerComes = want === 'running' || cycles++ % 3 === 0;
+    for (const id of approvals) {
+      const owner = extras.get(id)!;
+      for (let step = 0; step < 6; step++) {
+        const open = [...(await store.runsOf(id))].reverse().find(isOpenRun);
+        if (want === 'request' ? open?.status === 'awaiting_approval' && !open.decision : open?.status === 'running') break;
+        if (!workerComes && open?.decision) break;
+        if (open?.status === 'running') {
+          await endRun(open.id);
+          continue;
+        }
+        if (open && !open.decision) {
+          await ok(owner, 'decideRun', { id: open.id, decision: 'approve' });
+          continue;
+        }
+        if ((await claimOf(id)).kind !== 'skip') continue;
+        if ((await store.get(id))?.status !== 'pending') break; // out of play (its budget is spent)
+        const made = await ok(owner, 'runMission', { id }); // not due yet: due now, and its request opens
+        if (made.approvalRequestId && !runs.includes(made.approvalRequestId)) runs.push(made.approvalRequestId);
+      }
+    }
+  };
+
   let otherRunCursor = '';
-  if (RUN_TOOLS.has(label)) {
+  if (RUN_TOOLS.has(label) || label === 'getMission') {
     await seedRuns();
+    await seedApprovals();
+    await store.write(() => ({ result: undefined })); // idle before the fuzz (as settle does)
     const all = (await ok(h.client, 'listRuns', { limit: 100 })).runs as { id: string; status: string }[];
-    runs.push(...all.map((r) => r.id));
     expect(new Set(all.map((r) => r.status))).toEqual(new Set(runStatuses)); // every status exists: pool 4 is still running by hand
+    for (const id of [...pool, ...extras.keys()]) runs.push(...(await store.runsOf(id)).map((r) => r.id).filter((r) => !runs.includes(r)));
     otherRunCursor = (await ok(h.client, 'listRuns', { status: ['failed', 'timed_out', 'lost'], limit: 1 })).nextCursor;
     expect(otherRunCursor).toEqual(expect.any(String));
   }
-  /** Closes the server, then checks that a fresh store over the same files (another process, a restart) reads every mission. */
+  /**
+   * Checks that a fresh store over the same files (another process, a restart) reads every mission and
+   * run: while the server still holds them (the journal as written, as after a kill -9), and after it closed.
+   */
   const close = async () => {
-    try {
-      const live = (await store.read()).size;
-      await h.close();
-      await store.close();
-      expect(existsSync(`${file}.lock`), 'closing the store lets its lock go').toBe(false);
+    const readFresh = async (when: string, live: { size: number; runs: number }) => {
       const fresh = openJsonFileStore(file, { log: () => undefined });
       try {
-        expect((await fresh.read()).size, `a fresh store over ${file} reads what the server held`).toBe(live);
+        const view = await fresh.read();
+        expect({ missions: view.size, runs: view.runs.size }, `a fresh store over ${file} reads what the server held, ${when}`).toEqual({ missions: live.size, runs: live.runs });
       } finally {
         await fresh.close();
       }
+    };
+    try {
+      const held = await store.read();
+      const live = { size: held.size, runs: held.runs.size };
+      await readFresh('while it runs', live);
+      await h.close();
+      for (const o of others) await o.close();
+      await store.close();
+      expect(existsSync(`${file}.lock`), 'closing the store lets its lock go').toBe(false);
+      await readFresh('after it closed', live);
     } finally {
       temp.cleanup();
     }
@@ -741,13 +987,23 @@ async function openHarness(label: string) {
    * answering; a write queued behind it (this one changes nothing) runs after that fold.
    */
   const settle = () => store.write(() => ({ result: undefined }));
-  return { h, store, file, dir: temp.dir, clock, pool, gone, disk, refill, settle, otherCursor, runs, outputs, work, otherRunCursor, made: { runMission: 0 }, close, compactions: () => store.stats.compactions };
+  return {
+    h, store, file, dir: temp.dir, clock, caller, pool, gone, disk, refill, settle, otherCursor, runs, outputs, work, otherRunCursor,
+    approvals, extras, cycle, ended: () => ended, toEnd: [] as string[], made: { runMission: 0, reports: 0, cases: 0, changed: false }, close, compactions: () => store.stats.compactions,
+  };
 }
 type Fixture = Awaited<ReturnType<typeof openHarness>>;
 
 /** Replaces the placeholders: ids of missions and runs that exist now, cursors from a real first page. */
 async function resolve(fx: Fixture, tool: string, args: Args): Promise<Args> {
+  // Open runs, whoever's: for decideRun the requests, for reportProgress the runs in progress.
+  const open = JSON.stringify(args).includes('\\u0000open:')
+    ? (await fx.store.activeRuns()).filter((r) => r.status === (tool === 'decideRun' ? 'awaiting_approval' : 'running')).map((r) => r.id).sort()
+    : [];
   const walk = (v: unknown): unknown => {
+    if (typeof v === 'string' && v.startsWith('\u0000open:')) return open.length ? open[Number(v.slice(6)) % open.length] : fx.runs[0];
+    if (typeof v === 'string' && v.startsWith('\u0000approval:')) return fx.approvals[Number(v.slice(10)) % fx.approvals.length];
+    if (typeof v === 'string' && v.startsWith('\u0000extra:')) return [...fx.extras.keys()][Number(v.slice(7)) % fx.extras.size];
     if (typeof v === 'string' && v.startsWith('\u0000id:')) return fx.pool[Number(v.slice(4))];
     if (typeof v === 'string' && v.startsWith('\u0000run:')) return fx.runs[Number(v.slice(5)) % fx.runs.length];
     if (typeof v === 'string' && v === OTHER_CURSOR) return fx.otherCursor;
@@ -757,6 +1013,12 @@ async function resolve(fx: Fixture, tool: string, args: Args): Promise<Args> {
     return v;
   };
   const out = walk(args) as Args;
+  const slots = (out.kpis as Record<string, unknown> | undefined)?.[MISSION_KPIS] as [number, number][] | undefined;
+  if (slots) {
+    const run = typeof out.runId === 'string' ? await fx.store.getRun(out.runId) : undefined;
+    const metrics = (run && (await fx.store.get(run.missionId))?.plan.kpis.map((k) => k.metric)) || [];
+    out.kpis = Object.fromEntries(metrics.length ? slots.map(([slot, value]) => [metrics[slot % metrics.length]!, value]) : []);
+  }
   if (out.cursor === CURSOR) {
     const { cursor: _c, ...rest } = out;
     const first = await fx.h.client.callTool({ name: tool, arguments: { ...rest, limit: 1 } });
@@ -810,13 +1072,23 @@ interface Issue {
 /** Calls one tool with one case and checks every property; returns the outcome. */
 async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   const schema = toolByName(tool).inputSchema;
+  // Between calls, as a worker and the owners would: requests decided or expired are followed by new
+  // ones. After a call that changed something, and every tenth case (for the sweep).
+  if (RUN_CALLS.has(tool) && (fx.made.changed || ++fx.made.cases % 10 === 0)) {
+    await fx.cycle(tool === 'decideRun' ? 'request' : 'running', fx.toEnd.splice(0)[0]);
+    await fx.settle();
+    fx.made.changed = false;
+  }
   const args = await resolve(fx, tool, c.args);
   // The mission (or, for getRun, the run) the call names, and whether it is missing.
   const target = tool === 'listRuns' ? args.missionId : args.id;
-  const exists = (id: string) => (tool === 'getRun' ? fx.runs.includes(id) : fx.pool.includes(id) && !fx.gone.has(id));
+  const exists = (id: string) => (tool === 'getRun' ? fx.runs.includes(id) : (fx.pool.includes(id) && !fx.gone.has(id)) || fx.extras.has(id));
   const missing = typeof target === 'string' && !exists(target);
   // runMission's answer depends on the mission as it stands (read without the tools).
   const stood = tool === 'runMission' && typeof target === 'string' && !missing ? await fx.store.get(target) : undefined;
+  // decideRun's and reportProgress's depend on the run and its mission as they stand.
+  const expected = RUN_CALLS.has(tool) ? await runCallAnswer(fx, tool, args) : undefined;
+  const at = fx.clock.now().toISOString();
   const before = (fx.disk.last = onDisk(fx.file, fx.dir, fx.disk.last));
   let raw: CallToolResult;
   try {
@@ -843,18 +1115,28 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     };
     if (body.mission) shape(body.mission, full ? Mission.strict() : CompactMission);
     if (Array.isArray(body.missions)) for (const item of body.missions) shape(item, full ? Mission.strict() : CompactListItem);
-    if (body.run) shape(body.run, full ? RunRecord.extend({ output: z.string() }).strict() : CompactRun);
+    if (body.run && tool !== 'reportProgress') shape(body.run, full ? RunRecord.extend({ output: z.string() }).strict() : CompactRun);
     if (Array.isArray(body.runs)) for (const item of body.runs) shape(item, full ? RunRecord.strict() : CompactRun);
-    if (RUN_TOOLS.has(tool)) await checkRunAnswer(fx, tool, args, body, where);
+    if (tool === 'getMission') checkProgress(args, body, where);
+    if (RUN_TOOLS.has(tool) && !RUN_CALLS.has(tool)) await checkRunAnswer(fx, tool, args, body, where);
+    if (expected) {
+      expect('ok', `${where} was expected to answer ${expected.code}`).toBe(expected.code);
+      await checkRunCall(fx, tool, args, body, expected, at, where);
+    }
     expect(c.kind === 'bad' || c.kind === 'rule', `${where} was accepted though built to be bad at ${c.path}`).toBe(false);
     if (stood) expect(runMissionAnswer(stood), `${where} made due a mission ${stood.status} (runs ${stood.schedule.runCount}/${stood.schedule.maxRuns})`).toBe('ok');
     if (!toolByName(tool).annotations.readOnlyHint) await fx.settle();
     // Now and then a worker takes the mission runMission made due, so that its status and runs move on.
-    if (tool === 'runMission' && (body.mission as { queuedRun?: { trigger: string } | null }).queuedRun?.trigger === 'manual' && fx.made.runMission++ % 3 === 0) {
+    // (Not a mission that needs approval: its request waits for a person.)
+    const worked = tool === 'runMission' && !fx.approvals.includes(args.id as string);
+    if (worked && (body.mission as { queuedRun?: { trigger: string } | null }).queuedRun?.trigger === 'manual' && fx.made.runMission++ % 3 === 0) {
       const n = fx.runs.length;
       fx.runs.push(await fx.work(args.id as string, n % 2 ? { status: 'succeeded', exitCode: 0 } : { status: 'failed', exitCode: 1, error: 'exit 1' }, n % 4 ? `run ${n}\n` : ''));
       await fx.settle();
     }
+    if (RUN_CALLS.has(tool)) fx.made.changed = true;
+    // Now and then a worker ends a run that was just reported on (it then answers conflict).
+    if (tool === 'reportProgress' && ++fx.made.reports % 5 === 0) fx.toEnd.push(args.runId as string);
     if (tool === 'deleteMission' && fx.pool.includes(args.id as string)) {
       fx.gone.add(args.id as string);
       if (fx.gone.size >= 3) await fx.refill();
@@ -866,7 +1148,9 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
   expect(raw.structuredContent, where).toBeUndefined();
   expect(Object.keys(body), where).toEqual(['error']);
   const error = body.error as { code: string; message: string; param?: string; issues?: Issue[] };
-  expect(['invalid_request', 'not_found', 'conflict'], `${where}: ${text}`).toContain(error.code);
+  // Only a caller who is not the local user can be forbidden anything.
+  const codes = fx.caller.kind === 'local' ? ['invalid_request', 'not_found', 'conflict'] : ['invalid_request', 'not_found', 'conflict', 'forbidden'];
+  expect(codes, `${where}: ${text}`).toContain(error.code);
   expect(typeof error.message === 'string' && error.message.length > 0, where).toBe(true);
   expectUnchanged(before, (fx.disk.last = onDisk(fx.file, fx.dir)), where);
 
@@ -895,10 +1179,21 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     }
   } else {
     expect(error.issues, where).toBeUndefined();
+    if (error.param !== undefined) expect(namesAPlace(schema, args, error.param), `${where}: param "${error.param}" names no place in the input: ${text}`).toBe(true);
+    if (RUN_CALLS.has(tool)) expect(error.param, `${where}: ${text}`).toBe(tool === 'decideRun' ? 'id' : 'runId');
   }
 
-  // What the case was built to be.
-  if (c.kind === 'valid') {
+  // What the run and its mission say (decideRun, reportProgress), and what the case was built to be.
+  const expectIssueAt = (path: string) => {
+    expect(code, `${where} was built bad at ${path}: ${text}`).toBe('invalid_request');
+    const hit = error.issues!.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+    expect(hit, `${where}: no issue at ${path}: ${text}`).toBe(true);
+  };
+  if (expected) {
+    expect(code, `${where} was expected to answer ${expected.code}: ${text}`).toBe(expected.code);
+    if (expected.paths) expect(error.issues!.map((i) => i.path).sort(), `${where}: ${text}`).toEqual([...expected.paths].sort());
+    if (c.kind === 'bad') expectIssueAt(c.path!);
+  } else if (c.kind === 'valid') {
     expect(code, `${where} was built valid: ${text}`).not.toBe('invalid_request');
     if (typeof target === 'string') expect(code === 'not_found', `${where}: ${text}`).toBe(missing);
     if (tool === 'createMission' || tool === 'listMissions') expect(code, `${where}: ${text}`).toBe('ok');
@@ -907,14 +1202,135 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     if (stood) expect(code, `${where} on a mission ${stood.status} (runs ${stood.schedule.runCount}/${stood.schedule.maxRuns}): ${text}`).toBe(runMissionAnswer(stood));
     if (stood && code === 'conflict') expect(error.message, where).toMatch(['pending', 'completed', 'failed'].includes(stood.status) ? /maxRuns/ : new RegExp(`is ${stood.status}|already running`));
   } else if (c.kind === 'bad' || (c.kind === 'rule' && !missing)) {
-    expect(code, `${where} was built bad at ${c.path}: ${text}`).toBe('invalid_request');
-    const hit = error.issues!.some((i) => i.path === c.path || i.path.startsWith(`${c.path}.`));
-    expect(hit, `${where}: no issue at ${c.path}: ${text}`).toBe(true);
+    expectIssueAt(c.path!);
   } else if (c.kind === 'rule') {
     expect(code, `${where}: ${text}`).toBe('not_found');
   }
-  if (code === 'not_found') expect(missing, where).toBe(true);
+  if (code === 'not_found' && !expected) expect(missing, where).toBe(true);
   return code;
+}
+
+const hasProtoKey = (v: unknown): boolean => v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k === '__proto__' || hasProtoKey(x));
+
+/** Who may see and change a mission, as SPEC §9 says (written here, apart from src/mission/access.ts). */
+function maySee(m: Mission, who: Identity): boolean {
+  if (mayChange(m, who) || m.visibility === 'public') return true;
+  return m.visibility === 'organization' && m.owner.org !== null && m.owner.org === who.org;
+}
+function mayChange(m: Mission, who: Identity): boolean {
+  if (who.kind === 'local' || (m.owner.user === who.user && m.owner.org === who.org)) return true;
+  return m.visibility !== 'private' && m.owner.org !== null && m.owner.org === who.org;
+}
+
+interface RunCallAnswer {
+  code: Code;
+  /** invalid_request for KPIs the mission lacks: exactly these issue paths. */
+  paths?: string[];
+  run?: RunRecord;
+  mission?: Mission;
+  /** The mission's spend before the call (the largest running total on its runs). */
+  spentBefore?: number;
+}
+
+/**
+ * What decideRun and reportProgress must answer (SPEC §15, §16), from the arguments and the run and its
+ * mission as they stand: arguments the schema refuses are invalid_request; then a run the caller may not
+ * see is not_found, one they may see but not change forbidden; decideRun decides only a request that
+ * awaits a decision, reportProgress reports only on a running run (else conflict), and only KPIs its
+ * mission has (else invalid_request at kpis.<metric>, each of them).
+ */
+async function runCallAnswer(fx: Fixture, tool: string, args: Args): Promise<RunCallAnswer> {
+  // (zod's records skip a "__proto__" key; the server refuses it wherever it is sent.)
+  if (!toolByName(tool).inputSchema.safeParse(args).success || hasProtoKey(args)) return { code: 'invalid_request' };
+  const run = await fx.store.getRun((tool === 'decideRun' ? args.id : args.runId) as string);
+  const mission = run ? await fx.store.get(run.missionId) : undefined;
+  if (!run || !mission || !maySee(mission, fx.caller)) return { code: 'not_found' };
+  if (!mayChange(mission, fx.caller)) return { code: 'forbidden' };
+  if (tool === 'decideRun') return { code: run.status === 'awaiting_approval' && !run.decision ? 'ok' : 'conflict', run, mission };
+  if (run.status !== 'running') return { code: 'conflict' };
+  const known = mission.plan.kpis.map((k) => k.metric);
+  const unknown = Object.keys((args.kpis ?? {}) as Args).filter((metric) => !known.includes(metric));
+  if (unknown.length) return { code: 'invalid_request', paths: unknown.map((metric) => renderPath(['kpis', metric])) };
+  const spentBefore = Math.max(0, ...(await fx.store.runsOf(mission.id)).map((r) => r.spentCents ?? 0));
+  return { code: 'ok', run, mission, spentBefore };
+}
+
+/** A decision or a report that was accepted: the answer and the store hold exactly what was asked, at `at`. */
+async function checkRunCall(fx: Fixture, tool: string, args: Args, body: Record<string, unknown>, expected: RunCallAnswer, at: string, where: string): Promise<void> {
+  const { run, mission } = expected as Required<RunCallAnswer>;
+  if (tool === 'decideRun') {
+    const answer = body.run as { id: string; status: string; decision: unknown };
+    const status = args.decision === 'approve' ? 'awaiting_approval' : 'rejected';
+    expect(answer.id, where).toBe(run.id);
+    expect(answer.status, where).toBe(status);
+    const by = { user: fx.caller.user, org: fx.caller.org };
+    if ((args.mode ?? 'full') === 'full') expect(answer.decision, where).toEqual({ by, at, decision: args.decision, note: args.note ?? null, via: 'tool' });
+    else expect(answer.decision, where).toBe(`${args.decision} by ${by.user}`);
+    const stored = await fx.store.getRun(run.id);
+    expect({ status: stored?.status, decision: stored?.decision?.decision }, where).toEqual({ status, decision: args.decision });
+    return;
+  }
+  // reportProgress: the latest values over the earlier ones, the KPIs merged, the cost added to the run and to the mission's spend.
+  const kpis = (args.kpis ?? {}) as Record<string, number>;
+  const prev = run.report;
+  const cost = (args.costCents as number | undefined) ?? 0;
+  expect(body, where).toEqual({
+    run: {
+      id: run.id,
+      missionId: mission.id,
+      status: 'running',
+      report: {
+        summary: args.summary ?? prev?.summary ?? null,
+        progressPercent: args.progressPercent ?? prev?.progressPercent ?? null,
+        stage: args.stage ?? prev?.stage ?? null,
+        kpis: { ...prev?.kpis, ...kpis },
+        reportedAt: at,
+      },
+      costCents: (run.costCents ?? 0) + cost,
+    },
+    spentCents: expected.spentBefore! + cost,
+    budgetCents: mission.plan.constraints.budgetCents,
+  });
+  const answer = body.run as { report: unknown; costCents: number };
+  expect(await fx.store.getRun(run.id), where).toMatchObject({ status: 'running', report: answer.report, costCents: answer.costCents, spentCents: body.spentCents });
+  // Each KPI reported is the mission's current value now; the others are as they were.
+  const after = await fx.store.get(mission.id);
+  expect(after?.plan.kpis, where).toEqual(mission.plan.kpis.map((k) => (Object.hasOwn(kpis, k.metric) ? { ...k, current: kpis[k.metric] } : k)));
+}
+
+/** getMission { expand: ["progress"] } in full mode, as SPEC §16 lists it (written here, apart from src/). */
+const ProgressShape = z.strictObject({
+  percent: z.number().min(0).max(100).nullable(),
+  stage: z.string().nullable(),
+  summary: z.string().nullable(),
+  reportedAt: z.string().nullable(),
+  kpiProgress: z.array(
+    z.strictObject({
+      metric: z.string(),
+      target: z.number().nullable(),
+      current: z.number().nullable(),
+      trend: z.enum(['improving', 'declining', 'flat', 'unknown']),
+      history: z.array(z.strictObject({ value: z.number(), at: z.string(), runId: z.string() })).max(10),
+    }),
+  ),
+  runs: z.strictObject({ total: z.number().int().min(0), succeeded: z.number().int().min(0), failed: z.number().int().min(0), lastRun: z.string().nullable(), nextRun: z.string().nullable() }),
+  spend: z.strictObject({ costCents: z.number().int().min(0), budgetCents: z.number().int().min(0).nullable(), remainingCents: z.number().int().min(0).nullable() }),
+});
+
+/** getMission: progress exactly when asked for, in the mode's shape, one entry per KPI of the mission's plan. */
+function checkProgress(args: Args, body: Record<string, unknown>, where: string): void {
+  const asked = Array.isArray(args.expand) && args.expand.includes('progress');
+  expect(body.progress !== undefined, `${where}: progress ${asked ? 'missing' : 'not asked for'}`).toBe(asked);
+  if (!asked) return;
+  if ((args.mode ?? 'full') === 'compact') {
+    expect(CompactProgress.safeParse(body.progress).success, `${where}: ${JSON.stringify(body.progress)}`).toBe(true);
+    return;
+  }
+  const parsed = ProgressShape.safeParse(body.progress);
+  expect(parsed.success, `${where}: progress ${String(parsed.error)}`).toBe(true);
+  const metrics = (body.mission as Mission).plan.kpis.map((k) => k.metric);
+  expect(parsed.data!.kpiProgress.map((k) => k.metric), where).toEqual(metrics);
+  expect(parsed.data!.runs.succeeded + parsed.data!.runs.failed, where).toBeLessThanOrEqual(parsed.data!.runs.total);
 }
 
 /**
@@ -935,6 +1351,14 @@ async function checkRunAnswer(fx: Fixture, tool: string, args: Args, body: Recor
     expect(m.id, where).toBe(args.id);
     expect(m.status, where).toBe('pending');
     expect(m.schedule?.nextRun ?? m.nextRun, `${where}: made due, yet no nextRun`).toEqual(expect.any(String));
+    // A mission that needs approval (SPEC §15): the answer names its open request, which waits for a person.
+    if (fx.approvals.includes(m.id)) {
+      expect(body.approvalRequired, where).toBe(true);
+      const request = await fx.store.getRun(body.approvalRequestId as string);
+      expect({ missionId: request?.missionId, status: request?.status, decision: request?.decision ?? null }, where).toEqual({ missionId: m.id, status: 'awaiting_approval', decision: null });
+    } else {
+      expect(body.approvalRequired, where).toBeUndefined();
+    }
     return;
   }
   if (tool === 'getRun') {
@@ -964,7 +1388,7 @@ async function checkRunAnswer(fx: Fixture, tool: string, args: Args, body: Recor
   }
 }
 
-const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'] as const;
+const TOOLS = ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun', 'decideRun', 'reportProgress'] as const;
 
 describe(`fuzz (${RUNS} cases per tool)`, () => {
   afterAll(() => {
@@ -982,7 +1406,7 @@ describe(`fuzz (${RUNS} cases per tool)`, () => {
     it(`${tool}: every call answers a result, rejections are explained and change nothing`, async () => {
       replayOnFailure();
       const fx = await openHarness(tool);
-      const tally: Tally = { cases: 0, outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0 }, kinds: { valid: 0, bad: 0, rule: 0, any: 0 } };
+      const tally: Tally = { cases: 0, outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0, forbidden: 0 }, kinds: { valid: 0, bad: 0, rule: 0, any: 0 } };
       try {
         await fc.assert(
           fc.asyncProperty(casesFor(tool), async (c) => {
@@ -1029,7 +1453,7 @@ describe(`fuzz (${RUNS} cases per tool)`, () => {
     } finally {
       tallies['non-object'] = {
         cases,
-        outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0 },
+        outcomes: { ok: 0, invalid_request: 0, not_found: 0, conflict: 0, forbidden: 0 },
         kinds: { valid: 0, bad: 0, rule: 0, any: cases },
         note: `answered by a JSON-RPC error ${protocolErrors}, by a tool error ${cases - protocolErrors}`,
       };
@@ -1069,6 +1493,94 @@ describe(`fuzz (${RUNS} cases per tool)`, () => {
       const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.issues[0].path).not.toBe('');
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): rejecting with a note of the 2,000 characters decideRun allows wrote a
+  // run whose error was longer than a run record may hold; every other process then refused the journal
+  // ("not a journal entry") and so the whole store, until someone edited it by hand.
+  it('a rejection with the longest note leaves a store that every other reader loads', async () => {
+    const fx = await openHarness('long-note');
+    try {
+      const { mission } = await ok(fx.h.client, 'createMission', { title: 'T', goal: 'G', schedule: { type: 'continuous' }, plan: { constraints: { requireApproval: true } } });
+      const { approvalRequestId } = await ok(fx.h.client, 'runMission', { id: mission.id });
+      const note = 'n'.repeat(2000);
+      const { run } = await ok(fx.h.client, 'decideRun', { id: approvalRequestId, decision: 'reject', note });
+      expect(run.decision.note).toBe(note);
+      expect(RunRecord.safeParse(run).success && run.error.length <= 2000).toBe(true);
+      const other = openJsonFileStore(fx.file, { log: () => undefined }); // another process, while the server runs
+      try {
+        expect((await other.getRun(approvalRequestId))?.status).toBe('rejected');
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): a mission with a KPI named "constructor" answered every report that
+  // named KPIs with an internal error (`"constructor" in kpis` is true of every object), and its progress
+  // history took a function for a value.
+  it('a KPI named like a member of every object is reported and read back as any other', async () => {
+    const fx = await openHarness('kpi-names');
+    try {
+      const kpis = [{ metric: 'signups', target: 10 }, { metric: 'constructor', target: 3 }, { metric: 'toString', target: null }];
+      const { mission } = await ok(fx.h.client, 'createMission', { title: 'T', goal: 'G', plan: { kpis } });
+      await ok(fx.h.client, 'updateMission', { id: mission.id, status: 'running' });
+      const [run] = await fx.store.runsOf(mission.id);
+      await ok(fx.h.client, 'reportProgress', { runId: run!.id, kpis: { signups: 4 } });
+      await ok(fx.h.client, 'reportProgress', { runId: run!.id, kpis: { toString: 2 } });
+      const { progress } = await ok(fx.h.client, 'getMission', { id: mission.id, expand: ['progress'] });
+      expect(progress.kpiProgress.map((k: { metric: string; current: number | null; history: { value: number }[] }) => [k.metric, k.current, k.history.map((h) => h.value)])).toEqual([
+        ['signups', 4, [4]],
+        ['constructor', null, []],
+        ['toString', 2, [2]],
+      ]);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): zod's records skip a "__proto__" key, so that a report of
+  // kpis: { "__proto__": 1 } (or stats: { "__proto__": 1 }) was answered ok and silently dropped.
+  it('a "__proto__" key is refused where it was sent, not dropped', async () => {
+    const fx = await openHarness('proto-keys');
+    try {
+      await ok(fx.h.client, 'updateMission', { id: fx.pool[4]!, plan: { kpis: [{ metric: 'followers' }] } });
+      const [run] = await fx.store.runsOf(fx.pool[4]!);
+      for (const [tool, json, path] of [
+        ['reportProgress', `{"runId":"${run!.id}","kpis":{"followers":1,"__proto__":2}}`, 'kpis.__proto__'],
+        ['createMission', '{"title":"T","goal":"G","stats":{"leads":1,"__proto__":5}}', 'stats.__proto__'],
+      ] as const) {
+        const before = onDisk(fx.file, fx.dir);
+        const raw = (await fx.h.client.callTool({ name: tool, arguments: JSON.parse(json) as Args })) as CallToolResult;
+        const item = raw.content[0];
+        const body = JSON.parse(item?.type === 'text' ? item.text : '{}');
+        expect(body.error?.code, json).toBe('invalid_request');
+        expect(body.error.issues.map((i: Issue) => i.path), json).toEqual([path]);
+        expectUnchanged(before, onDisk(fx.file, fx.dir), json);
+      }
+    } finally {
+      await fx.close();
+    }
+  });
+
+  // Found by this fuzz (issue 18): `param` named a field the tool does not take: listRuns' missionId was
+  // reported as "id", and pauseMission's refused change as "status".
+  it('param names the field the caller sent', async () => {
+    const fx = await openHarness('params');
+    try {
+      const listed = await fx.h.client.callTool({ name: 'listRuns', arguments: { missionId: 'msn_AAAAAAAAAAAAAAAAAAAA' } });
+      const paused = await fx.h.client.callTool({ name: 'pauseMission', arguments: { id: fx.pool[5]! } }); // archived
+      const errorOf = (raw: unknown) => {
+        const item = (raw as CallToolResult).content[0];
+        return JSON.parse(item?.type === 'text' ? item.text : '{}').error;
+      };
+      expect(errorOf(listed)).toMatchObject({ code: 'not_found', param: 'missionId' });
+      expect(errorOf(paused)).toMatchObject({ code: 'conflict', param: 'id' });
     } finally {
       await fx.close();
     }

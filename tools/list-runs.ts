@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MissionError } from '../src/errors.js';
 import { fitItems, truncationNote } from '../src/render/budget.js';
 import { RunOutput, compactRun, renderRunItem, runSeenBy } from '../src/render/run.js';
 import { ListRunsInput, runCursorAfter } from '../src/run/query.js';
@@ -16,7 +17,12 @@ export const listRuns = defineTool({
   outputSchema: z.looseObject({ runs: z.array(RunOutput), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    if (args.missionId !== undefined) await findVisible(deps.store, args.missionId, deps);
+    if (args.missionId !== undefined) {
+      // The mission is named by missionId here: say so in `param` (SPEC §7), not "id".
+      await findVisible(deps.store, args.missionId, deps).catch((error: unknown) => {
+        throw error instanceof MissionError && error.code === 'not_found' ? new MissionError('not_found', error.message, { param: 'missionId' }) : error;
+      });
+    }
     const page = await deps.store.listRuns(args, deps.identity);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;

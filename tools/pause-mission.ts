@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MissionError } from '../src/errors.js';
 import { MissionId, ModeInput } from '../src/mission/input.js';
 import { renderMission } from '../src/render/index.js';
 import { defineTool } from '../src/tool.js';
@@ -14,7 +15,10 @@ export const pauseMission = defineTool({
   outputSchema: MissionResult,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (args, deps) => {
-    const { mission } = await changeMission(deps, args.id, { status: 'paused' });
+    const { mission } = await changeMission(deps, args.id, { status: 'paused' }).catch((error: unknown) => {
+      // The shared path names `status`, a field this tool does not take: the mission it was given is `id` (SPEC §7).
+      throw error instanceof MissionError && error.param === 'status' ? new MissionError(error.code, error.message, { param: 'id' }) : error;
+    });
     return { mission: renderMission(mission, modeOf(args, deps)) };
   },
 });

@@ -84,13 +84,21 @@ export function requestRecord(
   };
 }
 
+/**
+ * The longest `error` a run record holds (RunRecord): a longer one would be written, and then refused by
+ * every store that reads it back (a journal line that is "not a journal entry" stops the whole store).
+ */
+const ERROR_MAX = 2000;
+/** How much of a person's note the error quotes; the whole note is in the run's decision. */
+const NOTE_QUOTED = 500;
+
 function closeRequest(r: RunRecord, status: 'rejected' | 'expired' | 'superseded', now: Date, error: string, decision?: Decision): RunRecord {
   return {
     ...r,
     status,
     endedAt: now.toISOString(),
     durationMs: Math.max(0, now.getTime() - Date.parse(r.startedAt)),
-    error,
+    error: error.length > ERROR_MAX ? `${error.slice(0, ERROR_MAX - 1)}…` : error,
     ...(decision ? { decision } : {}),
   };
 }
@@ -112,7 +120,7 @@ export function skipSlot(m: Mission, now: Date): Mission {
 /** A person's decision on an open request: approve leaves it for the next worker; reject closes it and skips the slot. */
 export function decide(m: Mission, r: RunRecord, decision: Decision, now: Date): { mission?: Mission; run: RunRecord } {
   if (decision.decision === 'approve') return { run: { ...r, decision }, mission: { ...m, updatedAt: now.toISOString() } };
-  const note = decision.note ? `: ${decision.note}` : '';
+  const note = decision.note ? `: ${decision.note.length > NOTE_QUOTED ? `${decision.note.slice(0, NOTE_QUOTED)}…` : decision.note}` : '';
   const run = closeRequest(r, 'rejected', now, `rejected by ${decision.by.user}${note}; the slot was skipped`, decision);
   return { run, mission: skipSlot(m, now) };
 }

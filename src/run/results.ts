@@ -56,7 +56,8 @@ export function applyReport(m: Mission, r: RunRecord, input: ReportInput, spentB
   const run: RunRecord = { ...r, report, costCents: (r.costCents ?? 0) + cost, spentCents: spentBefore + cost };
   const changedKpis = Object.keys(kpis).length > 0;
   const mission: Mission = changedKpis
-    ? { ...m, plan: { ...m.plan, kpis: m.plan.kpis.map((k) => (k.metric in kpis ? { ...k, current: kpis[k.metric]! } : k)) }, updatedAt: now.toISOString() }
+    ? // Own keys only: a KPI named "constructor" or "toString" is not in every report.
+      { ...m, plan: { ...m.plan, kpis: m.plan.kpis.map((k) => (Object.hasOwn(kpis, k.metric) ? { ...k, current: kpis[k.metric]! } : k)) }, updatedAt: now.toISOString() }
     : { ...m, updatedAt: now.toISOString() };
   return { mission, run };
 }
@@ -104,7 +105,7 @@ export function progressOf(m: Mission, runs: readonly RunRecord[]): Progress {
   const latest = reported[reported.length - 1]?.report ?? null;
   const kpiProgress = m.plan.kpis.map((k): KpiProgress => {
     const history = reported
-      .filter((r) => r.report!.kpis[k.metric] !== undefined)
+      .filter((r) => Object.hasOwn(r.report!.kpis, k.metric))
       .map((r) => ({ value: r.report!.kpis[k.metric]!, at: r.report!.reportedAt, runId: r.id }))
       .slice(-HISTORY_KEPT);
     return { metric: k.metric, target: k.target, current: k.current, trend: trendOf(history.map((h) => h.value), k.target), history };
