@@ -2,6 +2,7 @@
 // and id of the last mission returned, so creating or deleting other missions between pages never
 // repeats or skips a mission that existed throughout.
 import { z } from 'zod';
+import { partitionPoint } from '../binary-search.js';
 import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { LIMITS, QueryTime, resolveQueryTime } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
@@ -124,14 +125,7 @@ interface View {
 function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
   if (order === 'asc') return { length: sorted.length, at: (i) => sorted[i]! };
   // The first null key, by binary search (null keys come last in the ascending array).
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(sorted[mid]!, sort) === null) hi = mid;
-    else lo = mid + 1;
-  }
-  const firstNull = lo;
+  const firstNull = partitionPoint(sorted.length, (i) => keyOf(sorted[i]!, sort) !== null);
   // Non-null keys from the largest down, then the null keys, also in descending id order.
   return {
     length: sorted.length,
@@ -141,15 +135,10 @@ function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
 
 /** The first position of `view` that comes after the cursor, by binary search. */
 function firstAfter(view: View, sort: Sort, order: Order, after: { key: Key; id: string }): number {
-  let lo = 0;
-  let hi = view.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const m = view.at(mid);
-    if (compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(view.length, (i) => {
+    const m = view.at(i);
+    return compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0;
+  });
 }
 
 /** The first `n` missions of lists each already in the asked order, merged (at most three short lists). */

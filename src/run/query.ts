@@ -3,11 +3,24 @@
 import { z } from 'zod';
 import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { MissionId, ModeInput } from '../mission/input.js';
-import type { RunView } from '../store/run-index.js';
-import { newerFirst } from '../store/run-index.js';
 import { RUN_STATUSES, type RunRecord } from './model.js';
 
 const StatusFilter = z.enum(RUN_STATUSES);
+
+/** The order of every list of runs, newest first: later startedAt first, then larger id (PostgreSQL's
+ * ORDER BY started_at DESC, id DESC says the same). */
+export function newerFirst(a: Pick<RunRecord, 'startedAt' | 'id'>, b: Pick<RunRecord, 'startedAt' | 'id'>): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt > b.startedAt ? -1 : 1;
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
+}
+
+/** What listRunsPage reads: the runs in the two orders an in-memory store keeps them in. */
+export interface RunOrders {
+  /** Every run, newest first (newerFirst). */
+  newestFirst(): readonly RunRecord[];
+  /** One mission's runs, oldest first. */
+  ofMission(missionId: string): readonly RunRecord[];
+}
 
 export const ListRunsInput = z.strictObject({
   missionId: MissionId.optional().describe('only this mission\'s runs'),
@@ -75,7 +88,7 @@ export function runPageOf(runs: RunRecord[], total: number, hasMore: boolean, fi
   return { runs, total, hasMore, nextCursor: hasMore && last ? encode(fingerprint, last) : null };
 }
 
-export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+export function listRunsPage(runs: RunOrders, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
   const { limit, missionId, statuses, fingerprint, after } = runPageRequest(input);
   const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
   const page: RunRecord[] = [];
