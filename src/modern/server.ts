@@ -11,7 +11,7 @@ import { DEFAULT_POLL_MS, MISSION_TEMPLATE, listResources, readResource, subscri
 import { ResourceWatcher } from '../resource-watcher.js';
 import { INSTRUCTIONS, SERVER_NAME, SERVER_VERSION, describeTool, requestRunClaim, viaOf } from '../server.js';
 import { depsForCall } from '../run/agent-caller.js';
-import { describeStore } from '../store/index.js';
+import { describeStore } from '../store/describe.js';
 import { eventsFor } from './change-bus.js';
 import type { AnyTool, ToolDeps } from '../tool.js';
 import type { StoreChangeFeed } from './change-feed.js';
