@@ -196,7 +196,8 @@ export class JournalStore implements MissionStore {
   }
 
   private rebuild(doc: StoreDocument): void {
-    this.index = new MissionIndex(doc.missions, new RunIndex(doc.runs, doc.workers));
+    // What changed between the old index and this snapshot is unknown: watchers start afresh (change-log.ts).
+    this.index = new MissionIndex(doc.missions, new RunIndex(doc.runs, doc.workers), this.index.log.successor());
     this.seq = doc.seq;
     this.base = doc;
     this.journal.rewind();
