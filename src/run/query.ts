@@ -31,6 +31,9 @@ export const ListRunsInput = z.strictObject({
 }).meta({ limitsInDescription: true });
 export type ListRunsInput = z.infer<typeof ListRunsInput>;
 
+/** A listRuns question as a store takes it: the tool's input without `mode` (how the tool renders the answer). */
+export type RunQuery = Omit<ListRunsInput, 'mode'>;
+
 export interface RunPage {
   runs: RunRecord[];
   total: number;
@@ -51,17 +54,17 @@ function decode(cursor: string, fingerprint: string): Cursor {
   return c;
 }
 
-const statusesOf = (input: ListRunsInput): Set<string> | undefined =>
+const statusesOf = (input: RunQuery): Set<string> | undefined =>
   input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
 
-function fingerprintOf(input: ListRunsInput, statuses = statusesOf(input)): string {
+function fingerprintOf(input: RunQuery, statuses = statusesOf(input)): string {
   return JSON.stringify([input.missionId ?? null, statuses ? [...statuses].sort() : null]);
 }
 
 const encode = (fingerprint: string, last: RunRecord) => encodeCursor({ f: fingerprint, s: last.startedAt, i: last.id });
 
 /** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
-export const runCursorAfter = (input: ListRunsInput, last: RunRecord): string => encode(fingerprintOf(input), last);
+export const runCursorAfter = (input: RunQuery, last: RunRecord): string => encode(fingerprintOf(input), last);
 
 /** One page of the runs of missions that pass `visible`, newest first. */
 export interface RunPageRequest {
@@ -74,7 +77,7 @@ export interface RunPageRequest {
 }
 
 /** What a listRuns call asks for, its cursor checked against its filters. */
-export function runPageRequest(input: ListRunsInput): RunPageRequest {
+export function runPageRequest(input: RunQuery): RunPageRequest {
   const { limit = 20, cursor, missionId } = input;
   const statuses = statusesOf(input);
   const fingerprint = fingerprintOf(input, statuses);
@@ -88,7 +91,7 @@ export function runPageOf(runs: RunRecord[], total: number, hasMore: boolean, fi
   return { runs, total, hasMore, nextCursor: hasMore && last ? encode(fingerprint, last) : null };
 }
 
-export function listRunsPage(runs: RunOrders, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+export function listRunsPage(runs: RunOrders, input: RunQuery, visible: (missionId: string) => boolean): RunPage {
   const { limit, missionId, statuses, fingerprint, after } = runPageRequest(input);
   const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
   const page: RunRecord[] = [];

@@ -7,10 +7,10 @@
 // one transaction, or not at all.
 import type { Identity } from '../mission/access.js';
 import type { Mission, Owner, Visibility } from '../mission/model.js';
-import type { ListMissionsInput, Page } from '../mission/query.js';
+import type { MissionQuery, Page } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
-import type { ListRunsInput, RunPage } from '../run/query.js';
+import type { RunPage, RunQuery } from '../run/query.js';
 
 /** Who could see a mission before and after a change: enough to tell a watcher whether its list changed. */
 export interface Acl {
@@ -50,7 +50,7 @@ export interface WriteView {
 /** The questions any caller may ask; each answer includes every change acknowledged so far, by any process. */
 export interface StoreQueries extends WriteView {
   /** One page of listMissions for `who` (same filters, order and cursor on every store). */
-  list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page>;
+  list(query: MissionQuery, who: Identity, now: Date): Promise<Page>;
   /**
    * Missions due at `now` (SPEC §12), at most `limit`: soonest nextRun first; or, with `order`, round
    * robin over their owners after `order.after`, of `order.only`'s tenant (src/run/fair.ts). Never those
@@ -58,7 +58,7 @@ export interface StoreQueries extends WriteView {
    */
   due(now: Date, limit: number, order?: DueOrder): Promise<Mission[]>;
   /** One page of listRuns over the runs of missions `who` may see. */
-  listRuns(input: ListRunsInput, who: Identity): Promise<RunPage>;
+  listRuns(query: RunQuery, who: Identity): Promise<RunPage>;
   /** The missions changed after `version` (undefined: none yet; just the current version). */
   changesSince(version: number | undefined): Promise<Changes>;
   /** How much the store holds, for the line that describes it. */

@@ -7,10 +7,10 @@ import { stderrLogger } from '../../log.js';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { Identity } from '../../mission/access.js';
 import type { Mission, Owner } from '../../mission/model.js';
-import { pageOf, type ListMissionsInput, type Page } from '../../mission/query.js';
+import { pageOf, type MissionQuery, type Page } from '../../mission/query.js';
 import type { DueOrder } from '../../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../../run/model.js';
-import { runPageOf, type ListRunsInput, type RunPage } from '../../run/query.js';
+import { runPageOf, type RunPage, type RunQuery } from '../../run/query.js';
 import type { Changes, MissionChange, MissionStore, Plan } from '../types.js';
 import { ChangeListener } from './listener.js';
 import { RETRYABLE, isConnectionFault, pgStoreError } from './faults.js';
@@ -127,8 +127,8 @@ export class PostgresStore implements MissionStore {
     return rows[0]!.n;
   }
 
-  async list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page> {
-    const { req, page, count } = listSql(input, who, now); // a bad cursor throws before any query
+  async list(query: MissionQuery, who: Identity, now: Date): Promise<Page> {
+    const { req, page, count } = listSql(query, who, now); // a bad cursor throws before any query
     const [rows, counted] = await Promise.all([this.query<{ doc: Mission }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
     const missions = rows.slice(0, req.limit).map((r) => r.doc);
     return pageOf(missions, counted[0]!.n, rows.length > req.limit, req);
@@ -139,8 +139,8 @@ export class PostgresStore implements MissionStore {
     return (await this.query<{ doc: Mission }>(text, values)).map((r) => r.doc);
   }
 
-  async listRuns(input: ListRunsInput, who: Identity): Promise<RunPage> {
-    const { req, page, count } = listRunsSql(input, who);
+  async listRuns(query: RunQuery, who: Identity): Promise<RunPage> {
+    const { req, page, count } = listRunsSql(query, who);
     const [rows, counted] = await Promise.all([this.query<{ record: RunRecord }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
     return runPageOf(rows.slice(0, req.limit).map((r) => r.record), counted[0]!.n, rows.length > req.limit, req.fingerprint);
   }
