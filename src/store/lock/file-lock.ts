@@ -55,11 +55,6 @@ export class FileLock implements WriteLock {
     return `${this.file}.lock`;
   }
 
-  /** Where a process that waits for the lock asks its holder to give it up. */
-  get wantPath(): string {
-    return this.handover.wantPath;
-  }
-
   run<T>(fn: (hold: LockHold) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
       const hold = this.handover.reuse() ?? (await this.acquire());
