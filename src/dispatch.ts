@@ -3,9 +3,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PersonAsked } from './ask.js';
 import { MissionError } from './errors.js';
-import type { AnyTool, ToolDeps } from './tool.js';
+import { depsForCall, type AnyTool, type ToolDeps } from './tool.js';
 import { parseArguments } from './validation.js';
-import { depsForCall, type RunClaim } from './run/agent-caller.js';
+import type { RunClaim } from './run/agent-caller.js';
 
 export { jsonSchemaOf } from './json-schema.js';
 

@@ -17,8 +17,7 @@ import { MissionError } from './errors.js';
 import { canSee } from './mission/access.js';
 import { MISSION_ID } from './mission/model.js';
 import { DEFAULT_POLL_MS, ResourceWatcher, type Notify, type WatchOptions } from './resource-watcher.js';
-import type { ToolDeps } from './tool.js';
-import { depsForCall } from './run/agent-caller.js';
+import { depsForCall, type ToolDeps } from './tool.js';
 
 export { DEFAULT_POLL_MS, type Notify, type WatchOptions };
 

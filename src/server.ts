@@ -21,7 +21,7 @@ import { MissionError } from './errors.js';
 import { stderrLogger } from './log.js';
 import { PACKAGE } from './package-info.js';
 import { DEFAULT_POLL_MS, registerResources } from './resources.js';
-import { describeStore } from './store/index.js';
+import { describeStore } from './store/describe.js';
 import type { AnyTool, ToolDeps } from './tool.js';
 import { RUN_HEADER, RUN_META_KEY, type RunClaim } from './run/agent-caller.js';
 

@@ -1,9 +1,9 @@
 // What a tool is: one plain value with its name, description for a model, zod schemas, annotations
-// and a handler that gets its dependencies passed in.
+// and a handler that gets its dependencies passed in; and the dependencies of one call.
 import type { z } from 'zod';
 import type { Asking } from './ask.js';
 import type { Identity } from './mission/access.js';
-import type { RunClaim } from './run/agent-caller.js';
+import { bindRun, type RunClaim } from './run/agent-caller.js';
 import type { AgentType, Mission } from './mission/model.js';
 import type { AgentLaunchView } from './run/approval.js';
 import type { RunRecord } from './run/model.js';
@@ -39,6 +39,14 @@ export interface ToolDeps {
   ask?: Asking;
   /** How the call reached the server, when the client says so (the board: `_meta["missions-mcp/via"]: "board"`). */
   via?: 'board';
+}
+
+/** The dependencies of one call: bound to the claimed run (the process's, else the request's), if any. */
+export async function depsForCall(deps: ToolDeps, requestClaim: RunClaim | null = null): Promise<ToolDeps> {
+  const claim = deps.runClaim ?? requestClaim;
+  if (!claim) return deps;
+  const bound = await bindRun(deps.store, claim, deps.identity);
+  return { ...deps, identity: bound.identity, origin: bound.origin, runClaim: null };
 }
 
 export interface ToolAnnotations {

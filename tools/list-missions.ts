@@ -25,12 +25,13 @@ export const listMissions = defineTool({
   _meta: BOARD_TOOL_META, // MCP Apps: hosts that render apps show the mission board with the result
   handler: async (args, deps) => {
     const now = deps.now();
-    const page = await deps.store.list(args, deps.identity, now);
+    const { mode: _mode, ...query } = args; // the store's question; mode only says how to render the answer
+    const page = await deps.store.list(query, deps.identity, now);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;
     const fitted = fitItems(page.missions, (m) => renderListItem(m, mode), (m, bytes) => truncatedMission(m, bytes, budget), budget);
     if (fitted.count === page.missions.length) return { ...page, missions: fitted.items, now: now.toISOString() };
     // Cut short by the answer bound: the next page starts right after the last mission answered.
-    return { ...page, missions: fitted.items, hasMore: true, nextCursor: cursorAfter(args, page.missions[fitted.count - 1]!), now: now.toISOString() };
+    return { ...page, missions: fitted.items, hasMore: true, nextCursor: cursorAfter(query, page.missions[fitted.count - 1]!), now: now.toISOString() };
   },
 });

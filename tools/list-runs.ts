@@ -23,11 +23,12 @@ export const listRuns = defineTool({
         throw error instanceof MissionError && error.code === 'not_found' ? new MissionError('not_found', error.message, { param: 'missionId' }) : error;
       });
     }
-    const page = await deps.store.listRuns(args, deps.identity);
+    const { mode: _mode, ...query } = args; // the store's question; mode only says how to render the answer
+    const page = await deps.store.listRuns(query, deps.identity);
     const mode = modeOf(args, deps);
     const budget = deps.limits.maxAnswerBytes;
     const fitted = fitItems(page.runs, (r) => renderRunItem(runSeenBy(r, deps.identity), mode), (r, bytes) => ({ ...compactRun(r), truncated: truncationNote(bytes, budget) }), budget);
     if (fitted.count === page.runs.length) return { ...page, runs: fitted.items };
-    return { ...page, runs: fitted.items, hasMore: true, nextCursor: runCursorAfter(args, page.runs[fitted.count - 1]!) };
+    return { ...page, runs: fitted.items, hasMore: true, nextCursor: runCursorAfter(query, page.runs[fitted.count - 1]!) };
   },
 });

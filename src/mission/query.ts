@@ -2,6 +2,7 @@
 // and id of the last mission returned, so creating or deleting other missions between pages never
 // repeats or skips a mission that existed throughout.
 import { z } from 'zod';
+import { partitionPoint } from '../binary-search.js';
 import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { LIMITS, QueryTime, resolveQueryTime } from './fields.js';
 import { AgentType, STATUSES, Visibility, type Mission } from './model.js';
@@ -31,7 +32,11 @@ export const ListMissionsInput = z.strictObject({
 }).meta({ limitsInDescription: true });
 export type ListMissionsInput = z.infer<typeof ListMissionsInput>;
 
-export type Filters = Omit<ListMissionsInput, 'sort' | 'order' | 'limit' | 'cursor' | 'mode'>;
+/** A listMissions question as a store takes it: the tool's input without `mode`, which says only how
+ * the tool renders the answer (the tool maps one to the other). */
+export type MissionQuery = Omit<ListMissionsInput, 'mode'>;
+
+export type Filters = Omit<MissionQuery, 'sort' | 'order' | 'limit' | 'cursor'>;
 
 /** The filters as one predicate, with its sets and lower-cased strings made once per call;
  * undefined when there are no filters. */
@@ -124,14 +129,7 @@ interface View {
 function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
   if (order === 'asc') return { length: sorted.length, at: (i) => sorted[i]! };
   // The first null key, by binary search (null keys come last in the ascending array).
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(sorted[mid]!, sort) === null) hi = mid;
-    else lo = mid + 1;
-  }
-  const firstNull = lo;
+  const firstNull = partitionPoint(sorted.length, (i) => keyOf(sorted[i]!, sort) !== null);
   // Non-null keys from the largest down, then the null keys, also in descending id order.
   return {
     length: sorted.length,
@@ -141,15 +139,10 @@ function viewOf(sorted: readonly Mission[], sort: Sort, order: Order): View {
 
 /** The first position of `view` that comes after the cursor, by binary search. */
 function firstAfter(view: View, sort: Sort, order: Order, after: { key: Key; id: string }): number {
-  let lo = 0;
-  let hi = view.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const m = view.at(mid);
-    if (compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(view.length, (i) => {
+    const m = view.at(i);
+    return compare({ key: keyOf(m, sort), id: m.id }, after, order) <= 0;
+  });
 }
 
 /** The first `n` missions of lists each already in the asked order, merged (at most three short lists). */
@@ -182,13 +175,13 @@ function textMatcher(query: string): (m: Mission) => boolean {
 
 /** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
 /** The order a list is in: as asked, else soonest nextRun first when dueBefore is given, else newest first. */
-function orderOf(input: ListMissionsInput): { sort: Sort; order: Order } {
+function orderOf(input: MissionQuery): { sort: Sort; order: Order } {
   const due = input.dueBefore !== undefined;
   return { sort: input.sort ?? (due ? 'nextRun' : 'createdAt'), order: input.order ?? (due ? 'asc' : 'desc') };
 }
 
-export function cursorAfter(input: ListMissionsInput, last: Mission): string {
-  const { limit: _l, cursor: _c, mode: _m, sort: _s, order: _o, ...filters } = input;
+export function cursorAfter(input: MissionQuery, last: Mission): string {
+  const { limit: _l, cursor: _c, sort: _s, order: _o, ...filters } = input;
   const { sort, order } = orderOf(input);
   return encodeCursor({ s: sort, o: order, f: filterFingerprint(filters), k: keyOf(last, sort), i: last.id });
 }
@@ -199,7 +192,7 @@ export function cursorAfter(input: ListMissionsInput, last: Mission): string {
  * merged. No sorting and no scan per call: `total` without filters is the orders' sizes; with filters,
  * a count over the orders (only missions the caller may see), each mission tested once.
  */
-export function listPage(orders: VisibleOrders, input: ListMissionsInput, now: Date): Page {
+export function listPage(orders: VisibleOrders, input: MissionQuery, now: Date): Page {
   const { sort, order, limit, filters, fingerprint, after } = pageRequest(input);
   const pass = compileFilter(filters, now);
   let total = 0;
@@ -251,8 +244,8 @@ export interface PageRequest {
 }
 
 /** What a listMissions call asks for, its cursor checked against its filters, sort and order. */
-export function pageRequest(input: ListMissionsInput): PageRequest {
-  const { sort: _s, order: _o, limit = 20, cursor, mode: _mode, ...filters } = input;
+export function pageRequest(input: MissionQuery): PageRequest {
+  const { sort: _s, order: _o, limit = 20, cursor, ...filters } = input;
   const { sort, order } = orderOf(input);
   const fingerprint = filterFingerprint(filters);
   let after: { key: Key; id: string } | undefined;

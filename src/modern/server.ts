@@ -10,10 +10,9 @@ import { callTool, type Logger } from '../dispatch.js';
 import { DEFAULT_POLL_MS, MISSION_TEMPLATE, listResources, readResource, subscribe, uriOf } from '../resources.js';
 import { ResourceWatcher } from '../resource-watcher.js';
 import { INSTRUCTIONS, SERVER_NAME, SERVER_VERSION, describeTool, requestRunClaim, viaOf } from '../server.js';
-import { depsForCall } from '../run/agent-caller.js';
-import { describeStore } from '../store/index.js';
+import { describeStore } from '../store/describe.js';
 import { eventsFor } from './change-bus.js';
-import type { AnyTool, ToolDeps } from '../tool.js';
+import { depsForCall, type AnyTool, type ToolDeps } from '../tool.js';
 import type { StoreChangeFeed } from './change-feed.js';
 import { TASKS_EXTENSION, TASK_TOOL, createdTask, declaresTasks, taskIdOf, taskMethods, taskRefFrom, type TaskTools } from './tasks.js';
 

@@ -10,9 +10,7 @@
 import { MissionError } from '../errors.js';
 import { LOCAL_USER, LOCAL_USER_NAME, canSee, tokenPrincipal, type Identity } from '../mission/access.js';
 import type { Mission, Owner } from '../mission/model.js';
-import type { StoreQueries } from '../store/types.js';
-import type { ToolDeps } from '../tool.js';
-import { RUN_ID } from './model.js';
+import { RUN_ID, type RunRecord } from './model.js';
 
 /** The environment variable that binds a server or CLI to a run. */
 export const RUN_ENV = 'MISSION_RUN_ID';
@@ -24,6 +22,12 @@ export const RUN_META_KEY = 'missions-mcp/runId';
 export interface RunClaim {
   runId: string;
   via: 'env' | 'request';
+}
+
+/** What binding a run reads: the run and its mission (every store answers these). */
+export interface RunLookup {
+  get(id: string): Promise<Mission | undefined>;
+  getRun(id: string): Promise<RunRecord | undefined>;
 }
 
 export interface RunBinding {
@@ -53,7 +57,7 @@ const refused = (code: 'not_found' | 'conflict', claim: RunClaim, why: string) =
  * one of a mission the caller may see) and `conflict` once it has ended. Asked on every call: the
  * binding ends with the run.
  */
-export async function bindRun(store: StoreQueries, claim: RunClaim, caller: Identity): Promise<RunBinding> {
+export async function bindRun(store: RunLookup, claim: RunClaim, caller: Identity): Promise<RunBinding> {
   if (!RUN_ID.test(claim.runId)) throw refused('not_found', claim, 'is not a run id (run_…)');
   const run = await store.getRun(claim.runId);
   const mission: Mission | undefined = run ? await store.get(run.missionId) : undefined;
@@ -61,12 +65,4 @@ export async function bindRun(store: StoreQueries, claim: RunClaim, caller: Iden
   if (run.status !== 'running') throw refused('conflict', claim, `has ended (${run.status})`);
   const identity = claim.via === 'env' ? ownerIdentity(mission.owner) : caller;
   return { identity, origin: { runId: run.id, missionId: mission.id } };
-}
-
-/** The dependencies of one call: bound to the claimed run (the process's, else the request's), if any. */
-export async function depsForCall(deps: ToolDeps, requestClaim: RunClaim | null = null): Promise<ToolDeps> {
-  const claim = deps.runClaim ?? requestClaim;
-  if (!claim) return deps;
-  const bound = await bindRun(deps.store, claim, deps.identity);
-  return { ...deps, identity: bound.identity, origin: bound.origin, runClaim: null };
 }

@@ -3,11 +3,24 @@
 import { z } from 'zod';
 import { cursorForOtherCall, decodeCursor, encodeCursor } from '../cursor.js';
 import { MissionId, ModeInput } from '../mission/input.js';
-import type { RunView } from '../store/run-index.js';
-import { newerFirst } from '../store/run-index.js';
 import { RUN_STATUSES, type RunRecord } from './model.js';
 
 const StatusFilter = z.enum(RUN_STATUSES);
+
+/** The order of every list of runs, newest first: later startedAt first, then larger id (PostgreSQL's
+ * ORDER BY started_at DESC, id DESC says the same). */
+export function newerFirst(a: Pick<RunRecord, 'startedAt' | 'id'>, b: Pick<RunRecord, 'startedAt' | 'id'>): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt > b.startedAt ? -1 : 1;
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
+}
+
+/** What listRunsPage reads: the runs in the two orders an in-memory store keeps them in. */
+export interface RunOrders {
+  /** Every run, newest first (newerFirst). */
+  newestFirst(): readonly RunRecord[];
+  /** One mission's runs, oldest first. */
+  ofMission(missionId: string): readonly RunRecord[];
+}
 
 export const ListRunsInput = z.strictObject({
   missionId: MissionId.optional().describe('only this mission\'s runs'),
@@ -17,6 +30,9 @@ export const ListRunsInput = z.strictObject({
   mode: ModeInput,
 }).meta({ limitsInDescription: true });
 export type ListRunsInput = z.infer<typeof ListRunsInput>;
+
+/** A listRuns question as a store takes it: the tool's input without `mode` (how the tool renders the answer). */
+export type RunQuery = Omit<ListRunsInput, 'mode'>;
 
 export interface RunPage {
   runs: RunRecord[];
@@ -38,17 +54,17 @@ function decode(cursor: string, fingerprint: string): Cursor {
   return c;
 }
 
-const statusesOf = (input: ListRunsInput): Set<string> | undefined =>
+const statusesOf = (input: RunQuery): Set<string> | undefined =>
   input.status === undefined ? undefined : new Set<string>(Array.isArray(input.status) ? input.status : [input.status]);
 
-function fingerprintOf(input: ListRunsInput, statuses = statusesOf(input)): string {
+function fingerprintOf(input: RunQuery, statuses = statusesOf(input)): string {
   return JSON.stringify([input.missionId ?? null, statuses ? [...statuses].sort() : null]);
 }
 
 const encode = (fingerprint: string, last: RunRecord) => encodeCursor({ f: fingerprint, s: last.startedAt, i: last.id });
 
 /** The cursor that continues a list right after `last` (a page cut short by the answer bound). */
-export const runCursorAfter = (input: ListRunsInput, last: RunRecord): string => encode(fingerprintOf(input), last);
+export const runCursorAfter = (input: RunQuery, last: RunRecord): string => encode(fingerprintOf(input), last);
 
 /** One page of the runs of missions that pass `visible`, newest first. */
 export interface RunPageRequest {
@@ -61,7 +77,7 @@ export interface RunPageRequest {
 }
 
 /** What a listRuns call asks for, its cursor checked against its filters. */
-export function runPageRequest(input: ListRunsInput): RunPageRequest {
+export function runPageRequest(input: RunQuery): RunPageRequest {
   const { limit = 20, cursor, missionId } = input;
   const statuses = statusesOf(input);
   const fingerprint = fingerprintOf(input, statuses);
@@ -75,7 +91,7 @@ export function runPageOf(runs: RunRecord[], total: number, hasMore: boolean, fi
   return { runs, total, hasMore, nextCursor: hasMore && last ? encode(fingerprint, last) : null };
 }
 
-export function listRunsPage(runs: RunView, input: ListRunsInput, visible: (missionId: string) => boolean): RunPage {
+export function listRunsPage(runs: RunOrders, input: RunQuery, visible: (missionId: string) => boolean): RunPage {
   const { limit, missionId, statuses, fingerprint, after } = runPageRequest(input);
   const source: readonly RunRecord[] = missionId ? [...runs.ofMission(missionId)].reverse() : runs.newestFirst();
   const page: RunRecord[] = [];

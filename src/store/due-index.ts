@@ -5,7 +5,7 @@
 import type { Mission, Owner } from '../mission/model.js';
 import { compareOwners, matchesOwner, rotate, roundRobin, type DueOrder } from '../run/fair.js';
 import { mayBeDue } from '../run/lifecycle.js';
-import { lowerBound } from './run-index.js';
+import { lowerBound } from '../binary-search.js';
 import { SortedOrder } from './sorted-order.js';
 
 interface OwnerQueue {

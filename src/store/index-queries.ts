@@ -2,10 +2,10 @@
 // answer is taken synchronously from the index the store has just brought up to date.
 import { canSee, type Identity } from '../mission/access.js';
 import type { Owner } from '../mission/model.js';
-import { listPage, type ListMissionsInput } from '../mission/query.js';
+import { listPage, type MissionQuery } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
 import { dueMissions } from '../run/lifecycle.js';
-import { listRunsPage, type ListRunsInput } from '../run/query.js';
+import { listRunsPage, type RunQuery } from '../run/query.js';
 import { awaitsPerson } from '../run/model.js';
 import type { MissionIndex } from './mission-index.js';
 import type { StoreQueries, WriteView } from './types.js';
@@ -45,14 +45,14 @@ export function indexQueries(fresh: () => Promise<MissionIndex>): StoreQueries {
     activeRuns: ask((i) => view(i).activeRuns()),
     workers: ask((i) => view(i).workers()),
     ownedBy: ask((i, owner: Owner) => view(i).ownedBy(owner)),
-    list: ask((i, input: ListMissionsInput, who: Identity, now: Date) =>
-      listPage((sort) => i.visibleOrders(sort, who), input, now),
+    list: ask((i, query: MissionQuery, who: Identity, now: Date) =>
+      listPage((sort) => i.visibleOrders(sort, who), query, now),
     ),
     due: ask((i, now: Date, limit: number, order?: DueOrder) =>
       order ? i.dueByOwner(now, limit, order, waitingForPeople(i)) : dueMissions(i.sorted('nextRun'), now, limit, waitingForPeople(i)),
     ),
-    listRuns: ask((i, input: ListRunsInput, who: Identity) =>
-      listRunsPage(i.runs, input, (missionId) => {
+    listRuns: ask((i, query: RunQuery, who: Identity) =>
+      listRunsPage(i.runs, query, (missionId) => {
         const m = i.get(missionId);
         return m !== undefined && canSee(m, who);
       }),

@@ -16,14 +16,6 @@ export function openJsonFileStore(path: string, options: JournalStoreOptions = {
   return new JournalStore(realStorePath(path), options);
 }
 
-const count = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
-
-/** The one line that says which store a process serves and what it holds (stderr and the client's log). */
-export async function describeStore(store: MissionStore): Promise<string> {
-  const { missions, runs } = await store.counts();
-  return `store ${store.location} (${count(missions, 'mission')}, ${count(runs, 'run')})`;
-}
-
 /** The store a --store value names. */
 export function openStore(location: string, options: JournalStoreOptions = {}): MissionStore {
   if (location === ':memory:') return openMemoryStore();

@@ -20,7 +20,9 @@ import type { ReadLimits } from './snapshot-reader.js';
 import { assertMayRewrite, ownerOf } from './ownership.js';
 import { outcomeUnknown, storeError, storeIoError } from './faults.js';
 import { JournalFault, JournalFile, type JournalEntry, type Poll } from './journal.js';
-import { FileLock, ProcessMutex, type FileLockOptions, type LockHold } from './lock.js';
+import { FileLock, type FileLockOptions } from './lock/file-lock.js';
+import { ProcessMutex } from './lock/process-mutex.js';
+import type { LockHold } from './lock/write-lock.js';
 import { MissionIndex, changeOf, isEmptyChange } from './mission-index.js';
 import { RunIndex } from './run-index.js';
 import { RunOutputs } from './run-outputs.js';
@@ -194,7 +196,8 @@ export class JournalStore implements MissionStore {
   }
 
   private rebuild(doc: StoreDocument): void {
-    this.index = new MissionIndex(doc.missions, new RunIndex(doc.runs, doc.workers));
+    // What changed between the old index and this snapshot is unknown: watchers start afresh (change-log.ts).
+    this.index = new MissionIndex(doc.missions, new RunIndex(doc.runs, doc.workers), this.index.log.successor());
     this.seq = doc.seq;
     this.base = doc;
     this.journal.rewind();

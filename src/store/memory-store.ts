@@ -1,5 +1,5 @@
 // The `:memory:` store: the same contract without files, for tests and throwaway sessions.
-import { ProcessMutex } from './lock.js';
+import { ProcessMutex } from './lock/process-mutex.js';
 import type { RunRecord } from '../run/model.js';
 import { MissionIndex } from './mission-index.js';
 import { indexQueries, writeViewOf } from './index-queries.js';

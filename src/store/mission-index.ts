@@ -7,29 +7,17 @@ import type { RunRecord, WorkerRecord } from '../run/model.js';
 import type { Sort } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
 import { DueIndex } from './due-index.js';
-import { RunIndex, lowerBound } from './run-index.js';
+import { ChangeLog } from './change-log.js';
+import { RunIndex } from './run-index.js';
 import { SortedOrder } from './sorted-order.js';
 import { VisibilityBuckets } from './visibility-buckets.js';
-import type { Changes, MissionChange } from './types.js';
+import type { Changes } from './types.js';
 
 const ownerKey = (o: Owner) => JSON.stringify([o.user, o.org]);
-
-/** Versions are unique across every index of the process, so a rebuilt index never repeats one. */
-let lastVersion = 0;
-
-/** How many recent mission changes an index remembers for changesSince. */
-const CHANGES_KEPT = 10_000;
 
 const aclOf = (m: Mission | undefined) => (m ? { owner: m.owner, visibility: m.visibility } : null);
 
 export class MissionIndex {
-  version = ++lastVersion;
-  /** Recent changes, oldest first, each with the version it made. */
-  private readonly changes: { version: number; change: MissionChange }[] = [];
-  /** The version this index started at: older versions belong to another index. */
-  private readonly born = this.version;
-  /** Changes at or below this version are no longer remembered. */
-  private forgotten = this.born;
   private readonly byId: Map<string, Mission>;
   private readonly orders = new Map<Sort, SortedOrder>();
   /** Per-owner, per-org and public orders, for token principals' lists. */
@@ -43,6 +31,8 @@ export class MissionIndex {
   constructor(
     missions: Iterable<Mission> = [],
     readonly runs: RunIndex = new RunIndex(),
+    /** Its mission changes; a rebuilt index takes the successor of the log it replaces. */
+    readonly log: ChangeLog = new ChangeLog(),
   ) {
     this.byId = new Map();
     for (const m of missions) {
@@ -93,22 +83,15 @@ export class MissionIndex {
   }
 
   private record(id: string, before: Mission | undefined, after: Mission | undefined): void {
-    this.changes.push({ version: this.version, change: { id, before: aclOf(before), after: aclOf(after) } });
-    if (this.changes.length > CHANGES_KEPT * 2) this.forgotten = this.changes.splice(0, CHANGES_KEPT).pop()!.version;
+    this.log.record({ id, before: aclOf(before), after: aclOf(after) });
   }
 
   /** The missions changed after `version`; null when this index cannot tell (too old, or another index's). */
   changesSince(version: number | undefined): Changes {
-    if (version === undefined || version === this.version) return { version: this.version, changes: [] };
-    if (version < this.forgotten || version > this.version) return { version: this.version, changes: null };
-    let i = lowerBound(this.changes, version + 1, (c, v) => c.version - v);
-    const out: MissionChange[] = [];
-    for (; i < this.changes.length; i++) out.push(this.changes[i]!.change);
-    return { version: this.version, changes: out };
+    return this.log.since(version);
   }
 
   put(m: Mission): void {
-    this.version = ++lastVersion;
     const old = this.byId.get(m.id);
     this.record(m.id, old, m);
     this.byId.set(m.id, m);
@@ -129,7 +112,6 @@ export class MissionIndex {
   remove(id: string): void {
     const old = this.byId.get(id);
     if (!old) return;
-    this.version = ++lastVersion;
     this.record(id, old, undefined);
     this.byId.delete(id);
     this.count(old, -1);

@@ -1,43 +1,15 @@
 // The run records and worker heartbeats of a store in memory. Runs are held without their output
 // (that stays on disk) in two orders: all runs newest first, and each mission's runs oldest first.
+import { lowerBound } from '../binary-search.js';
 import { isOpenRun, type RunRecord, type WorkerRecord } from '../run/model.js';
+import { newerFirst, type RunOrders } from '../run/query.js';
 
-/** Newest first: later startedAt first, then larger id. */
-export function newerFirst(a: Pick<RunRecord, 'startedAt' | 'id'>, b: Pick<RunRecord, 'startedAt' | 'id'>): number {
-  if (a.startedAt !== b.startedAt) return a.startedAt > b.startedAt ? -1 : 1;
-  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
-}
-
-export interface RunView {
-  get(id: string): RunRecord | undefined;
-  /** Every run, newest first. */
-  newestFirst(): readonly RunRecord[];
-  /** One mission's runs, oldest first. */
-  ofMission(missionId: string): readonly RunRecord[];
-  /** Runs that have not ended: running, or awaiting approval. */
-  active(): Iterable<RunRecord>;
-  readonly size: number;
-  /** Worker heartbeats by worker id. */
-  readonly workers: ReadonlyMap<string, WorkerRecord>;
-}
-
-/** The first index in `items` (sorted by `cmp`) whose item sorts at or after `probe`. */
-export function lowerBound<T, P>(items: readonly T[], probe: P, cmp: (item: T, probe: P) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmp(items[mid]!, probe) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-export class RunIndex implements RunView {
+export class RunIndex implements RunOrders {
   private readonly byId = new Map<string, RunRecord>();
   private readonly byMission = new Map<string, RunRecord[]>();
   private readonly running = new Map<string, RunRecord>();
   private readonly ordered: RunRecord[];
+  /** Worker heartbeats by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
 
   constructor(runs: Iterable<RunRecord> = [], workers: Iterable<WorkerRecord> = []) {
@@ -56,6 +28,7 @@ export class RunIndex implements RunView {
     for (const w of workers) this.workers.set(w.id, w);
   }
 
+  /** How many runs it holds. */
   get size(): number {
     return this.byId.size;
   }
@@ -64,14 +37,17 @@ export class RunIndex implements RunView {
     return this.byId.get(id);
   }
 
+  /** Every run, newest first. */
   newestFirst(): readonly RunRecord[] {
     return this.ordered;
   }
 
+  /** One mission's runs, oldest first. */
   ofMission(missionId: string): readonly RunRecord[] {
     return this.byMission.get(missionId) ?? [];
   }
 
+  /** Runs that have not ended: running, or awaiting approval. */
   active(): Iterable<RunRecord> {
     return this.running.values();
   }

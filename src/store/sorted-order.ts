@@ -1,5 +1,6 @@
 // One listMissions sort order of a set of missions: ascending (key, id), null keys last, kept sorted
 // by binary search and splice as missions come and go, so that a list never sorts.
+import { lowerBound } from '../binary-search.js';
 import type { Mission } from '../mission/model.js';
 import { compare, keyOf, type Sort } from '../mission/query.js';
 
@@ -21,14 +22,7 @@ export class SortedOrder {
 
   /** The first index whose mission sorts at or after `m`. */
   private position(m: Mission): number {
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cmp(this.items[mid]!, m) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.items, m, (a, b) => this.cmp(a, b));
   }
 
   insert(m: Mission): void {

@@ -1,16 +1,32 @@
 // The store contract every engine serves (SPEC §8, §13). Callers ask the store questions — one
 // mission, one page, the due work, the changes since a version — and never hold every mission: the
-// file store answers from its in-memory indexes, PostgreSQL with SQL.
+// file and memory stores answer from their in-memory indexes, PostgreSQL with SQL.
 //
 // A write is a plan: it reads the missions and runs it touches through a WriteView (the current,
 // locked state of those rows) and returns what to put and remove; the store applies it durably, in
 // one transaction, or not at all.
+//
+// What an engine must do, beyond the signatures:
+// - Run a plan as often as it needs to, and keep only the last run. PostgreSQL runs a plan again from
+//   the start when its transaction loses a serialization race or a deadlock (postgres/store.ts,
+//   RETRYABLE), so a plan is a pure function of what its view answers: it may compute values of its
+//   own (the clock, a new id: taken afresh on each run), but changes nothing outside what it returns
+//   (no I/O, no outer variables, no messages), and what the last run returns is what happened. A plan
+//   that throws writes nothing, on every run.
+// - Page alike, through the same helpers, so that a page, its total and its cursor are the same on
+//   every engine: read a listMissions question with `pageRequest` and answer with `pageOf`
+//   (src/mission/query.ts), a listRuns question with `runPageRequest` and `runPageOf` (src/run/query.ts):
+//   they apply the defaults, decode the cursor and refuse one made for other filters, sort or order,
+//   and make the next cursor. An engine that holds the data in memory calls `listPage` and
+//   `listRunsPage`, which use them. Orders: missions ascending (key, id) with null keys last in both
+//   directions (`keyOf`, `compare`), runs `newerFirst`; `total` counts every match the caller may see.
+// - Answer each question with every change acknowledged so far, by any process (StoreQueries).
 import type { Identity } from '../mission/access.js';
 import type { Mission, Owner, Visibility } from '../mission/model.js';
-import type { ListMissionsInput, Page } from '../mission/query.js';
+import type { MissionQuery, Page } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../run/model.js';
-import type { ListRunsInput, RunPage } from '../run/query.js';
+import type { RunPage, RunQuery } from '../run/query.js';
 
 /** Who could see a mission before and after a change: enough to tell a watcher whether its list changed. */
 export interface Acl {
@@ -50,7 +66,7 @@ export interface WriteView {
 /** The questions any caller may ask; each answer includes every change acknowledged so far, by any process. */
 export interface StoreQueries extends WriteView {
   /** One page of listMissions for `who` (same filters, order and cursor on every store). */
-  list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page>;
+  list(query: MissionQuery, who: Identity, now: Date): Promise<Page>;
   /**
    * Missions due at `now` (SPEC §12), at most `limit`: soonest nextRun first; or, with `order`, round
    * robin over their owners after `order.after`, of `order.only`'s tenant (src/run/fair.ts). Never those
@@ -58,7 +74,7 @@ export interface StoreQueries extends WriteView {
    */
   due(now: Date, limit: number, order?: DueOrder): Promise<Mission[]>;
   /** One page of listRuns over the runs of missions `who` may see. */
-  listRuns(input: ListRunsInput, who: Identity): Promise<RunPage>;
+  listRuns(query: RunQuery, who: Identity): Promise<RunPage>;
   /** The missions changed after `version` (undefined: none yet; just the current version). */
   changesSince(version: number | undefined): Promise<Changes>;
   /** How much the store holds, for the line that describes it. */
@@ -77,6 +93,7 @@ export interface WritePlan<T> {
   result: T;
 }
 
+/** A write's decision over the current state; it may be run more than once for one write (see above). */
 export type Plan<T> = (view: WriteView) => WritePlan<T> | Promise<WritePlan<T>>;
 
 export interface MissionStore extends StoreQueries {
@@ -86,7 +103,8 @@ export interface MissionStore extends StoreQueries {
   readonly address?: string;
   /**
    * Runs `plan` against the current state while holding the write lock (or inside one transaction)
-   * and resolves once its changes are durable. If `plan` throws, nothing is written and the error propagates.
+   * and resolves once its changes are durable. If `plan` throws, nothing is written and the error
+   * propagates. The plan may be run again from the start (a PostgreSQL serialization retry).
    */
   write<T>(plan: Plan<T>): Promise<T>;
   /** The output kept for a run ('' when it has none or it is gone). */

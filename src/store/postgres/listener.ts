@@ -2,15 +2,16 @@
 // so that resource subscribers on every instance hear of changes made through any other. When the
 // connection drops (a database restart) it reconnects, and then tells watchers to look (something
 // may have changed meanwhile). Started by the first watcher, stopped by close().
-import pg from 'pg';
+import type { Client } from 'pg';
 import { CHANNEL } from './apply.js';
+import { loadPg } from './driver.js';
 import type { Target } from './target.js';
 
 const RECONNECT_MS = 1000;
 
 export class ChangeListener {
   private readonly listeners = new Set<() => void>();
-  private client: pg.Client | undefined;
+  private client: Client | undefined;
   private connecting: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
@@ -40,6 +41,7 @@ export class ChangeListener {
   }
 
   private async open(): Promise<void> {
+    const pg = await loadPg();
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
     const lost = (error?: Error) => {
       if (this.client !== client) return;

@@ -2,10 +2,10 @@
 // file store (src/mission/query.ts, src/run/query.ts): null sort keys last in both orders, ties by id.
 import type { Identity } from '../../mission/access.js';
 import { resolveQueryTime } from '../../mission/fields.js';
-import type { ListMissionsInput, Sort } from '../../mission/query.js';
+import type { MissionQuery, Sort } from '../../mission/query.js';
 import { pageRequest, type PageRequest } from '../../mission/query.js';
 import type { DueOrder } from '../../run/fair.js';
-import { runPageRequest, type ListRunsInput } from '../../run/query.js';
+import { runPageRequest, type RunQuery } from '../../run/query.js';
 import { OPEN_RUN_STATUSES } from '../../run/model.js';
 
 export interface Sql {
@@ -59,7 +59,7 @@ function filters(w: Where, req: PageRequest, now: Date): void {
 }
 
 /** The page query (limit + 1 rows after the cursor) and the count of every match. */
-export function listSql(input: ListMissionsInput, who: Identity, now: Date): { req: PageRequest; page: Sql; count: Sql } {
+export function listSql(input: MissionQuery, who: Identity, now: Date): { req: PageRequest; page: Sql; count: Sql } {
   const req = pageRequest(input);
   const w = new Where();
   visibleTo(w, who);
@@ -123,7 +123,7 @@ export function dueSql(now: Date, limit: number, order?: DueOrder): Sql {
   };
 }
 
-export function listRunsSql(input: ListRunsInput, who: Identity) {
+export function listRunsSql(input: RunQuery, who: Identity) {
   const req = runPageRequest(input);
   const w = new Where();
   let from = 'runs r';

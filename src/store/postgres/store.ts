@@ -4,13 +4,13 @@
 // serialization race is run again from the start. Several instances share one database: each write
 // that changes missions logs them under its transaction id and NOTIFYs, and every instance LISTENs.
 import { stderrLogger } from '../../log.js';
-import pg from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { Identity } from '../../mission/access.js';
 import type { Mission, Owner } from '../../mission/model.js';
-import { pageOf, type ListMissionsInput, type Page } from '../../mission/query.js';
+import { pageOf, type MissionQuery, type Page } from '../../mission/query.js';
 import type { DueOrder } from '../../run/fair.js';
 import type { RunRecord, WorkerRecord } from '../../run/model.js';
-import { runPageOf, type ListRunsInput, type RunPage } from '../../run/query.js';
+import { runPageOf, type RunPage, type RunQuery } from '../../run/query.js';
 import type { Changes, MissionChange, MissionStore, Plan } from '../types.js';
 import { ChangeListener } from './listener.js';
 import { RETRYABLE, isConnectionFault, pgStoreError } from './faults.js';
@@ -19,6 +19,7 @@ import { OPEN_STATUSES_SQL, dueSql, listRunsSql, listSql } from './sql-queries.j
 import type { Target } from './target.js';
 import { TxView } from './tx-view.js';
 import { applyPlan } from './apply.js';
+import { loadPg } from './driver.js';
 
 export interface PostgresStoreOptions {
   log?: (message: string) => void;
@@ -27,7 +28,7 @@ export interface PostgresStoreOptions {
 }
 
 const WRITE_ATTEMPTS = 5;
-const guarded = new WeakSet<pg.PoolClient>();
+const guarded = new WeakSet<PoolClient>();
 /** changesSince answers null (everything may have changed) past this many changes. */
 const CHANGES_PER_ANSWER = 5000;
 /** While changes wait on an older transaction, watchers look again this often. */
@@ -36,7 +37,8 @@ const LOOK_AGAIN_MS = 100;
 export class PostgresStore implements MissionStore {
   readonly location: string;
   readonly address: string;
-  private pool: pg.Pool | undefined;
+  /** Made on first use (loading the driver then); undefined again after close. */
+  private pool: Promise<Pool> | undefined;
   private ready: Promise<void> | undefined;
   private readonly listener: ChangeListener;
   private readonly log: (message: string) => void;
@@ -53,18 +55,19 @@ export class PostgresStore implements MissionStore {
     this.listener = new ChangeListener(url, target, this.log);
   }
 
-  private connect(): pg.Pool {
-    if (!this.pool) {
-      this.pool = new pg.Pool({ connectionString: this.url, max: this.options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  private connect(): Promise<Pool> {
+    this.pool ??= loadPg().then((pg) => {
+      const pool = new pg.Pool({ connectionString: this.url, max: this.options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
       // An idle connection the server closed (a restart): the pool drops it and opens another when needed.
-      this.pool.on('error', (error) => this.log(`PostgreSQL connection lost (${error.message}); reconnecting on the next call`));
-    }
+      pool.on('error', (error) => this.log(`PostgreSQL connection lost (${error.message}); reconnecting on the next call`));
+      return pool;
+    });
     return this.pool;
   }
 
   /** A pooled connection with the schema in place (created or migrated on first use, retried after a failure). */
-  private async client(): Promise<pg.PoolClient> {
-    const client = await this.connect().connect();
+  private async client(): Promise<PoolClient> {
+    const client = await (await this.connect()).connect();
     // A connection cut while checked out (a database restart) emits 'error' on the client: without a
     // listener that would end the process. The query in progress fails on its own and is answered.
     if (!guarded.has(client)) {
@@ -82,8 +85,8 @@ export class PostgresStore implements MissionStore {
     return client;
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    let client: pg.PoolClient | undefined;
+  private async query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    let client: PoolClient | undefined;
     try {
       client = await this.client();
       const { rows } = await client.query<R>(text, values);
@@ -124,8 +127,8 @@ export class PostgresStore implements MissionStore {
     return rows[0]!.n;
   }
 
-  async list(input: ListMissionsInput, who: Identity, now: Date): Promise<Page> {
-    const { req, page, count } = listSql(input, who, now); // a bad cursor throws before any query
+  async list(query: MissionQuery, who: Identity, now: Date): Promise<Page> {
+    const { req, page, count } = listSql(query, who, now); // a bad cursor throws before any query
     const [rows, counted] = await Promise.all([this.query<{ doc: Mission }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
     const missions = rows.slice(0, req.limit).map((r) => r.doc);
     return pageOf(missions, counted[0]!.n, rows.length > req.limit, req);
@@ -136,8 +139,8 @@ export class PostgresStore implements MissionStore {
     return (await this.query<{ doc: Mission }>(text, values)).map((r) => r.doc);
   }
 
-  async listRuns(input: ListRunsInput, who: Identity): Promise<RunPage> {
-    const { req, page, count } = listRunsSql(input, who);
+  async listRuns(query: RunQuery, who: Identity): Promise<RunPage> {
+    const { req, page, count } = listRunsSql(query, who);
     const [rows, counted] = await Promise.all([this.query<{ record: RunRecord }>(page.text, page.values), this.query<{ n: number }>(count.text, count.values)]);
     return runPageOf(rows.slice(0, req.limit).map((r) => r.record), counted[0]!.n, rows.length > req.limit, req.fingerprint);
   }
@@ -184,7 +187,7 @@ export class PostgresStore implements MissionStore {
 
   async write<T>(plan: Plan<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient | undefined;
+      let client: PoolClient | undefined;
       let stage: 'write' | 'commit' = 'write';
       try {
         client = await this.client();
@@ -235,6 +238,6 @@ export class PostgresStore implements MissionStore {
     const pool = this.pool;
     this.pool = undefined;
     this.ready = undefined;
-    await pool?.end();
+    await pool?.then((p) => p.end(), () => undefined); // a pool that never came has nothing to end
   }
 }

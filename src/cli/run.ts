@@ -1,12 +1,13 @@
 // `missions-mcp run` and `serve --runner`: a worker wired to the real clock, random run ids, the
 // agents file and stderr. A bad agents file is bad usage (exit 2) before anything runs.
-import { untilStopSignal } from '../signals.js';
+import { UsageError, type Config, type RunnerConfig } from '../config.js';
 import { newRunId } from '../ids.js';
-import type { RunnerConfig } from '../config.js';
-import { UsageError } from '../config.js';
+import { lineLogger } from '../log.js';
+import { AgentsFileError, describeAgents, loadAgents, type Agents } from '../runner/agents.js';
+import { Worker } from '../runner/worker.js';
+import { untilStopSignal } from '../signals.js';
 import type { MissionStore } from '../store/types.js';
-import { AgentsFileError, describeAgents, loadAgents, type Agents } from './agents.js';
-import { Worker } from './worker.js';
+import type { Io } from './io.js';
 
 export function agentsOrUsageError(config: RunnerConfig): Agents {
   try {
@@ -18,7 +19,7 @@ export function agentsOrUsageError(config: RunnerConfig): Agents {
 }
 
 /** A worker on `store` as configured; the caller starts and stops it. */
-export function createWorker(store: MissionStore, config: RunnerConfig, agents: Agents, log: (line: string) => void): Worker {
+function createWorker(store: MissionStore, config: RunnerConfig, agents: Agents, log: (line: string) => void): Worker {
   log(`runner on store ${store.location}; concurrency ${config.concurrency}; agents: ${describeAgents(agents)}`);
   return new Worker(
     { store, agents, now: () => new Date(), newRunId, log },
@@ -32,6 +33,15 @@ export function createWorker(store: MissionStore, config: RunnerConfig, agents: 
       ...(config.only && { only: config.only }),
     },
   );
+}
+
+/** `serve --runner`: the same worker as `run`, inside the server, started; null when off. */
+export function embeddedWorker(config: Config, store: MissionStore, io: Io): Worker | null {
+  if (!config.runner.enabled) return null;
+  const agents = agentsOrUsageError(config.runner);
+  const worker = createWorker(store, { ...config.runner, once: false }, agents, lineLogger(io.err, 'missions-mcp run'));
+  void worker.start();
+  return worker;
 }
 
 /** `missions-mcp run`: until SIGTERM/SIGINT (exit 0), or with --once until what was due has run (0 if all succeeded, else 1). */
