@@ -144,8 +144,12 @@ describe.each(SHARED_ENGINES)('approvals on the $name store', (engine) => {
     expect(rejected.body.run).toMatchObject({ status: 'rejected', decision: { decision: 'reject', note: 'not today' } });
     expect((await t.s.get(once!.id))!).toMatchObject({ status: 'paused', schedule: { runCount: 0 } });
 
-    // An hour later nobody has decided the cron request: expired, and the mission moves to tomorrow's slot.
+    // An hour later nobody has decided the cron request: past its expiry it cannot be decided, even before
+    // a runner closes it; then it is expired, and the mission moves to tomorrow's slot.
     t.setClock('2026-12-04T10:01:00Z');
+    const late = await t.call(decideRun, { id: cronRequest!.id, decision: 'approve' });
+    expect(late.body.error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/expired at 2026-12-04T10:00:30.000Z/) });
+    expect((await t.s.getRun(cronRequest!.id))!.decision).toBeNull();
     await t.runDue();
     const [expired] = await t.runs(cron!.id);
     expect(expired).toMatchObject({ status: 'expired', decision: null, error: expect.stringMatching(/nobody decided by 2026-12-04T10:00:30.000Z \(--approval-timeout\)/) });
@@ -167,6 +171,11 @@ describe.each(SHARED_ENGINES)('approvals on the $name store', (engine) => {
     expect(runs.map((r) => r.status)).toEqual(['superseded', 'awaiting_approval']);
     expect(runs[1]!.promptHash).not.toBe(first!.promptHash);
     expect(runs[1]!.promptHash).toBe(promptHash(t.view((await t.s.get(m!.id))!, runs)));
+    // A prompt changed behind the tools' back (another writer): approving what was asked is refused.
+    await t.s.write(async (v) => ({ put: [{ ...(await v.get(m!.id))!, goal: 'changed by another writer' }], result: null }));
+    const stale = await t.call(decideRun, { id: runs[1]!.id, decision: 'approve' });
+    expect(stale.body.error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/changed since/) });
+    await t.s.write(async (v) => ({ put: [{ ...(await v.get(m!.id))!, goal: 'stub:sleep=10 and a different text' }], result: null }));
     // An edit that leaves the prompt as it was (the icon) keeps the request.
     await t.call(updateMission, { id: m!.id, icon: '📰' });
     expect((await t.s.getRun(runs[1]!.id))!.status).toBe('awaiting_approval');

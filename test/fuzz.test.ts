@@ -1115,7 +1115,9 @@ async function check(fx: Fixture, tool: string, c: Case): Promise<Code> {
     };
     if (body.mission) shape(body.mission, full ? Mission.strict() : CompactMission);
     if (Array.isArray(body.missions)) for (const item of body.missions) shape(item, full ? Mission.strict() : CompactListItem);
-    if (body.run && tool !== 'reportProgress') shape(body.run, full ? RunRecord.extend({ output: z.string() }).strict() : CompactRun);
+    // getRun also answers the prompt an open approval request asks about (null when there is none); decideRun does not.
+    const fullRunShape = tool === 'getRun' ? RunRecord.extend({ output: z.string(), prompt: z.string().nullable() }) : RunRecord.extend({ output: z.string() });
+    if (body.run && tool !== 'reportProgress') shape(body.run, full ? fullRunShape.strict() : CompactRun);
     if (Array.isArray(body.runs)) for (const item of body.runs) shape(item, full ? RunRecord.strict() : CompactRun);
     if (tool === 'getMission') checkProgress(args, body, where);
     if (RUN_TOOLS.has(tool) && !RUN_CALLS.has(tool)) await checkRunAnswer(fx, tool, args, body, where);

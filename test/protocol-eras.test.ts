@@ -114,7 +114,7 @@ describe('2026-07-28 on the wire', () => {
     const listed = await postModern(server.origin, { id: 1, method: 'tools/list' });
     expect(listed.status).toBe(200);
     expect(listed.headers.get('mcp-session-id')).toBeNull();
-    expect(listed.body.result.tools).toHaveLength(10);
+    expect(listed.body.result.tools).toHaveLength(12);
     expect(listed.body.result).toMatchObject({ ttlMs: expect.any(Number), cacheScope: 'public' });
     const unknown = await postModern(server.origin, { id: 2, method: 'initialize' });
     expect(unknown.status).toBe(404);

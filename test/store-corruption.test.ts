@@ -33,6 +33,8 @@ function everyToolCall(id: string): [string, Record<string, unknown>][] {
     ['listRuns', {}],
     ['listRuns', { missionId: id, status: 'failed' }],
     ['getRun', { id: 'run_AAAAAAAAAAAAAAAAAAAA' }],
+    ['decideRun', { id: 'run_AAAAAAAAAAAAAAAAAAAA', decision: 'approve' }],
+    ['reportProgress', { runId: 'run_AAAAAAAAAAAAAAAAAAAA', summary: 'never written' }],
   ];
 }
 

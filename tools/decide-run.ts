@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MissionError } from '../src/errors.js';
 import { ModeInput } from '../src/mission/input.js';
 import { RunOutput, renderRun, runSeenBy } from '../src/render/run.js';
-import { decide } from '../src/run/approval.js';
+import { decide, promptToApprove, requestExpired } from '../src/run/approval.js';
 import { RUN_ID, type Decision } from '../src/run/model.js';
 import { defineTool } from '../src/tool.js';
 import { findChangeable, modeOf } from './common.js';
@@ -38,6 +38,12 @@ export const decideRun = defineTool({
         throw new MissionError('conflict', `Run ${r.id} ${already}; nothing changed.`, { param: 'id' });
       }
       const now = deps.now();
+      if (requestExpired(r, now)) {
+        throw new MissionError('conflict', `Run ${r.id} expired at ${r.approval!.expiresAt} (--approval-timeout): nobody may decide it now; the next runner closes it as expired. runMission asks again.`, { param: 'id' });
+      }
+      if (args.decision === 'approve' && promptToApprove(r, deps.launchView(mission, await view.runsOf(mission.id))) === null) {
+        throw new MissionError('conflict', `Run ${r.id} asked about another prompt: mission ${mission.id} changed since, so its agent would get something else. The next runner opens a new request for the new prompt; approve that one. Nothing changed.`, { param: 'id' });
+      }
       const decision: Decision = {
         by: { user: deps.identity.user, org: deps.identity.org },
         at: now.toISOString(),
