@@ -5,18 +5,9 @@ import type { Mission, Status } from './model.js';
 import { computeNextRun, runsUsedUp } from './schedule.js';
 import { LATEST_TIME_MS } from './fields.js';
 
-export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
-  pending: ['running', 'paused', 'completed', 'failed', 'archived'],
-  running: ['pending', 'paused', 'completed', 'failed'],
-  paused: ['pending', 'completed', 'archived'],
-  completed: ['pending', 'archived'],
-  failed: ['pending', 'archived'],
-  archived: ['pending'],
-};
+import { TRANSITIONS, canTransition } from './statuses.js';
 
-export function canTransition(from: Status, to: Status): boolean {
-  return from === to || TRANSITIONS[from].includes(to);
-}
+export { TRANSITIONS, canTransition };
 
 export function transitionConflict(id: string, from: Status, to: Status): MissionError {
   const allowed = TRANSITIONS[from];

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { Count, CounterName, HHMM, HttpUrl, IsoTime, LIMITS, TimeZone, text } from './fields.js';
 
-export const STATUSES = ['pending', 'running', 'paused', 'completed', 'failed', 'archived'] as const;
+import { STATUSES } from './statuses.js';
+
+export { STATUSES };
 export const AGENT_TYPES = ['claude', 'gemini', 'codex'] as const;
 export const VISIBILITIES = ['private', 'organization', 'public'] as const;
 export const SCHEDULE_TYPES = ['none', 'once', 'cron', 'continuous'] as const;

@@ -1,96 +1,16 @@
 // What the board asks of the server: tools/call through whichever MCP connection it has (plain
 // JSON-RPC over /mcp in a browser tab, the host's bridge inside an MCP App). The board only ever uses
 // the same tools as any agent; there is no second API.
-export interface Schedule {
-  type: 'none' | 'once' | 'cron' | 'continuous';
-  value: string | null;
-  timezone: string;
-  maxRuns: number | null;
-  lastRun: string | null;
-  nextRun: string | null;
-  runCount: number;
-}
+// The shapes are the server's own (import type: erased from the bundle), so that the board cannot drift
+// from what the tools answer in full mode.
+import type { Kpi, Mission, Schedule, Status } from '../../src/mission/model.js';
+import type { Decision, Report, RunRecord, RunStatus } from '../../src/run/model.js';
+import type { KpiProgress, Progress, Trend } from '../../src/run/results.js';
 
-export interface Kpi {
-  metric: string;
-  target: number | string | null;
-  platform: string | null;
-  current: number | string | null;
-}
+export type { Decision, Kpi, KpiProgress, Mission, Progress, Report, RunStatus, Schedule, Status, Trend };
 
-export interface Mission {
-  id: string;
-  title: string;
-  goal: string;
-  icon: string;
-  status: Status;
-  schedule: Schedule;
-  agentType: string;
-  visibility: string;
-  owner: { user: string; org: string | null };
-  brief: {
-    targetAudience: string | null;
-    desiredAction: string | null;
-    ctaUrl: string | null;
-    toneInstructions: string | null;
-    exampleMessages: string[];
-    offer: { name: string; summary: string | null } | null;
-  };
-  plan: {
-    objectives: string[];
-    platforms: string[];
-    kpis: Kpi[];
-    constraints: Record<string, unknown>;
-  };
-  stats: Record<string, number>;
-  startsAt: string | null;
-  endsAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type Status = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'archived';
-
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'lost' | 'cancelled' | 'awaiting_approval' | 'rejected' | 'expired' | 'superseded';
-
-/** A person's answer to an approval request (SPEC §15). */
-export interface Decision {
-  by: { user: string; org: string | null };
-  at: string;
-  decision: 'approve' | 'reject';
-  note: string | null;
-  via: 'tool' | 'board' | 'elicitation';
-}
-
-/** What a run reported (reportProgress, SPEC §16). */
-export interface Report {
-  summary: string | null;
-  progressPercent: number | null;
-  stage: string | null;
-  kpis: Record<string, number>;
-  reportedAt: string;
-}
-
-export interface Run {
-  id: string;
-  missionId: string;
-  status: RunStatus;
-  trigger: string;
-  attempt: number;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  error: string | null;
-  approval: { command: string; cwd: string; expiresAt: string } | null;
-  decision: Decision | null;
-  report: Report | null;
-  costCents: number;
-  output?: string;
-  /** getRun of an open request: the prompt to approve (null when it no longer matches the request). */
-  prompt?: string | null;
-}
+/** A run as getRun answers it in full mode: every field present, its output, and for an open request the prompt to approve. */
+export type Run = RunRecord & Required<Pick<RunRecord, 'approval' | 'decision' | 'report' | 'costCents'>> & { output?: string; prompt?: string | null };
 
 /** A run in a compact list (listRuns { mode: "compact" }): what the queue needs of each request. */
 export interface CompactRun {
@@ -103,28 +23,6 @@ export interface CompactRun {
   expiresAt?: string;
   /** "approve by alice", once decided. */
   decision?: string;
-}
-
-export type Trend = 'improving' | 'declining' | 'flat' | 'unknown';
-
-export interface KpiProgress {
-  metric: string;
-  target: number | null;
-  current: number | null;
-  trend: Trend;
-  /** The last 10 reported values, oldest first. */
-  history: { value: number; at: string; runId: string }[];
-}
-
-/** getMission { expand: ["progress"] } (SPEC §16). */
-export interface Progress {
-  percent: number | null;
-  stage: string | null;
-  summary: string | null;
-  reportedAt: string | null;
-  kpiProgress: KpiProgress[];
-  runs: { total: number; succeeded: number; failed: number; lastRun: string | null; nextRun: string | null };
-  spend: { costCents: number; budgetCents: number | null; remainingCents: number | null };
 }
 
 export type MissionPage = { missions: Mission[]; total: number; hasMore: boolean; nextCursor: string | null };

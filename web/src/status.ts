@@ -1,7 +1,8 @@
-// Statuses in the words of SPEC §4, and which buttons make sense for each.
-import type { Status } from './api';
+// Statuses in the words of SPEC §4, and which buttons make sense for each: from the server's own
+// lifecycle table (src/mission/statuses.ts), so that the board offers exactly what the tools allow.
+import { STATUSES, TRANSITIONS, canRunNow, type Status } from '../../src/mission/statuses.js';
 
-export const STATUSES: readonly Status[] = ['pending', 'running', 'paused', 'completed', 'failed', 'archived'];
+export { STATUSES, canRunNow };
 
 export const STATUS_WORDS: Record<Status, string> = {
   pending: 'Pending: waiting for its next run',
@@ -12,6 +13,7 @@ export const STATUS_WORDS: Record<Status, string> = {
   archived: 'Archived',
 };
 
-export const canPause = (s: Status) => s === 'pending' || s === 'running';
-export const canResume = (s: Status) => s === 'paused' || s === 'completed' || s === 'failed' || s === 'archived';
-export const canRunNow = (s: Status) => s === 'pending' || s === 'completed' || s === 'failed'; // a paused one is resumed first
+/** pauseMission: into paused. */
+export const canPause = (s: Status) => TRANSITIONS[s].includes('paused');
+/** resumeMission: back to pending from a status that is not already waiting or running. */
+export const canResume = (s: Status) => s !== 'pending' && s !== 'running' && TRANSITIONS[s].includes('pending');
