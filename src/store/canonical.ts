@@ -7,36 +7,24 @@
 //   character and platform names), are one object or string per distinct value within a load.
 // Long text (titles, goals, messages) is never shared: equal long text is a coincidence, not a pattern.
 // What is shared is frozen, so a change in place would throw rather than change another mission.
-import type { Brief, Constraints, Kpi, Mission, Owner, Plan, Schedule, Stats } from '../mission/model.js';
+import { emptyBrief, emptyConstraints, emptyPlan, emptyStats, type Brief, type Constraints, type Kpi, type Mission, type Owner, type Plan, type Schedule, type Stats } from '../mission/model.js';
 
 /** Strings longer than this are left as they are. */
 const SHORT = 64;
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-const DEFAULT_BRIEF: Brief = Object.freeze({
-  targetAudience: null,
-  desiredAction: null,
-  ctaUrl: null,
-  toneInstructions: null,
-  exampleMessages: EMPTY as never[],
-  offer: null,
-});
+/** A model default (src/mission/model.ts, the one place defaults are said), frozen, its empty lists the one EMPTY. */
+function frozenDefault<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = Array.isArray(v) && v.length === 0 ? EMPTY : v;
+  return Object.freeze(out) as T;
+}
 
-const DEFAULT_CONSTRAINTS: Constraints = Object.freeze({
-  tone: null,
-  cadence: null,
-  postsPerDay: null,
-  postingTimes: EMPTY as never[],
-  timezone: null,
-  requireApproval: null,
-  budgetCents: null,
-  excludedTopics: EMPTY as never[],
-});
-
-const DEFAULT_PLAN: Plan = Object.freeze({ objectives: EMPTY as never[], platforms: EMPTY as never[], constraints: DEFAULT_CONSTRAINTS, kpis: EMPTY as never[] });
-
-const DEFAULT_STATS: Stats = Object.freeze({ leads: 0, contacted: 0, replied: 0 });
+const DEFAULT_BRIEF: Brief = frozenDefault(emptyBrief());
+const DEFAULT_CONSTRAINTS: Constraints = frozenDefault(emptyConstraints());
+const DEFAULT_PLAN: Plan = frozenDefault({ ...emptyPlan(), constraints: DEFAULT_CONSTRAINTS });
+const DEFAULT_STATS: Stats = frozenDefault(emptyStats());
 
 /** True when `value` has exactly the keys of `model`, each equal (===) to the model's. */
 function equalsShallow(value: object, model: object): boolean {
