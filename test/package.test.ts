@@ -54,7 +54,7 @@ describe('installed globally', () => {
   it('missions-mcp --version and missions-mcp tools', () => {
     expect(run(['--version'])).toBe(`${pkg.version}\n`);
     expect(run(['tools']).trim().split('\n').map((l) => l.split(' ')[0])).toEqual(
-      ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun'],
+      ['createMission', 'getMission', 'listMissions', 'updateMission', 'deleteMission', 'pauseMission', 'resumeMission', 'runMission', 'listRuns', 'getRun', 'decideRun', 'reportProgress'],
     );
   });
 
@@ -63,7 +63,7 @@ describe('installed globally', () => {
     await client.connect(
       new StdioClientTransport({ command: bin, env: { PATH: process.env.PATH ?? '', HOME: tmp.dir, XDG_DATA_HOME: join(tmp.dir, 'data') }, stderr: 'pipe' }),
     );
-    expect((await client.listTools()).tools).toHaveLength(10);
+    expect((await client.listTools()).tools).toHaveLength(12);
     const created = await client.callTool({ name: 'createMission', arguments: { title: 'Installed', goal: 'G', mode: 'compact' } });
     expect(created.isError).toBeFalsy();
     await client.close();

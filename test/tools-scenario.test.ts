@@ -343,7 +343,7 @@ async function scenario(client: Client, extras: Extras = {}): Promise<void> {
   // pausing a completed mission is a conflict
   expectSuccess(await call(client, 'updateMission', { id: compact.id, status: 'completed' }), 'complete');
   before = await get(compact.id);
-  error = expectError(await call(client, 'pauseMission', { id: compact.id }), 'conflict', 'pause completed', 'status');
+  error = expectError(await call(client, 'pauseMission', { id: compact.id }), 'conflict', 'pause completed', 'id'); // pauseMission takes no status: the mission named by id is what cannot change
   expect(error.message).toMatch(/pending/);
   expect(error.message).toMatch(/archived/);
   expect(await get(compact.id)).toEqual(before);

@@ -10,9 +10,7 @@ import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { dottedPath } from '../errors.js';
-import { Mission } from '../mission/model.js';
-import { RunRecord, WorkerRecord } from '../run/model.js';
-import type { StoreChange } from './mission-index.js';
+import { StoreChangeSchema, type StoreChange } from './change.js';
 import { DataSync, syncFolder } from './fsync.js';
 import { matchOwner, type FileOwner } from './ownership.js';
 
@@ -20,15 +18,7 @@ export interface JournalEntry extends StoreChange {
   seq: number;
 }
 
-const Entry = z.strictObject({
-  seq: z.number().int().positive(),
-  put: z.array(Mission).optional(),
-  remove: z.array(z.string()).optional(),
-  runs: z.array(RunRecord).optional(),
-  removeRuns: z.array(z.string()).optional(),
-  workers: z.array(WorkerRecord).optional(),
-  removeWorkers: z.array(z.string()).optional(),
-});
+const Entry = StoreChangeSchema.extend({ seq: z.number().int().positive() });
 
 /** A complete journal line that is not an entry: the journal is damaged, not merely torn. */
 export class JournalFault extends Error {

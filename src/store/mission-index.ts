@@ -3,7 +3,7 @@
 // also per visibility bucket, so that a token principal's list reads only what it may see.
 import type { Identity } from '../mission/access.js';
 import type { Mission, Owner } from '../mission/model.js';
-import type { RunRecord, WorkerRecord } from '../run/model.js';
+import { applyChange, type StoreChange } from './change.js';
 import type { Sort } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
 import { DueIndex } from './due-index.js';
@@ -123,37 +123,15 @@ export class MissionIndex {
 
   /** Applies one change: what a journal entry or a write plan holds. */
   apply(change: StoreChange): void {
-    for (const id of change.remove ?? []) this.remove(id);
-    for (const m of change.put ?? []) this.put(m);
-    for (const id of change.removeRuns ?? []) this.runs.remove(id);
-    for (const r of change.runs ?? []) this.runs.put(r);
-    for (const id of change.removeWorkers ?? []) this.runs.removeWorker(id);
-    for (const w of change.workers ?? []) this.runs.putWorker(w);
+    applyChange(change, {
+      remove: (id) => this.remove(id),
+      put: (m) => this.put(m),
+      removeRuns: (id) => this.runs.remove(id),
+      runs: (r) => this.runs.put(r),
+      removeWorkers: (id) => this.runs.removeWorker(id),
+      workers: (w) => this.runs.putWorker(w),
+    });
   }
 }
 
-/** The parts of a write that change the store's state. */
-export interface StoreChange {
-  put?: Mission[];
-  remove?: string[];
-  runs?: RunRecord[];
-  removeRuns?: string[];
-  workers?: WorkerRecord[];
-  removeWorkers?: string[];
-}
-
-/** True when a change changes nothing. */
-export const isEmptyChange = (c: StoreChange): boolean =>
-  !c.put?.length && !c.remove?.length && !c.runs?.length && !c.removeRuns?.length && !c.workers?.length && !c.removeWorkers?.length;
-
-/** The state-changing parts of `c`, without empty lists (as a journal line holds them). */
-export function changeOf(c: StoreChange): StoreChange {
-  const out: StoreChange = {};
-  if (c.put?.length) out.put = c.put;
-  if (c.remove?.length) out.remove = c.remove;
-  if (c.runs?.length) out.runs = c.runs;
-  if (c.removeRuns?.length) out.removeRuns = c.removeRuns;
-  if (c.workers?.length) out.workers = c.workers;
-  if (c.removeWorkers?.length) out.removeWorkers = c.removeWorkers;
-  return out;
-}
+export { changeOf, isEmptyChange, type StoreChange } from './change.js';

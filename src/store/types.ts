@@ -22,6 +22,7 @@
 //   directions (`keyOf`, `compare`), runs `newerFirst`; `total` counts every match the caller may see.
 // - Answer each question with every change acknowledged so far, by any process (StoreQueries).
 import type { Identity } from '../mission/access.js';
+import type { StoreChange } from './change.js';
 import type { Mission, Owner, Visibility } from '../mission/model.js';
 import type { MissionQuery, Page } from '../mission/query.js';
 import type { DueOrder } from '../run/fair.js';
@@ -81,17 +82,12 @@ export interface StoreQueries extends WriteView {
   counts(): Promise<{ missions: number; runs: number }>;
 }
 
-export interface WritePlan<T> {
-  put?: Mission[];
-  remove?: string[];
-  /** Run records to add or replace; a run's output, when it has one, goes in `outputs` by run id. */
-  runs?: RunRecord[];
+/** What a write plan returns: a store change (change.ts, declared once), the outputs of runs it records, and its result. */
+export type WritePlan<T> = StoreChange & {
+  /** A run's output, by run id (its record goes in `runs`). */
   outputs?: Record<string, string>;
-  removeRuns?: string[];
-  workers?: WorkerRecord[];
-  removeWorkers?: string[];
   result: T;
-}
+};
 
 /** A write's decision over the current state; it may be run more than once for one write (see above). */
 export type Plan<T> = (view: WriteView) => WritePlan<T> | Promise<WritePlan<T>>;
