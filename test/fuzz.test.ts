@@ -56,7 +56,7 @@ function intFromEnv(name: string, fallback: number): number {
 /** The run's seed (TEST_SEED, see test/random.ts); each tool's property takes its own from it. */
 const SEED = runSeed();
 // 1,250 per tool: twelve tools and the 200 non-object cases make 15,200, what ten tools at 1,500 made before.
-const RUNS = intFromEnv('FUZZ_RUNS', 1_250);
+const RUNS = intFromEnv('FUZZ_RUNS', 800);
 const NON_OBJECT_RUNS = 200;
 const COMPACT_AT = 256 * 1024;
 

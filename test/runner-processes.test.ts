@@ -59,15 +59,15 @@ async function storeState(location: string) {
 const once = (i: number, goal = 'stub:sleep=200') => ({ title: `m${i}`, goal, schedule: { type: 'once' } });
 
 describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) => {
-  it('3 worker processes x concurrency 4 on 40 due missions: each runs exactly once, every run recorded', async () => {
+  it('3 worker processes x concurrency 4 on 24 due missions: each runs exactly once, every run recorded', async () => {
     fx = runnerFixture();
     const f = fx;
     const { store, location } = await engine.open();
-    const missions = await putMissions(store, Array.from({ length: 40 }, (_, i) => once(i)));
+    const missions = await putMissions(store, Array.from({ length: 24 }, (_, i) => once(i)));
     await store.close();
     f.writeAgents();
     const procs = [0, 1, 2].map(() => workers.start(['--store', location, '--agents', f.agentsFile, '--concurrency', '4']));
-    await waitFor('40 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), { timeoutMs: 60_000, everyMs: 250 });
+    await waitFor('24 missions completed', async () => (await storeState(location)).missions.every((m) => m.status === 'completed'), { timeoutMs: 60_000, everyMs: 250 });
     for (const p of procs) p.child.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
 
@@ -76,13 +76,13 @@ describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) =>
     for (const s of starts) perMission.set(s.mission, (perMission.get(s.mission) ?? 0) + 1);
     const byWorker = procs.map((p) => (p.stderr().match(/ started: /g) ?? []).length);
     console.log(`${engine.name}: 3 workers x 4: ${starts.length} stub starts for ${perMission.size} missions; runs per worker ${byWorker.join('/')}; exits ${exits.map((e) => e.code).join('/')}`);
-    expect(starts).toHaveLength(40);
-    expect(perMission.size).toBe(40);
+    expect(starts).toHaveLength(24);
+    expect(perMission.size).toBe(24);
     for (const m of missions) expect(perMission.get(m.id)).toBe(1);
     const { runs } = await storeState(location);
-    expect(runs).toHaveLength(40);
+    expect(runs).toHaveLength(24);
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
-    expect(new Set(runs.map((r) => r.missionId)).size).toBe(40);
+    expect(new Set(runs.map((r) => r.missionId)).size).toBe(24);
     expect(new Set(starts.map((s) => s.run))).toEqual(new Set(runs.map((r) => r.id)));
     expect(exits.every((e) => e.code === 0)).toBe(true);
   });

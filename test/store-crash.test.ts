@@ -67,9 +67,9 @@ describe('store: kill -9 at a random moment', () => {
     temp.cleanup();
   });
 
-  it('50 kills (5 stores x 10 rounds, concurrently, some compacting all the time): the store always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
+  it('30 kills (5 stores x 6 rounds, concurrently, some compacting all the time): the store always parses and keeps every acknowledged create; a new process writes afterwards', async () => {
     const LANES = 5;
-    const ROUNDS = 10;
+    const ROUNDS = 6;
     const WORKERS = 3; // concurrent create loops per process, so that a kill often lands mid-write
     const report: string[] = [];
     const firstWriteMs: number[] = [];
