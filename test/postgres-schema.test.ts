@@ -38,7 +38,7 @@ describe('the PostgreSQL schema', () => {
     const m = newMission(CreateMissionInput.parse({ title: 'from schema 1', goal: 'g' }), { now: new Date(), newImportId, id: newMissionId(), owner: { user: 'local', org: null } });
     // The database as schema 1 left it: its tables, its version row, one mission and one change.
     await sql(url, 'CREATE TABLE missions_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())');
-    await sql(url, MIGRATIONS[0]!);
+    await sql(url, MIGRATIONS[0] as string);
     await sql(url, 'INSERT INTO missions_schema (version) VALUES (1)');
     const [insert] = missionUpserts([m]);
     await sql(url, insert!.text, insert!.values);
@@ -53,6 +53,37 @@ describe('the PostgreSQL schema', () => {
     const after = await store.changesSince(version);
     console.log(`schema 1 -> ${SCHEMA_VERSION}: mission kept; changesSince(${version}) after a rename: ${JSON.stringify(after)}`);
     expect(after.changes?.map((c) => c.id)).toEqual([m.id]);
+  });
+
+  it('a schema 3 database is migrated to folded text: its search, platforms and title order as a store of today writes them', async () => {
+    const url = await freshDatabase('schema');
+    await sql(url, 'CREATE TABLE missions_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())');
+    for (const step of MIGRATIONS.slice(0, 3)) await sql(url, step as string);
+    await sql(url, 'INSERT INTO missions_schema (version) SELECT generate_series(1, 3)');
+    const titles = ['Straße', 'ſtar', 'ΟΔΟΣ', 'plain ascii', '\uFF01 bang', '😀 smile'];
+    const missions = titles.map((title, i) =>
+      newMission(CreateMissionInput.parse({ title, goal: 'g', plan: { platforms: [title] } }), { now: new Date(Date.UTC(2026, 0, 1, 0, i)), newImportId, id: newMissionId(), owner: { user: 'local', org: null } }),
+    );
+    for (const insert of missionUpserts(missions)) await sql(url, insert.text, insert.values);
+    // What schema 3's code wrote: lower case, not folded.
+    for (const m of missions) {
+      await sql(url, 'UPDATE missions SET search = $2, platforms = $3, title_key = $4 WHERE id = $1', [m.id, `${m.title}\n${m.goal}`.toLowerCase(), [m.title.toLowerCase()], m.title.toLowerCase()]);
+    }
+    const rows = () => sql<{ id: string; doc: string; xmin: string }>(url, 'SELECT id, doc::text AS doc, xmin::text FROM missions ORDER BY id');
+    const before = await rows();
+    const store = open(url);
+    const found = async (input: Parameters<MissionStore['list']>[0]) => (await store.list(input, LOCAL_USER, new Date())).missions.map((m) => m.title);
+    expect(await found({ query: 'SS' })).toEqual(['Straße']);
+    expect(await found({ query: 'STAR' })).toEqual(['ſtar']);
+    expect(await found({ query: 'οδοσ' })).toEqual(['ΟΔΟΣ']);
+    expect(await found({ platform: 'STRASSE' })).toEqual(['Straße']);
+    expect(await found({ sort: 'title', order: 'asc' })).toEqual(['plain ascii', 'ſtar', 'Straße', 'ΟΔΟΣ', '\uFF01 bang', '😀 smile']);
+    // The documents themselves were not rewritten; only the rows whose fold differs from lower case were touched.
+    const after = await rows();
+    expect(after.map((r) => r.doc)).toEqual(before.map((r) => r.doc));
+    const rewritten = after.filter((r) => r.xmin !== before.find((b) => b.id === r.id)!.xmin).map((r) => r.id);
+    expect(rewritten.sort()).toEqual(missions.slice(0, 3).map((m) => m.id).sort());
+    expect(await sql(url, 'SELECT max(version) AS v FROM missions_schema')).toEqual([{ v: SCHEMA_VERSION }]);
   });
 
   it('a database of a newer schema is refused with a clear message, and nothing is written', async () => {

@@ -6,7 +6,7 @@
 // `owner: { user, org }` (SPEC §2); the local user's missions are owned by `{ user: "local", org: null }`,
 // and no token principal can ever be named "local" (tokenPrincipal refuses it; the auth file is checked
 // with isReservedUser), so none can ever match that owner.
-import type { Mission } from './model.js';
+import { VISIBILITIES, type Mission, type Visibility } from './model.js';
 
 export type Identity =
   /** The local user over stdio and the CLI (and HTTP without tokens, loopback only): sees and changes everything. */
@@ -38,10 +38,23 @@ export function tokenPrincipal(user: string, org: string | null): Identity {
 /** One string per principal, for maps and comparisons (sessions, limits). */
 export const principalKey = (who: Identity): string => (who.kind === 'local' ? 'local' : JSON.stringify(['token', who.user, who.org]));
 
-/** Owner matching: a token principal owns a mission when user and org are both its own. */
 /** What access depends on: who owns a mission and whom it is shown to. */
 type Guarded = Pick<Mission, 'owner' | 'visibility'>;
 
+/** Whom a mission is shown to besides its owner: no one else, the users of its owner's org, everyone. */
+export type Audience = 'owner' | 'org' | 'everyone';
+
+/**
+ * Each visibility's audience (SPEC §9): the one statement of who sees what, read by canSee, by the
+ * file store's visibility buckets and by PostgreSQL's WHERE clause. An `org` mission whose owner has
+ * no org is seen by its owner alone.
+ */
+export const AUDIENCE = { private: 'owner', organization: 'org', public: 'everyone' } as const satisfies Record<Visibility, Audience>;
+
+/** The visibilities whose missions `audience` sees. */
+export const visibilitiesFor = (audience: Audience): Visibility[] => VISIBILITIES.filter((v) => AUDIENCE[v] === audience);
+
+/** Owner matching: a token principal owns a mission when user and org are both its own. */
 function owns(m: Guarded, who: Identity): boolean {
   return who.kind === 'token' && m.owner.user === who.user && m.owner.org === who.org;
 }
@@ -50,8 +63,8 @@ const sameOrg = (m: Guarded, who: Identity) => m.owner.org !== null && m.owner.o
 
 export function canSee(m: Guarded, who: Identity): boolean {
   if (who.kind === 'local' || owns(m, who)) return true;
-  if (m.visibility === 'public') return true;
-  return m.visibility === 'organization' && sameOrg(m, who);
+  const audience: Audience = AUDIENCE[m.visibility];
+  return audience === 'everyone' || (audience === 'org' && sameOrg(m, who));
 }
 
 export function canChange(m: Guarded, who: Identity): boolean {

@@ -4,6 +4,7 @@
 // in a fixed order (user, then org, no org first) that starts after the owner served last, so that
 // the owner just served is the last of each round. Pure rules, shared by both stores and the worker.
 import type { Mission, Owner } from '../mission/model.js';
+import { compareCodePoints } from '../mission/text.js';
 
 /** Only the missions of one tenant: `run --only-user USER` / `--only-org ORG` (both: that user in that org). */
 export interface OwnerFilter {
@@ -19,17 +20,15 @@ export interface DueOrder {
 }
 
 /**
- * The owners' fixed order: by user, then missions without an org before those with one, then by org.
- * JavaScript compares UTF-16 code units and PostgreSQL (COLLATE "C") UTF-8 bytes: the two orders can
- * differ only between characters above U+FFFF and U+E000–U+FFFF, which changes no one's turn by more
- * than one place.
+ * The owners' fixed order: by user, then missions without an org before those with one, then by org;
+ * names in code-point order (compareCodePoints), which PostgreSQL's COLLATE "C" gives too.
  */
 export function compareOwners(a: Owner, b: Owner): number {
-  if (a.user !== b.user) return a.user < b.user ? -1 : 1;
+  if (a.user !== b.user) return compareCodePoints(a.user, b.user);
   if (a.org === b.org) return 0;
   if (a.org === null) return -1;
   if (b.org === null) return 1;
-  return a.org < b.org ? -1 : 1;
+  return compareCodePoints(a.org, b.org);
 }
 
 export const matchesOwner = (owner: Owner, only: OwnerFilter | undefined): boolean =>

@@ -2,7 +2,7 @@
 // the records a store write puts. The runner, the tools and both stores share them, so that "due",
 // "claim", "finish" and "lost" mean one thing everywhere.
 import { changeStatus } from '../mission/lifecycle.js';
-import type { Mission } from '../mission/model.js';
+import type { Mission, ScheduleType } from '../mission/model.js';
 import { coolDownMs } from '../mission/schedule.js';
 import { RUNS_KEPT_PER_MISSION, type RunRecord, type RunStatus, type Trigger } from './model.js';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, approvedFor, awaitingRun, needsApproval, promptHash, requestRecord, supersede, type AgentLaunchView } from './approval.js';
@@ -16,12 +16,18 @@ export interface RetryPolicy {
   retryDelayMs: number;
 }
 
-const RUNNABLE = new Set(['once', 'cron', 'continuous']);
+/** The schedule types that start runs by themselves (`none` runs only when runMission asks). */
+export const RUNNABLE_TYPES = ['once', 'cron', 'continuous'] as const satisfies readonly ScheduleType[];
+
+/** The only status a due mission has (PostgreSQL's due work asks for it from here). */
+export const DUE_STATUS = 'pending';
+
+/** A schedule that runs, or a run asked for by runMission (PostgreSQL keeps this as its `runnable` column). */
+export const isRunnable = (m: Mission): boolean => (RUNNABLE_TYPES as readonly string[]).includes(m.schedule.type) || m.queuedRun?.trigger === 'manual';
 
 /** Due at some time (its nextRun): pending, with a nextRun, and a schedule that runs (or a run asked for by runMission). */
 export function mayBeDue(m: Mission): boolean {
-  if (m.status !== 'pending' || m.schedule.nextRun === null) return false;
-  return RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual';
+  return m.status === DUE_STATUS && m.schedule.nextRun !== null && isRunnable(m);
 }
 
 /** Due (SPEC §12): pending, a schedule that runs (or a run asked for by runMission), nextRun at or before now. */

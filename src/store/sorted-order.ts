@@ -17,7 +17,7 @@ export class SortedOrder {
   }
 
   private cmp(a: Mission, b: Mission): number {
-    return compare({ key: keyOf(a, this.sort), id: a.id }, { key: keyOf(b, this.sort), id: b.id }, 'asc');
+    return compare({ key: keyOf(a, this.sort), id: a.id }, { key: keyOf(b, this.sort), id: b.id }, 'asc', this.sort);
   }
 
   /** The first index whose mission sorts at or after `m`. */

@@ -1,11 +1,12 @@
-// Who sees what, as an index (SPEC §9): every mission falls in exactly one bucket, and a token
-// principal sees exactly three of them, so its list reads only missions it may see.
-//   public                 visibility public: every caller
-//   org:<org>              visibility organization with an org: the users of that org
-//   owner:<user,org>       private, or organization without an org: the owner alone
+// Who sees what, as an index (SPEC §9, AUDIENCE in src/mission/access.ts): every mission falls in
+// exactly one bucket, and a token principal sees exactly three of them, so its list reads only
+// missions it may see.
+//   public                 seen by everyone (visibility public)
+//   org:<org>              seen by an org, with an org: the users of that org (organization)
+//   owner:<user,org>       seen by its owner alone (private, or organization without an org)
 // The owner also sees its own missions in the other two buckets, which it sees anyway; so the union
 // of its owner bucket, its org's bucket (when it has an org) and public is what canSee allows.
-import type { Identity } from '../mission/access.js';
+import { AUDIENCE, type Identity } from '../mission/access.js';
 import type { Mission } from '../mission/model.js';
 import type { Sort } from '../mission/query.js';
 import { SortedOrder } from './sorted-order.js';
@@ -18,8 +19,9 @@ const ownerBucket = (user: string, org: string | null) => `owner:${JSON.stringif
 
 /** The one bucket a mission falls in. */
 export function bucketOf(m: Guarded): string {
-  if (m.visibility === 'public') return PUBLIC;
-  if (m.visibility === 'organization' && m.owner.org !== null) return orgBucket(m.owner.org);
+  const audience = AUDIENCE[m.visibility];
+  if (audience === 'everyone') return PUBLIC;
+  if (audience === 'org' && m.owner.org !== null) return orgBucket(m.owner.org);
   return ownerBucket(m.owner.user, m.owner.org);
 }
 

@@ -1,35 +1,42 @@
-// A mission as a row: the document itself (jsonb) and the columns that filters, sort keys,
-// visibility and due work are asked of, derived here once so that SQL and JavaScript agree.
+// A mission as a row: the document itself (json) and the columns that filters, sort keys,
+// visibility and due work are asked of, each derived by the TypeScript rule the file store applies
+// (isRunnable, foldCase, keyOf), so that SQL and JavaScript agree.
 import type { Mission } from '../../mission/model.js';
 import { keyOf } from '../../mission/query.js';
+import { foldCase } from '../../mission/text.js';
+import { isRunnable } from '../../run/lifecycle.js';
 import type { RunRecord } from '../../run/model.js';
-
-const RUNNABLE = new Set(['once', 'cron', 'continuous']);
 
 export const MISSION_COLUMNS = [
   'id', 'doc', 'status', 'runnable', 'owner_user', 'owner_org', 'visibility', 'agent_type', 'space_id', 'character_id',
   'platforms', 'search', 'created_at', 'updated_at', 'next_run', 'next_run_ms', 'title_key',
 ] as const;
 
+/** The columns that hold case-folded text: what `query` searches, platform names, the title sort key. */
+export function foldedColumns(m: Mission): { search: string; platforms: string[]; titleKey: string } {
+  return { search: foldCase(`${m.title}\n${m.goal}`), platforms: m.plan.platforms.map(foldCase), titleKey: keyOf(m, 'title')! };
+}
+
 export function missionRow(m: Mission): unknown[] {
+  const folded = foldedColumns(m);
   return [
     m.id,
     JSON.stringify(m),
     m.status,
-    RUNNABLE.has(m.schedule.type) || m.queuedRun?.trigger === 'manual',
+    isRunnable(m),
     m.owner.user,
     m.owner.org,
     m.visibility,
     m.agentType,
     m.spaceId,
     m.characterId,
-    m.plan.platforms.map((p) => p.toLowerCase()),
-    `${m.title}\n${m.goal}`.toLowerCase(),
+    folded.platforms,
+    folded.search,
     m.createdAt,
     m.updatedAt,
     m.schedule.nextRun,
     m.schedule.nextRun === null ? null : Date.parse(m.schedule.nextRun),
-    keyOf(m, 'title'),
+    folded.titleKey,
   ];
 }
 

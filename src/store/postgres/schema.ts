@@ -3,10 +3,45 @@
 // a database whose schema is newer than this code is refused rather than misread.
 import type { PoolClient } from 'pg';
 import { MissionError } from '../../errors.js';
+import type { Mission } from '../../mission/model.js';
+import { foldedColumns } from './rows.js';
 import type { Target } from './target.js';
 
-/** Text columns compare byte-wise (COLLATE "C"), as JavaScript compares the same strings. */
-export const MIGRATIONS: string[] = [
+/** A step of the schema: SQL, or (for what only TypeScript computes) a function run in the same transaction. */
+export type Migration = string | ((client: PoolClient) => Promise<void>);
+
+/** Rows read and rewritten at a time by refold. */
+const REFOLD_BATCH = 1000;
+
+/**
+ * Schema 4: the search text, platform names and title sort key case-folded by src/mission/text.ts
+ * (Unicode full case folding) instead of lower-cased. Only TypeScript folds, so the rows are read in id
+ * order, a batch at a time, and those whose folded columns differ (text with ß, ſ, final ς, İ, …;
+ * never all-ASCII text) rewritten; the documents themselves are not touched.
+ */
+async function refold(client: PoolClient): Promise<void> {
+  let after = '';
+  for (;;) {
+    const { rows } = await client.query<{ id: string; doc: Mission; search: string; platforms: string[]; title_key: string }>(
+      'SELECT id, doc, search, platforms, title_key FROM missions WHERE id > $1 ORDER BY id LIMIT $2',
+      [after, REFOLD_BATCH],
+    );
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    const changed = rows
+      .map((r) => ({ id: r.id, before: r, ...foldedColumns(r.doc) }))
+      .filter((r) => r.search !== r.before.search || r.titleKey !== r.before.title_key || JSON.stringify(r.platforms) !== JSON.stringify(r.before.platforms));
+    if (changed.length === 0) continue;
+    await client.query(
+      'UPDATE missions m SET search = v.search, platforms = v.platforms, title_key = v.title_key ' +
+        'FROM json_to_recordset($1::json) AS v(id text, search text, platforms text[], title_key text) WHERE m.id = v.id COLLATE "C"',
+      [JSON.stringify(changed.map((r) => ({ id: r.id, search: r.search, platforms: r.platforms, title_key: r.titleKey })))],
+    );
+  }
+}
+
+/** Text columns compare byte-wise (COLLATE "C"): UTF-8 bytes, which order as code points (compareCodePoints). */
+export const MIGRATIONS: Migration[] = [
   `
   CREATE TABLE missions_meta (key text PRIMARY KEY, value bigint NOT NULL);
   INSERT INTO missions_meta (key, value) VALUES ('version', 0), ('forgotten', 0);
@@ -69,6 +104,7 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX runs_open ON runs (id) WHERE status IN ('running', 'awaiting_approval');
   CREATE INDEX runs_awaiting ON runs (mission_id) WHERE status = 'awaiting_approval';
   `,
+  refold,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -89,7 +125,9 @@ export async function ensureSchema(client: PoolClient, target: Target): Promise<
       );
     }
     for (let v = current; v < SCHEMA_VERSION; v++) {
-      await client.query(MIGRATIONS[v]!);
+      const step = MIGRATIONS[v]!;
+      if (typeof step === 'string') await client.query(step);
+      else await step(client);
       await client.query('INSERT INTO missions_schema (version) VALUES ($1)', [v + 1]);
     }
     await client.query('COMMIT');

@@ -1,10 +1,15 @@
 // listMissions, listRuns and due work as SQL, with the same filters, order and keyset cursors as the
 // file store (src/mission/query.ts, src/run/query.ts): null sort keys last in both orders, ties by id.
-import type { Identity } from '../../mission/access.js';
+// Each rule is written in TypeScript once and turned into SQL here: visibility from AUDIENCE, the
+// `active` status from statusesOf, the text query folded by foldCase (the search column is folded by
+// the same function, src/store/postgres/rows.ts), due work's status from DUE_STATUS.
+import { visibilitiesFor, type Identity } from '../../mission/access.js';
 import { resolveQueryTime } from '../../mission/fields.js';
 import type { MissionQuery, Sort } from '../../mission/query.js';
-import { pageRequest, type PageRequest } from '../../mission/query.js';
+import { pageRequest, statusesOf, type PageRequest } from '../../mission/query.js';
+import { foldCase } from '../../mission/text.js';
 import type { DueOrder } from '../../run/fair.js';
+import { DUE_STATUS } from '../../run/lifecycle.js';
 import { runPageRequest, type RunQuery } from '../../run/query.js';
 import { OPEN_RUN_STATUSES } from '../../run/model.js';
 
@@ -31,30 +36,38 @@ class Where {
 
 const SORT_COLUMN: Record<Sort, string> = { createdAt: 'created_at', updatedAt: 'updated_at', nextRun: 'next_run', title: 'title_key' };
 
-/** The missions `who` may see (canSee in SQL), over columns of `t`. */
+/** A constant of the domain (a status, a visibility: lower-case words) as an SQL literal, so that partial indexes still apply. */
+function literal(value: string): string {
+  if (!/^[a-z_]+$/.test(value)) throw new Error(`not a word to put in SQL: ${JSON.stringify(value)}`);
+  return `'${value}'`;
+}
+
+/** `column` is one of `values` (none: false), as SQL. */
+function oneOf(column: string, values: readonly string[]): string {
+  if (values.length === 0) return 'false';
+  return values.length === 1 ? `${column} = ${literal(values[0]!)}` : `${column} IN (${values.map(literal).join(', ')})`;
+}
+
+/** The missions `who` may see (canSee in SQL, from AUDIENCE), over columns of `t`. */
 function visibleTo(w: Where, who: Identity, t = ''): void {
   if (who.kind === 'local') return;
   const u = w.param(who.user);
   const o = w.param(who.org);
   w.add(
-    `(${t}owner_user = ${u} AND ${t}owner_org IS NOT DISTINCT FROM ${o}::text) OR ${t}visibility = 'public' ` +
-      `OR (${t}visibility = 'organization' AND ${t}owner_org IS NOT NULL AND ${t}owner_org = ${o}::text)`,
+    `(${t}owner_user = ${u} AND ${t}owner_org IS NOT DISTINCT FROM ${o}::text) OR ${oneOf(`${t}visibility`, visibilitiesFor('everyone'))} ` +
+      `OR (${oneOf(`${t}visibility`, visibilitiesFor('org'))} AND ${t}owner_org IS NOT NULL AND ${t}owner_org = ${o}::text)`,
   );
 }
 
 function filters(w: Where, req: PageRequest, now: Date): void {
   const f = req.filters;
-  if (f.status !== undefined) {
-    const wanted = new Set<string>(Array.isArray(f.status) ? f.status : [f.status]);
-    if (wanted.has('active')) wanted.add('pending').add('running');
-    w.add(`status = ANY(${w.param([...wanted])})`);
-  }
+  if (f.status !== undefined) w.add(`status = ANY(${w.param(statusesOf(f.status))})`);
   if (f.agentType !== undefined) w.add(`agent_type = ${w.param(f.agentType)}`);
   if (f.visibility !== undefined) w.add(`visibility = ${w.param(f.visibility)}`);
   if (f.spaceId !== undefined) w.add(`space_id = ${w.param(f.spaceId)}`);
   if (f.characterId !== undefined) w.add(`character_id = ${w.param(f.characterId)}`);
-  if (f.platform !== undefined) w.add(`${w.param(f.platform.toLowerCase())} = ANY(platforms)`);
-  if (f.query !== undefined) w.add(`strpos(search, ${w.param(f.query.toLowerCase())}) > 0`);
+  if (f.platform !== undefined) w.add(`${w.param(foldCase(f.platform))} = ANY(platforms)`);
+  if (f.query !== undefined) w.add(`strpos(search, ${w.param(foldCase(f.query))}) > 0`);
   if (f.dueBefore !== undefined) w.add(`next_run_ms <= ${w.param(Date.parse(resolveQueryTime(f.dueBefore, now)))}`);
 }
 
@@ -97,17 +110,20 @@ const NOT_AWAITING_PERSON = (t: string) =>
 /** The owners' fixed order of src/run/fair.ts (compareOwners), over columns of `t`. */
 const ownerKey = (t: string) => `${t}owner_user COLLATE "C", ${t}owner_org IS NOT NULL, coalesce(${t}owner_org, '') COLLATE "C"`;
 
+/** Missions that may be due (mayBeDue in src/run/lifecycle.ts, with next_run_ms asked apart): the predicate of the missions_due index. */
+const MAY_BE_DUE = `${oneOf('status', [DUE_STATUS])} AND runnable`;
+
 export function dueSql(now: Date, limit: number, order?: DueOrder): Sql {
   if (!order) {
     return {
-      text: `SELECT doc FROM missions WHERE status = 'pending' AND runnable AND next_run_ms <= $1 AND ${NOT_AWAITING_PERSON('missions.')} ORDER BY next_run, id LIMIT $2`,
+      text: `SELECT doc FROM missions WHERE ${MAY_BE_DUE} AND next_run_ms <= $1 AND ${NOT_AWAITING_PERSON('missions.')} ORDER BY next_run, id LIMIT $2`,
       values: [now.getTime(), limit],
     };
   }
   // Round robin over owners: each due mission numbered within its owner (a window per owner), then
   // round 1 (every owner's first), round 2, …; within a round, owners after `after` first.
   const w = new Where();
-  w.add("status = 'pending' AND runnable");
+  w.add(MAY_BE_DUE);
   w.add(`next_run_ms <= ${w.param(now.getTime())}`);
   w.add(NOT_AWAITING_PERSON('missions.'));
   if (order.only?.user !== undefined) w.add(`owner_user = ${w.param(order.only.user)}`);
