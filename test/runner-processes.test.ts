@@ -233,7 +233,7 @@ describe.each(SHARED_ENGINES)('runner processes on one $name store', (engine) =>
       if ((await callTool(tool, input, deps, () => undefined)).isError) refused++;
     };
     const gap = (x: number) => new Promise((r) => setTimeout(r, x * 300));
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 6_000;
     while (Date.now() < until) {
       const id = missions[Math.floor(random() * missions.length)]!.id;
       const dice = random();
