@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_USER } from '../src/mission/access.js';
 import { openJsonFileStore } from '../src/store/index.js';
 import { call, connectInMemory, connectStdio, ok, tempDir, type Harness } from './helpers.js';
 import { readOnDisk } from './on-disk.js';
@@ -284,6 +285,35 @@ describe('journal: compaction under load', () => {
     await compactor.close();
     expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
+
+  it('a reader that another process compacts under again and again reads under the lock instead of calling the store damaged', async () => {
+    const file = fresh();
+    const ids = await seeded(file, 2);
+    const other = await inMemoryOver(file); // another writer on the file; its store compacts
+    let races = 0;
+    // Between the reader's snapshot and journal reads, the other writer creates, folds the journal into a
+    // new snapshot and creates again, so the journal the reader finds goes on past what it read. Each
+    // read outside the lock races so; under the lock, no compaction can.
+    const reader = openJsonFileStore(file, {
+      log: () => undefined,
+      betweenReads: async () => {
+        races++;
+        ids.push((await ok(other.client, 'createMission', { title: `Before compaction ${races}`, goal: 'g', mode: 'compact' })).mission.id);
+        await other.store.compact();
+        ids.push((await ok(other.client, 'createMission', { title: `After compaction ${races}`, goal: 'g', mode: 'compact' })).mission.id);
+      },
+    });
+    try {
+      const index = await reader.read();
+      console.log(`a read raced by ${races} compactions: ${index.size} missions, ${ids.length} made`);
+      expect(races).toBeGreaterThanOrEqual(3);
+      expect(index.size).toBe(ids.length);
+      const listed = await reader.list({ limit: 100 }, LOCAL_USER, new Date());
+      expect(listed.missions.map((m) => m.id).sort()).toEqual([...ids].sort());
+    } finally {
+      await reader.close();
+    }
+  });
 
   it('a small store is folded into missions.json when the last process closes, so the file reads current', async () => {
     const file = fresh();

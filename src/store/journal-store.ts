@@ -44,6 +44,8 @@ export interface JournalStoreOptions {
   readLimits?: ReadLimits;
   /** Runs under the lock before each batch is planned: tests stall a holder here. */
   beforeCommit?: () => Promise<void>;
+  /** Runs between reading the snapshot and reading the journal, outside the lock: tests compact here. */
+  betweenReads?: () => Promise<void>;
 }
 
 /**
@@ -117,7 +119,7 @@ export class JournalStore implements MissionStore {
 
   /** The index, brought up to date with every acknowledged change (the queries ask it; tests too). */
   async read(): Promise<MissionIndex> {
-    await this.serial.run(() => this.refresh(false));
+    if (!(await this.refreshOutsideLock())) await this.lock.run(() => this.serial.run(() => this.refresh(true, false)));
     return this.index;
   }
 
@@ -138,7 +140,7 @@ export class JournalStore implements MissionStore {
 
   /** Folds the journal into a new snapshot now. */
   async compact(): Promise<void> {
-    await this.serial.run(() => this.refresh(false)); // a new snapshot is read before the lock, not under it
+    await this.refreshOutsideLock(); // a new snapshot is read before the lock, not under it
     await this.lock.run((hold) =>
       this.serial.run(async () => {
         await this.refresh(true);
@@ -160,11 +162,33 @@ export class JournalStore implements MissionStore {
 
   // --- reading ---------------------------------------------------------------------------------
 
-  /** Brings the index up to date with the snapshot and journal on disk. Runs inside `serial`. */
-  private async refresh(locked: boolean): Promise<void> {
+  /**
+   * Brings the index up to date without the lock. False when other processes' compactions kept
+   * replacing the snapshot between our reading it and the journal (three times running, which a
+   * process compacting every few milliseconds on a loaded machine can do): only a read under the lock,
+   * where no compaction can run, can then tell a race from damage. Writers and compact() read under
+   * the lock next anyway; read() takes it for that.
+   */
+  private async refreshOutsideLock(): Promise<boolean> {
+    try {
+      await this.serial.run(() => this.refresh(false));
+      return true;
+    } catch (error) {
+      if (error instanceof RacedByCompactions) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Brings the index up to date with the snapshot and journal on disk. Runs inside `serial`. Under the
+   * lock, a gap that stays is damage, and a torn last line is cut off (unless `repair` is false: a
+   * reader never rewrites the store).
+   */
+  private async refresh(locked: boolean, repair = locked): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const doc = await this.db.read().then(() => this.db.data);
       if (doc !== this.base) this.rebuild(doc);
+      if (!locked) await this.options.betweenReads?.();
       const polled = await this.pollJournal();
       const gap = this.applyJournal(polled);
       if (gap === undefined) {
@@ -179,6 +203,7 @@ export class JournalStore implements MissionStore {
       // reading the snapshot and the journal: read both again. A gap that stays is damage.
       this.base = undefined;
       this.journal.rewind();
+      if (attempt >= 3 && !locked) throw new RacedByCompactions();
       if (attempt >= 3) {
         throw storeError(
           this.journal.path,
@@ -187,7 +212,7 @@ export class JournalStore implements MissionStore {
         );
       }
     }
-    if (locked) {
+    if (locked && repair) {
       const torn = await this.journal.repairTail().catch((error: unknown) => {
         throw storeIoError(this.journal.path, 'cannot repair its torn last line', error);
       });
@@ -269,7 +294,7 @@ export class JournalStore implements MissionStore {
       // While this process kept the lock since its last write, no other process can have written:
       // there is nothing to read first.
       for (let attempt = 1; outcomes === undefined; attempt++) {
-        if (attempt > 1 || !this.lock.keeping) await this.serial.run(() => this.refresh(false));
+        if (attempt > 1 || !this.lock.keeping) await this.refreshOutsideLock();
         outcomes = await this.lock.run((hold) =>
           this.serial.run(async () => {
             if (attempt < 3 && this.snapshot.changedOnDisk()) return undefined;
@@ -358,3 +383,6 @@ export class JournalStore implements MissionStore {
     }
   }
 }
+
+/** Other processes' compactions kept racing a read outside the lock (refreshOutsideLock). */
+class RacedByCompactions extends Error {}
