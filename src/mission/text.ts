@@ -5,7 +5,6 @@
 import { lookupFolding } from 'unicode-case-folding';
 
 const NON_ASCII = /[^\0-\x7f]/;
-const ABOVE_LATIN1 = /[^\0-\xff]/;
 
 /**
  * Unicode full case folding (CaseFolding.txt, statuses C and F, without the Turkic T mappings), as
@@ -90,15 +89,12 @@ export function foldedSearch(query: string): (text: string) => boolean {
   const re = new RegExp(escapeRegExp(q), 'iu');
   const touching = tables().expanding.filter(([, folded]) => mayTouch(folded, q)).map(([c]) => c);
   if (touching.length === 0) return (text) => re.test(text);
-  // Whether the text holds one of them: ß is the only one in Latin-1; the others are looked for only in
-  // a text with a character above Latin-1 (a test V8 answers at once for a text without one), with a
-  // few includes(), which are quicker than a character class.
-  const latin1 = touching.filter((c) => c.codePointAt(0)! <= 0xff);
-  const above = touching.filter((c) => c.codePointAt(0)! > 0xff);
-  const aboveClass = new RegExp(`[${above.join('')}]`, 'u');
-  const holdsAbove = above.length <= 8 ? (text: string) => above.some((c) => text.includes(c)) : (text: string) => aboveClass.test(text);
-  const mayExpand = (text: string) => latin1.some((c) => text.includes(c)) || (above.length > 0 && ABOVE_LATIN1.test(text) && holdsAbove(text));
-  return (text) => re.test(text) || (mayExpand(text) && foldCase(text).includes(q));
+  // Whether a text holds one of them: a few includes() are quicker than a character class, and both
+  // quicker than looking first for any character above Latin-1 (which cost 40 ms instead of 23 over
+  // 100,000 missions that all failed to match "digest"; now 23, as before full folding).
+  const touchingClass = new RegExp(`[${touching.join('')}]`, 'u'); // none is ASCII: nothing to escape
+  const holdsOne = touching.length <= 8 ? (text: string) => touching.some((c) => text.includes(c)) : (text: string) => touchingClass.test(text);
+  return (text) => re.test(text) || (holdsOne(text) && foldCase(text).includes(q));
 }
 
 /** A UTF-16 code unit's rank in code-point order: a surrogate (half of a character above U+FFFF) ranks above U+E000–U+FFFF. */
